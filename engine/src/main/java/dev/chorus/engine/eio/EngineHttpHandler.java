@@ -1,0 +1,259 @@
+package dev.chorus.engine.eio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one Engine.IO path: handshakes, long-polling GETs and POSTs, and WebSocket upgrades. Requests for other
+ * paths go on down the pipeline. Refusals follow the reference server: a JSON error body over HTTP, a bare 400 on a
+ * refused WebSocket upgrade.
+ */
+@ChannelHandler.Sharable
+final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(EngineHttpHandler.class);
+
+    /** The session whose long-poll this connection holds, so a dropped connection can be told to it. */
+    static final AttributeKey<EngineSession> PENDING_POLL = AttributeKey.valueOf("chorus.eio.pendingPoll");
+
+    private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+
+    private final EngineServer server;
+    private final EngineOptions options;
+
+    EngineHttpHandler(EngineServer server) {
+        this.server = server;
+        this.options = server.options();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        if (!path.equals(options.path()) && !(path + "/").equals(options.path())) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            handle(ctx, request, uri);
+        } finally {
+            request.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        EngineSession waiting = ctx.channel().attr(PENDING_POLL).getAndSet(null);
+        if (waiting != null) {
+            HttpReplies.Exchange lost = new HttpReplies.Exchange(ctx.channel(), false, null);
+            waiting.execute(() -> waiting.onPollConnectionLost(lost));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        Channel channel = ctx.channel();
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        HttpReplies.Exchange exchange = new HttpReplies.Exchange(channel, HttpUtil.isKeepAlive(request),
+                request.headers().get(HttpHeaderNames.ORIGIN));
+
+        if (!upgrade && request.method() == HttpMethod.OPTIONS && options.cors().enabled()) {
+            preflight(exchange, request);
+            return;
+        }
+        TransportName transport = TransportName.parse(param(uri, "transport"));
+        if (transport == null || !options.transports().contains(transport)) {
+            refuse(exchange, upgrade, EngineError.UNKNOWN_TRANSPORT, null);
+            return;
+        }
+        String sid = param(uri, "sid");
+        if (sid != null) {
+            EngineSession session = server.session(sid);
+            if (session == null) {
+                refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
+            } else if (upgrade) {
+                upgradeExisting(ctx, request, session);
+            } else if (session.transportName() != transport) {
+                refuse(exchange, false, EngineError.BAD_REQUEST, null);
+            } else {
+                polling(exchange, request, session);
+            }
+            return;
+        }
+        if (request.method() != HttpMethod.GET) {
+            refuse(exchange, upgrade, EngineError.BAD_HANDSHAKE_METHOD, null);
+            return;
+        }
+        if (transport == TransportName.WEBSOCKET && !upgrade) {
+            refuse(exchange, false, EngineError.BAD_REQUEST, null);
+            return;
+        }
+        if (!"4".equals(param(uri, "EIO"))) {
+            refuse(exchange, upgrade, EngineError.UNSUPPORTED_PROTOCOL_VERSION, null);
+            return;
+        }
+        if (server.isClosed()) {
+            refuse(exchange, upgrade, EngineError.FORBIDDEN, "Server is shutting down");
+            return;
+        }
+        EngineRequest engineRequest = new EngineRequest(request, uri, channel.remoteAddress());
+        String refusal = options.requestFilter().refusal(engineRequest);
+        if (refusal != null) {
+            refuse(exchange, upgrade, EngineError.FORBIDDEN, refusal);
+            return;
+        }
+        if (upgrade) {
+            handshakeWebSocket(ctx, request, engineRequest);
+        } else {
+            EngineSession session = server.open(channel.eventLoop(), engineRequest);
+            session.start(new PollingTransport(session), sessionCookie(session));
+            session.onPoll(exchange);
+        }
+    }
+
+    private void polling(HttpReplies.Exchange exchange, FullHttpRequest request, EngineSession session) {
+        if (request.method() == HttpMethod.GET) {
+            session.execute(() -> session.onPoll(exchange));
+            return;
+        }
+        if (request.method() != HttpMethod.POST) {
+            HttpReplies.sendStatus(exchange, options.cors(), HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        if (HttpHeaderValues.APPLICATION_OCTET_STREAM.contentEqualsIgnoreCase(
+                request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+            // The session ends before the reply goes out, so the client's next request already finds it gone.
+            session.execute(() -> {
+                session.onBadPayload(CloseReason.TRANSPORT_ERROR);
+                HttpReplies.sendError(exchange, options.cors(), EngineError.BAD_REQUEST);
+            });
+            return;
+        }
+        if (request.content().readableBytes() > options.maxHttpBufferSize()) {
+            HttpReplies.sendStatus(exchange, options.cors(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        List<InboundPacket> packets;
+        try {
+            packets = PacketCodec.decodePayload(body);
+        } catch (ProtocolException e) {
+            log.debug("session {}: bad polling payload: {}", session.id(), e.getMessage());
+            session.execute(() -> {
+                session.onBadPayload(CloseReason.PARSE_ERROR);
+                HttpReplies.sendError(exchange, options.cors(), EngineError.BAD_REQUEST);
+            });
+            return;
+        }
+        session.execute(() -> {
+            session.onPolledPackets(packets);
+            HttpReplies.send(exchange, options.cors(), HttpResponseStatus.OK, "text/html",
+                    Unpooled.wrappedBuffer(OK), null);
+        });
+    }
+
+    private void handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineRequest engineRequest) {
+        EngineSession session = server.open(ctx.channel().eventLoop(), engineRequest);
+        WebSocketTransport transport = completeUpgrade(ctx, request, session, sessionCookie(session));
+        if (transport == null) {
+            server.remove(session);
+            return;
+        }
+        session.start(transport, null);
+    }
+
+    private void upgradeExisting(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
+        WebSocketTransport candidate = completeUpgrade(ctx, request, session, null);
+        if (candidate != null) {
+            session.execute(() -> session.onUpgradeRequest(ctx.channel(), candidate));
+        }
+    }
+
+    /** Answers the upgrade and turns this connection's pipeline into a WebSocket one. */
+    private WebSocketTransport completeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request,
+            EngineSession session, HttpHeaders extraHeaders) {
+        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, true,
+                options.maxHttpBufferSize()).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return null;
+        }
+        WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
+        ctx.pipeline().addAfter(ctx.name(), "eio-ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
+        ctx.pipeline().addAfter("eio-ws-aggregator", "eio-ws", new WebSocketFrameHandler(transport));
+        handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
+        ctx.pipeline().remove(this);
+        return transport;
+    }
+
+    private HttpHeaders sessionCookie(EngineSession session) {
+        EngineOptions.SessionCookie cookie = options.sessionCookie();
+        if (cookie == null) {
+            return null;
+        }
+        DefaultCookie value = new DefaultCookie(cookie.name(), session.id());
+        value.setPath(cookie.path());
+        value.setHttpOnly(cookie.httpOnly());
+        if (cookie.sameSite() != null) {
+            value.setSameSite(CookieHeaderNames.SameSite.valueOf(cookie.sameSite()));
+        }
+        return new DefaultHttpHeaders().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(value));
+    }
+
+    private void preflight(HttpReplies.Exchange exchange, FullHttpRequest request) {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET,HEAD,PUT,PATCH,POST,DELETE");
+        String requested = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        if (requested != null) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requested);
+            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        }
+        HttpReplies.send(exchange, options.cors(), HttpResponseStatus.NO_CONTENT, null, Unpooled.EMPTY_BUFFER, headers);
+    }
+
+    private void refuse(HttpReplies.Exchange exchange, boolean upgrade, EngineError error, String message) {
+        String text = message != null ? message : error.message();
+        log.debug("refused {} request from {}: {}", upgrade ? "upgrade" : "http", exchange.channel().remoteAddress(), text);
+        if (upgrade) {
+            ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+            HttpHeaders headers = new DefaultHttpHeaders();
+            HttpReplies.send(new HttpReplies.Exchange(exchange.channel(), false, null), CorsOptions.DISABLED,
+                    HttpResponseStatus.BAD_REQUEST, "text/html", body, headers);
+        } else {
+            HttpReplies.sendError(exchange, options.cors(), error, text);
+        }
+    }
+
+    private static String param(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

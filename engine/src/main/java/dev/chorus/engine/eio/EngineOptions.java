@@ -1,0 +1,177 @@
+package dev.chorus.engine.eio;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/** Settings of one Engine.IO endpoint, with the reference server's defaults. */
+public final class EngineOptions {
+    private final String path;
+    private final Duration pingInterval;
+    private final Duration pingTimeout;
+    private final Duration upgradeTimeout;
+    private final int maxHttpBufferSize;
+    private final Set<TransportName> transports;
+    private final CorsOptions cors;
+    private final SessionCookie sessionCookie;
+    private final RequestFilter requestFilter;
+
+    private EngineOptions(Builder b) {
+        this.path = normalizePath(b.path);
+        this.pingInterval = b.pingInterval;
+        this.pingTimeout = b.pingTimeout;
+        this.upgradeTimeout = b.upgradeTimeout;
+        this.maxHttpBufferSize = b.maxHttpBufferSize;
+        this.transports = Set.copyOf(b.transports);
+        this.cors = b.cors;
+        this.sessionCookie = b.sessionCookie;
+        this.requestFilter = b.requestFilter;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static EngineOptions defaults() {
+        return builder().build();
+    }
+
+    /** The reference server's path rule: no trailing slash given, one added. */
+    private static String normalizePath(String path) {
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return (trimmed.startsWith("/") ? trimmed : "/" + trimmed) + "/";
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public Duration pingTimeout() {
+        return pingTimeout;
+    }
+
+    public Duration upgradeTimeout() {
+        return upgradeTimeout;
+    }
+
+    public int maxHttpBufferSize() {
+        return maxHttpBufferSize;
+    }
+
+    public Set<TransportName> transports() {
+        return transports;
+    }
+
+    public CorsOptions cors() {
+        return cors;
+    }
+
+    /** The cookie naming the session id on the handshake response, or null when off (the default). */
+    public SessionCookie sessionCookie() {
+        return sessionCookie;
+    }
+
+    public RequestFilter requestFilter() {
+        return requestFilter;
+    }
+
+    /** The handshake cookie load balancers may key stickiness on ({@code io=<sid>} in the reference server). */
+    public record SessionCookie(String name, String path, boolean httpOnly, String sameSite) {
+        public static SessionCookie standard() {
+            return new SessionCookie("io", "/", true, "Lax");
+        }
+    }
+
+    /**
+     * Decides whether a handshake may open a session ({@code allowRequest} in the reference server). Returning a
+     * non-null message refuses it with HTTP 403 and that message.
+     */
+    @FunctionalInterface
+    public interface RequestFilter {
+        RequestFilter ALLOW_ALL = request -> null;
+
+        String refusal(EngineRequest request);
+    }
+
+    public static final class Builder {
+        private String path = "/engine.io";
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration pingTimeout = Duration.ofSeconds(20);
+        private Duration upgradeTimeout = Duration.ofSeconds(10);
+        private int maxHttpBufferSize = 1_000_000;
+        private Set<TransportName> transports = EnumSet.allOf(TransportName.class);
+        private CorsOptions cors = CorsOptions.DISABLED;
+        private SessionCookie sessionCookie;
+        private RequestFilter requestFilter = RequestFilter.ALLOW_ALL;
+
+        private Builder() {
+        }
+
+        public Builder path(String path) {
+            this.path = Objects.requireNonNull(path);
+            return this;
+        }
+
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = positive(pingInterval, "pingInterval");
+            return this;
+        }
+
+        public Builder pingTimeout(Duration pingTimeout) {
+            this.pingTimeout = positive(pingTimeout, "pingTimeout");
+            return this;
+        }
+
+        public Builder upgradeTimeout(Duration upgradeTimeout) {
+            this.upgradeTimeout = positive(upgradeTimeout, "upgradeTimeout");
+            return this;
+        }
+
+        public Builder maxHttpBufferSize(int maxHttpBufferSize) {
+            if (maxHttpBufferSize <= 0) {
+                throw new IllegalArgumentException("maxHttpBufferSize must be positive");
+            }
+            this.maxHttpBufferSize = maxHttpBufferSize;
+            return this;
+        }
+
+        public Builder transports(Set<TransportName> transports) {
+            if (transports.isEmpty()) {
+                throw new IllegalArgumentException("at least one transport is needed");
+            }
+            this.transports = EnumSet.copyOf(transports);
+            return this;
+        }
+
+        public Builder cors(CorsOptions cors) {
+            this.cors = Objects.requireNonNull(cors);
+            return this;
+        }
+
+        public Builder sessionCookie(SessionCookie sessionCookie) {
+            this.sessionCookie = sessionCookie;
+            return this;
+        }
+
+        public Builder requestFilter(RequestFilter requestFilter) {
+            this.requestFilter = Objects.requireNonNull(requestFilter);
+            return this;
+        }
+
+        public EngineOptions build() {
+            return new EngineOptions(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+    }
+}

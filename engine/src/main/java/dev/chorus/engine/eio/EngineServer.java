@@ -1,0 +1,94 @@
+package dev.chorus.engine.eio;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO endpoint: its options, its open sessions and the Netty handler that serves its path. Put
+ * {@link #httpHandler()} into any HTTP pipeline (after an {@code HttpServerCodec} and an
+ * {@code HttpObjectAggregator}); requests for other paths pass through it untouched.
+ */
+public final class EngineServer {
+    private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+
+    private final EngineOptions options;
+    private final SessionListener listener;
+    private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    private final Map<EventLoop, HeartbeatWheel> wheels = new ConcurrentHashMap<>();
+    private final Duration wheelResolution;
+    private final Duration longestHeartbeatDelay;
+    private final EngineHttpHandler httpHandler;
+    private volatile boolean closed;
+
+    public EngineServer(EngineOptions options, SessionListener listener) {
+        this.options = options;
+        this.listener = listener;
+        this.wheelResolution = HeartbeatWheel.resolutionFor(options.pingInterval(), options.pingTimeout());
+        this.longestHeartbeatDelay = options.pingInterval().compareTo(options.pingTimeout()) > 0
+                ? options.pingInterval() : options.pingTimeout();
+        this.httpHandler = new EngineHttpHandler(this);
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    public ChannelHandler httpHandler() {
+        return httpHandler;
+    }
+
+    /** @return the open session with this id, or null */
+    public EngineSession session(String id) {
+        return sessions.get(id);
+    }
+
+    public Collection<EngineSession> sessions() {
+        return Collections.unmodifiableCollection(sessions.values());
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops taking sessions and closes the open ones with reason "server shutting down". */
+    public void close() {
+        closed = true;
+        sessions.values().forEach(session -> session.close(CloseReason.SERVER_SHUTTING_DOWN));
+        wheels.forEach((loop, wheel) -> loop.execute(wheel::stop));
+        log.debug("engine at {} closed", options.path());
+    }
+
+    SessionListener listener() {
+        return listener;
+    }
+
+    EngineSession open(EventLoop loop, EngineRequest request) {
+        EngineSession session = new EngineSession(this, Ids.newId(), loop, request);
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    void remove(EngineSession session) {
+        sessions.remove(session.id(), session);
+    }
+
+    HeartbeatWheel heartbeatWheel(EventLoop loop) {
+        HeartbeatWheel wheel = wheels.get(loop);
+        if (wheel == null) {
+            wheel = wheels.computeIfAbsent(loop,
+                    l -> new HeartbeatWheel(l, wheelResolution, longestHeartbeatDelay));
+        }
+        return wheel;
+    }
+}

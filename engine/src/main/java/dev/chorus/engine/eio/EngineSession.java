@@ -1,0 +1,379 @@
+package dev.chorus.engine.eio;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session: a client, whatever transport it uses at the moment. Every state change happens on the
+ * session's event loop; the public methods may be called from any thread and hop there.
+ */
+public final class EngineSession {
+    private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+    /** How long a server close waits for a polling client's next GET to hand it the close packet. */
+    private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final EngineServer server;
+    private final String id;
+    private final EventLoop loop;
+    private final EngineRequest request;
+    private final ArrayDeque<Frame> writeQueue = new ArrayDeque<>();
+    private SessionHandler handler = SessionHandler.IGNORE;
+    private volatile State state = State.OPEN;
+    private Transport transport;
+    private WebSocketTransport probe;
+    private ScheduledFuture<?> upgradeTimer;
+    private ScheduledFuture<?> closeTimer;
+    private volatile boolean upgraded;
+    private CloseReason pendingCloseReason;
+    private boolean awaitingPong;
+    /** The heartbeat wheel's bookkeeping: the tick at which this session is due. */
+    long heartbeatTick;
+
+    EngineSession(EngineServer server, String id, EventLoop loop, EngineRequest request) {
+        this.server = server;
+        this.id = id;
+        this.loop = loop;
+        this.request = request;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public EngineRequest request() {
+        return request;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    /** The transport in use now; polling until an upgrade completes. */
+    public TransportName transportName() {
+        Transport current = transport;
+        return current == null ? TransportName.POLLING : current.name();
+    }
+
+    EngineOptions options() {
+        return server.options();
+    }
+
+    /** Runs {@code task} on the session's loop: now when already there, else queued behind earlier work. */
+    public void execute(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    /** Queues a frame and sends it as soon as the transport allows. Takes ownership of the frame. */
+    public void send(Frame frame) {
+        if (loop.inEventLoop()) {
+            enqueue(frame);
+            flush();
+        } else {
+            loop.execute(() -> send(frame));
+        }
+    }
+
+    /** Queues frames that must go out together and in order (a packet and its binary attachments). */
+    public void send(List<Frame> frames) {
+        if (loop.inEventLoop()) {
+            frames.forEach(this::enqueue);
+            flush();
+        } else {
+            loop.execute(() -> send(frames));
+        }
+    }
+
+    /**
+     * Whether a packet sent now would go out without waiting: false while a polling client has no GET open or a
+     * WebSocket's outbound buffer is full. Volatile packets are dropped when this is false.
+     */
+    public boolean canSendNow() {
+        Transport current = transport;
+        if (current instanceof WebSocketTransport ws) {
+            return ws.writable() && !ws.congested();
+        }
+        return current != null && current.writable();
+    }
+
+    /** Closes the session from the server side: queued packets are sent first. */
+    public void close() {
+        close(CloseReason.FORCED_CLOSE);
+    }
+
+    public void close(CloseReason reason) {
+        execute(() -> {
+            if (state != State.OPEN) {
+                return;
+            }
+            state = State.CLOSING;
+            if (writeQueue.isEmpty()) {
+                closeTransport(reason);
+            } else {
+                pendingCloseReason = reason;
+                flush();
+            }
+        });
+    }
+
+    private void enqueue(Frame frame) {
+        if (state == State.CLOSED) {
+            frame.release();
+            return;
+        }
+        writeQueue.add(frame);
+    }
+
+    private void flush() {
+        if (state == State.CLOSED || writeQueue.isEmpty() || transport == null || !transport.writable()) {
+            return;
+        }
+        List<Frame> batch = new ArrayList<>(writeQueue);
+        writeQueue.clear();
+        transport.write(batch);
+        if (state == State.CLOSING && pendingCloseReason != null) {
+            CloseReason reason = pendingCloseReason;
+            pendingCloseReason = null;
+            closeTransport(reason);
+        }
+    }
+
+    private void closeTransport(CloseReason reason) {
+        if (transport instanceof PollingTransport polling && !polling.hasPendingPoll()) {
+            polling.closeOnNextPoll(reason);
+            closeTimer = loop.schedule(() -> onClose(reason), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        transport.close(true);
+        onClose(reason);
+    }
+
+    // ---- called by the server and the transports, on the loop ----
+
+    void start(Transport initial, HttpHeaders handshakeHeaders) {
+        this.transport = initial;
+        String upgrades = initial instanceof PollingTransport && server.options().transports()
+                .contains(TransportName.WEBSOCKET) ? "[\"websocket\"]" : "[]";
+        String open = "{\"sid\":\"" + id + "\",\"upgrades\":" + upgrades
+                + ",\"pingInterval\":" + options().pingInterval().toMillis()
+                + ",\"pingTimeout\":" + options().pingTimeout().toMillis()
+                + ",\"maxPayload\":" + options().maxHttpBufferSize() + "}";
+        if (initial instanceof PollingTransport polling && handshakeHeaders != null) {
+            polling.addHeadersToNextReply(handshakeHeaders);
+        }
+        writeQueue.add(Frame.text(PacketType.OPEN, open));
+        handler = server.listener().onOpen(this);
+        server.heartbeatWheel(loop).schedule(this, options().pingInterval());
+        flush();
+    }
+
+    void onPoll(HttpReplies.Exchange exchange) {
+        if (!(transport instanceof PollingTransport polling)) {
+            HttpReplies.sendError(exchange, options().cors(), EngineError.BAD_REQUEST);
+            return;
+        }
+        if (!polling.onPoll(exchange)) {
+            HttpReplies.sendError(exchange, options().cors(), EngineError.BAD_REQUEST);
+            onError("overlapping poll requests");
+            return;
+        }
+        if (probe != null && writeQueue.isEmpty()) {
+            polling.releasePendingPoll();
+            return;
+        }
+        flush();
+    }
+
+    void onPollConnectionLost(HttpReplies.Exchange exchange) {
+        if (transport instanceof PollingTransport polling) {
+            polling.onPollConnectionLost(exchange);
+        }
+    }
+
+    /** A POSTed payload, already split into packets. */
+    void onPolledPackets(List<InboundPacket> packets) {
+        for (InboundPacket packet : packets) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (packet.type() == PacketType.CLOSE) {
+                transport.close(false);
+                onClose(CloseReason.TRANSPORT_CLOSE);
+                return;
+            }
+            onPacket(packet);
+        }
+    }
+
+    void onWebSocketPacket(WebSocketTransport from, InboundPacket packet) {
+        if (from == probe) {
+            onProbePacket(packet);
+        } else if (from == transport) {
+            if (packet.type() == PacketType.CLOSE) {
+                onClose(CloseReason.TRANSPORT_CLOSE);
+                from.close(false);
+            } else {
+                onPacket(packet);
+            }
+        }
+    }
+
+    /** A transport received something that is not Engine.IO: the session cannot go on. */
+    void onBadPayload(Transport from, CloseReason reason) {
+        if (from == probe) {
+            abandonProbe();
+        } else if (from == transport) {
+            transport.close(true);
+            onClose(reason);
+        }
+    }
+
+    void onBadPayload(CloseReason reason) {
+        onBadPayload(transport, reason);
+    }
+
+    /** A transport's connection ended underneath it. */
+    void onTransportClosed(Transport from, CloseReason reason) {
+        if (from == probe) {
+            abandonProbe();
+        } else if (from == transport) {
+            onClose(reason);
+        }
+    }
+
+    void onUpgradeRequest(Channel channel, WebSocketTransport candidate) {
+        if (state != State.OPEN || probe != null || upgraded || !(transport instanceof PollingTransport)) {
+            channel.close();
+            return;
+        }
+        probe = candidate;
+        upgradeTimer = loop.schedule(this::abandonProbe, options().upgradeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void onProbePacket(InboundPacket packet) {
+        if (packet.type() == PacketType.PING && "probe".equals(packet.text())) {
+            probe.writeNow(Frame.probeAnswer());
+            if (writeQueue.isEmpty() && transport instanceof PollingTransport polling) {
+                polling.releasePendingPoll();
+            }
+        } else if (packet.type() == PacketType.UPGRADE && state != State.CLOSED) {
+            upgradeTimer.cancel(false);
+            if (transport instanceof PollingTransport polling) {
+                polling.releasePendingPoll();
+            }
+            transport = probe;
+            probe = null;
+            upgraded = true;
+            flush();
+            if (state == State.CLOSING && pendingCloseReason == null) {
+                closeTransport(CloseReason.FORCED_CLOSE);
+            }
+        } else {
+            abandonProbe();
+        }
+    }
+
+    private void abandonProbe() {
+        if (probe != null) {
+            upgradeTimer.cancel(false);
+            probe.channel().close();
+            probe = null;
+        }
+    }
+
+    private void onPacket(InboundPacket packet) {
+        if (state != State.OPEN) {
+            return;
+        }
+        switch (packet.type()) {
+            case PONG -> {
+                if (awaitingPong) {
+                    awaitingPong = false;
+                    server.heartbeatWheel(loop).schedule(this, options().pingInterval());
+                }
+            }
+            case PING -> onError("invalid heartbeat direction");
+            case MESSAGE -> {
+                try {
+                    if (packet.isBinary()) {
+                        handler.onBinary(this, packet.binary());
+                    } else {
+                        handler.onMessage(this, packet.text());
+                    }
+                } catch (ProtocolException e) {
+                    log.debug("session {}: closing on bad message: {}", id, e.getMessage());
+                    transport.close(true);
+                    onClose(CloseReason.PARSE_ERROR);
+                }
+            }
+            default -> log.debug("session {}: ignoring {} packet", id, packet.type());
+        }
+    }
+
+    void onHeartbeatDue() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (awaitingPong) {
+            onClose(CloseReason.PING_TIMEOUT);
+            if (transport != null) {
+                transport.close(true);
+            }
+            return;
+        }
+        awaitingPong = true;
+        enqueue(Frame.ping());
+        flush();
+        server.heartbeatWheel(loop).schedule(this, options().pingTimeout());
+    }
+
+    private void onError(String what) {
+        log.debug("session {}: transport error: {}", id, what);
+        if (transport != null) {
+            transport.close(true);
+        }
+        onClose(CloseReason.TRANSPORT_ERROR);
+    }
+
+    private void onClose(CloseReason reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        server.remove(this);
+        abandonProbe();
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+        }
+        writeQueue.forEach(Frame::release);
+        writeQueue.clear();
+        try {
+            handler.onClose(this, reason);
+        } catch (RuntimeException e) {
+            log.warn("session {}: close handler failed", id, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EngineSession{" + id + ", " + transportName().wireName() + "}";
+    }
+}

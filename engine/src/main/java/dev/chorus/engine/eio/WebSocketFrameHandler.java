@@ -1,0 +1,62 @@
+package dev.chorus.engine.eio;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads one WebSocket connection of a session and hands its packets to the session's loop. */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+    private final WebSocketTransport transport;
+    private final EngineSession session;
+
+    WebSocketFrameHandler(WebSocketTransport transport) {
+        this.transport = transport;
+        this.session = transport.session;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            InboundPacket packet;
+            try {
+                packet = PacketCodec.decodeText(text.text());
+            } catch (ProtocolException e) {
+                log.debug("session {}: bad websocket packet: {}", session.id(), e.getMessage());
+                session.execute(() -> session.onBadPayload(transport, CloseReason.PARSE_ERROR));
+                return;
+            }
+            session.execute(() -> session.onWebSocketPacket(transport, packet));
+        } else if (frame instanceof BinaryWebSocketFrame binary) {
+            InboundPacket packet = InboundPacket.binary(ByteBufUtil.getBytes(binary.content()));
+            session.execute(() -> session.onWebSocketPacket(transport, packet));
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame) {
+            // RFC 6455: answer a close by echoing its status.
+            ctx.writeAndFlush(frame.retain()).addListener(f -> ctx.close());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.execute(() -> session.onTransportClosed(transport, CloseReason.TRANSPORT_CLOSE));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("session {}: websocket error: {}", session.id(), cause.toString());
+        session.execute(() -> session.onTransportClosed(transport, CloseReason.TRANSPORT_ERROR));
+        ctx.close();
+    }
+}

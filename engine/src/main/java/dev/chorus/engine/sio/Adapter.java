@@ -1,0 +1,48 @@
+package dev.chorus.engine.sio;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Keeps a namespace's rooms and carries its broadcasts. Every broadcast goes through here, which is where a
+ * clustered implementation reaches the sockets of other nodes. Methods may be called from any thread.
+ */
+public interface Adapter {
+    void addAll(String socketId, Set<String> rooms);
+
+    void del(String socketId, String room);
+
+    void delAll(String socketId);
+
+    /** The rooms a local socket is in, its own id room included; empty for an unknown socket. */
+    Set<String> socketRooms(String socketId);
+
+    /** The local rooms and their local members. */
+    Set<String> rooms();
+
+    /** The ids of local sockets the options select. */
+    Set<String> localSockets(BroadcastOptions options);
+
+    /** Sends an event (or any packet) to every socket the options select, encoding it once. */
+    void broadcast(Packet packet, BroadcastOptions options);
+
+    /** Keeps a disconnected socket's state so that it can be recovered. */
+    CompletableFuture<Void> persistSession(PersistedSession session);
+
+    /**
+     * Takes back a persisted session when both it and the client's offset are still known.
+     *
+     * @return the session, or null when the socket cannot be recovered
+     */
+    CompletableFuture<PersistedSession> restoreSession(String pid, String offset);
+
+    /**
+     * The events after {@code offset} that would have reached a socket in the session's rooms, in order.
+     *
+     * @return the events, or null when the offset is no longer known
+     */
+    CompletableFuture<List<ReplayedPacket>> replay(PersistedSession session, String offset);
+
+    void close();
+}

@@ -1,0 +1,7 @@
+package dev.chorus.engine.sio;
+
+/** Makes the adapter of each namespace. */
+@FunctionalInterface
+public interface AdapterFactory {
+    Adapter create(Namespace namespace);
+}

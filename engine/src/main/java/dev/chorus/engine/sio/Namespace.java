@@ -1,0 +1,257 @@
+package dev.chorus.engine.sio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import dev.chorus.engine.eio.Frame;
+import dev.chorus.engine.eio.Ids;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A Socket.IO namespace: its middlewares, its connection listeners, its sockets on this node and its adapter. */
+public final class Namespace {
+    private static final Logger log = LoggerFactory.getLogger(Namespace.class);
+
+    private final SocketIoServer server;
+    private final String name;
+    private final List<Middleware> middlewares;
+    private final List<Consumer<Socket>> connectionListeners;
+    private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+    private final AtomicLong ackIds = new AtomicLong();
+    private final Adapter adapter;
+
+    Namespace(SocketIoServer server, String name, List<Middleware> middlewares,
+            List<Consumer<Socket>> connectionListeners) {
+        this.server = server;
+        this.name = name;
+        this.middlewares = middlewares;
+        this.connectionListeners = connectionListeners;
+        this.adapter = server.options().adapterFactory().create(this);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SocketIoServer server() {
+        return server;
+    }
+
+    public Adapter adapter() {
+        return adapter;
+    }
+
+    public Namespace use(Middleware middleware) {
+        middlewares.add(middleware);
+        return this;
+    }
+
+    /** Runs for every socket that joined, after its CONNECT ack went out, on the socket's loop. */
+    public Namespace onConnection(Consumer<Socket> listener) {
+        connectionListeners.add(listener);
+        return this;
+    }
+
+    public BroadcastOperator to(String... rooms) {
+        return new BroadcastOperator(this).to(rooms);
+    }
+
+    public BroadcastOperator in(String... rooms) {
+        return to(rooms);
+    }
+
+    public BroadcastOperator except(String... rooms) {
+        return new BroadcastOperator(this).except(rooms);
+    }
+
+    public BroadcastOperator asVolatile() {
+        return new BroadcastOperator(this).asVolatile();
+    }
+
+    public BroadcastOperator local() {
+        return new BroadcastOperator(this).local();
+    }
+
+    /** Emits to every socket of the namespace. */
+    public void emit(String event, Object... args) {
+        new BroadcastOperator(this).emit(event, args);
+    }
+
+    /** @return the socket of this node with that id, or null */
+    public Socket socket(String id) {
+        return sockets.get(id);
+    }
+
+    /** The sockets of this node. */
+    public Collection<Socket> sockets() {
+        return Collections.unmodifiableCollection(sockets.values());
+    }
+
+    public void disconnectSockets(boolean close) {
+        new BroadcastOperator(this).disconnectSockets(close);
+    }
+
+    // ---- internals shared with sockets, adapters and clients ----
+
+    ArrayNode eventPayload(String event, Object... args) {
+        ArrayNode payload = server.mapper().createArrayNode();
+        payload.add(event);
+        for (Object arg : args) {
+            payload.add(toTree(arg));
+        }
+        return payload;
+    }
+
+    JsonNode toTree(Object value) {
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        if (value instanceof byte[] bytes) {
+            return BinaryNode.valueOf(bytes);
+        }
+        return server.mapper().valueToTree(value);
+    }
+
+    long nextAckId() {
+        return ackIds.getAndIncrement();
+    }
+
+    /** Encodes a packet of this namespace; the caller owns the frames. */
+    public List<Frame> encode(Packet packet) {
+        return server.encoder().encode(packet);
+    }
+
+    void remove(Socket socket) {
+        sockets.remove(socket.id(), socket);
+    }
+
+    /** A client asked to join; runs on its loop. */
+    void add(Client client, JsonNode auth) {
+        RecoveryOptions recovery = server.options().recovery();
+        Handshake handshake = new Handshake(client.session().request(), auth);
+        if (recovery != null && auth.path("pid").isTextual() && auth.path("offset").isTextual()) {
+            String pid = auth.get("pid").asText();
+            String offset = auth.get("offset").asText();
+            adapter.restoreSession(pid, offset).whenComplete((session, error) -> client.session().execute(() -> {
+                if (!client.isOpen()) {
+                    return;
+                }
+                if (error != null) {
+                    log.warn("namespace {}: restoring session {} failed", name, pid, error);
+                }
+                if (session != null) {
+                    recover(client, handshake, session, offset, recovery);
+                } else {
+                    connectNew(client, handshake);
+                }
+            }));
+            return;
+        }
+        connectNew(client, handshake);
+    }
+
+    private void connectNew(Client client, Handshake handshake) {
+        String pid = server.options().recovery() != null ? Ids.newId() : null;
+        Socket socket = new Socket(this, client, handshake, Ids.newId(), pid, server.mapper().createObjectNode(),
+                false);
+        runMiddlewares(client, socket, 0, () -> {
+            register(client, socket);
+            connected(socket, List.of());
+        });
+    }
+
+    private void recover(Client client, Handshake handshake, PersistedSession session, String offset,
+            RecoveryOptions recovery) {
+        Socket socket = new Socket(this, client, handshake, session.sid(), session.pid(), session.data(), true);
+        Runnable restore = () -> {
+            // In its rooms before the replay is read, so nothing falls between the two; the socket holds back
+            // live events until the replay is out and drops those the replay already had.
+            register(client, socket);
+            adapter.addAll(socket.id(), session.rooms());
+            adapter.replay(session, offset).whenComplete((missed, error) -> client.session().execute(() -> {
+                if (!client.isOpen()) {
+                    return;
+                }
+                if (missed == null) {
+                    log.debug("namespace {}: offset of session {} is gone, connecting afresh", name, session.pid());
+                    socket.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+                    client.connecting(name);
+                    connectNew(client, handshake);
+                    return;
+                }
+                connected(socket, missed);
+            }));
+        };
+        if (recovery.skipMiddlewares()) {
+            restore.run();
+        } else {
+            runMiddlewares(client, socket, 0, restore);
+        }
+    }
+
+    private void runMiddlewares(Client client, Socket socket, int index, Runnable then) {
+        if (index == middlewares.size()) {
+            then.run();
+            return;
+        }
+        Middleware middleware = middlewares.get(index);
+        CompletionStage<?> stage;
+        try {
+            stage = middleware.apply(socket);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((result, error) -> client.session().execute(() -> {
+            if (!client.isOpen()) {
+                return;
+            }
+            if (error != null) {
+                client.refuse(name, asConnectError(error));
+            } else {
+                runMiddlewares(client, socket, index + 1, then);
+            }
+        }));
+    }
+
+    private ConnectError asConnectError(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ConnectError connectError) {
+            return connectError;
+        }
+        log.warn("namespace {}: middleware failed", name, cause);
+        return new ConnectError("Internal error");
+    }
+
+    private void register(Client client, Socket socket) {
+        sockets.put(socket.id(), socket);
+        client.register(socket);
+    }
+
+    private void connected(Socket socket, List<ReplayedPacket> missed) {
+        adapter.addAll(socket.id(), Set.of(socket.id()));
+        socket.completeConnect(missed);
+        for (Consumer<Socket> listener : connectionListeners) {
+            try {
+                listener.accept(socket);
+            } catch (RuntimeException e) {
+                log.warn("namespace {}: connection listener failed for socket {}", name, socket.id(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Namespace{" + name + "}";
+    }
+}

@@ -1,0 +1,115 @@
+package dev.chorus.engine.sio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.engine.eio.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes Socket.IO packets into Engine.IO frames: one text frame, then one binary frame per attachment. Binary
+ * nodes in the payload become placeholders and the packet type its binary twin, as the reference encoder does.
+ */
+final class PacketEncoder {
+    private final ObjectMapper mapper;
+    private final ByteBufAllocator alloc;
+
+    PacketEncoder(ObjectMapper mapper, ByteBufAllocator alloc) {
+        this.mapper = mapper;
+        this.alloc = alloc;
+    }
+
+    /** @return the frames of the packet; the caller owns them */
+    List<Frame> encode(Packet packet) {
+        List<byte[]> attachments = new ArrayList<>(0);
+        JsonNode data = packet.data();
+        if (data != null && hasBinary(data)) {
+            data = extractBinary(data, attachments);
+        }
+        PacketType type = packet.type();
+        if (!attachments.isEmpty()) {
+            type = type == PacketType.ACK ? PacketType.BINARY_ACK : PacketType.BINARY_EVENT;
+        }
+        ByteBuf buf = alloc.buffer(64);
+        try {
+            buf.writeByte('4');
+            buf.writeByte(type.digit());
+            if (!attachments.isEmpty()) {
+                buf.writeCharSequence(Integer.toString(attachments.size()), StandardCharsets.US_ASCII);
+                buf.writeByte('-');
+            }
+            if (!"/".equals(packet.nsp())) {
+                buf.writeCharSequence(packet.nsp(), StandardCharsets.UTF_8);
+                buf.writeByte(',');
+            }
+            if (packet.hasAck()) {
+                buf.writeCharSequence(Long.toString(packet.ackId()), StandardCharsets.US_ASCII);
+            }
+            if (data != null) {
+                mapper.writeValue((java.io.OutputStream) new ByteBufOutputStream(buf), data);
+            }
+        } catch (IOException e) {
+            buf.release();
+            throw new UncheckedIOException("cannot encode packet", e);
+        }
+        List<Frame> frames = new ArrayList<>(1 + attachments.size());
+        frames.add(Frame.text(buf));
+        for (byte[] attachment : attachments) {
+            frames.add(Frame.binary(Unpooled.wrappedBuffer(attachment)));
+        }
+        return frames;
+    }
+
+    static boolean hasBinary(JsonNode node) {
+        if (node.isBinary()) {
+            return true;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (hasBinary(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A copy of {@code node} with every binary node replaced by a placeholder; the bytes go to {@code out}. */
+    private static JsonNode extractBinary(JsonNode node, List<byte[]> out) {
+        if (node.isBinary()) {
+            ObjectNode placeholder = JsonNodeFactory.instance.objectNode();
+            placeholder.put("_placeholder", true);
+            placeholder.put("num", out.size());
+            try {
+                out.add(node.binaryValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return placeholder;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+            node.forEach(child -> copy.add(extractBinary(child, out)));
+            return copy;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                copy.set(field.getKey(), extractBinary(field.getValue(), out));
+            }
+            return copy;
+        }
+        return node;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.chorus.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code chorus} command line. */
+@Command(name = "chorus",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Chorus: a real-time chat server speaking Socket.IO v4.",
+        subcommands = {ServeCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"chorus " + (version != null ? version : "development build")};
+        }
+    }
+}

@@ -173,15 +173,18 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         session.execute(() -> {
-            session.onPolledPackets(packets);
-            HttpReplies.send(exchange, options.cors(), HttpResponseStatus.OK, "text/html",
-                    Unpooled.wrappedBuffer(OK), null);
+            if (session.onPolledPackets(packets)) {
+                HttpReplies.send(exchange, options.cors(), HttpResponseStatus.OK, "text/html",
+                        Unpooled.wrappedBuffer(OK), null);
+            } else {
+                HttpReplies.sendError(exchange, options.cors(), EngineError.UNKNOWN_SID);
+            }
         });
     }
 
     private void handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineRequest engineRequest) {
         EngineSession session = server.open(ctx.channel().eventLoop(), engineRequest);
-        WebSocketTransport transport = completeUpgrade(ctx, request, session, sessionCookie(session));
+        WebSocketTransport transport = completeUpgrade(ctx, request, session, false, sessionCookie(session));
         if (transport == null) {
             server.remove(session);
             return;
@@ -190,7 +193,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgradeExisting(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
-        WebSocketTransport candidate = completeUpgrade(ctx, request, session, null);
+        WebSocketTransport candidate = completeUpgrade(ctx, request, session, true, null);
         if (candidate != null) {
             session.execute(() -> session.onUpgradeRequest(ctx.channel(), candidate));
         }
@@ -198,7 +201,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers the upgrade and turns this connection's pipeline into a WebSocket one. */
     private WebSocketTransport completeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request,
-            EngineSession session, HttpHeaders extraHeaders) {
+            EngineSession session, boolean probe, HttpHeaders extraHeaders) {
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, true,
                 options.maxHttpBufferSize()).newHandshaker(request);
@@ -208,7 +211,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         }
         WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
         ctx.pipeline().addAfter(ctx.name(), "eio-ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
-        ctx.pipeline().addAfter("eio-ws-aggregator", "eio-ws", new WebSocketFrameHandler(transport));
+        ctx.pipeline().addAfter("eio-ws-aggregator", "eio-ws", new WebSocketFrameHandler(transport, probe));
         handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
         ctx.pipeline().remove(this);
         return transport;

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class EngineServer {
     }
 
     public int sessionCount() {
-        return sessions.size();
+        return (int) sessions.values().stream().filter(EngineSession::isOpen).count();
     }
 
     public boolean isClosed() {
@@ -81,6 +82,12 @@ public final class EngineServer {
 
     void remove(EngineSession session) {
         sessions.remove(session.id(), session);
+    }
+
+    /** Keeps a closed session findable for a while, so that a late request gets its answer rather than an error. */
+    void linger(EngineSession session, long millis) {
+        sessions.put(session.id(), session);
+        session.eventLoop().schedule(() -> remove(session), millis, TimeUnit.MILLISECONDS);
     }
 
     HeartbeatWheel heartbeatWheel(EventLoop loop) {

@@ -19,6 +19,8 @@ public final class EngineSession {
     private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
     /** How long a server close waits for a polling client's next GET to hand it the close packet. */
     private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
+    private static final long UPGRADE_POLL_RELEASE_MILLIS = 100;
+    private static final long CLOSE_NOOP_GRACE_MILLIS = 500;
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -35,6 +37,7 @@ public final class EngineSession {
     private ScheduledFuture<?> closeTimer;
     private volatile boolean upgraded;
     private CloseReason pendingCloseReason;
+    private boolean owesCloseNoop;
     private boolean awaitingPong;
     /** The heartbeat wheel's bookkeeping: the tick at which this session is due. */
     long heartbeatTick;
@@ -185,6 +188,17 @@ public final class EngineSession {
     }
 
     void onPoll(HttpReplies.Exchange exchange) {
+        if (state == State.CLOSED) {
+            if (owesCloseNoop) {
+                owesCloseNoop = false;
+                PollingTransport late = new PollingTransport(this);
+                late.onPoll(exchange);
+                late.releasePendingPoll();
+            } else {
+                HttpReplies.sendError(exchange, options().cors(), EngineError.UNKNOWN_SID);
+            }
+            return;
+        }
         if (!(transport instanceof PollingTransport polling)) {
             HttpReplies.sendError(exchange, options().cors(), EngineError.BAD_REQUEST);
             return;
@@ -195,10 +209,22 @@ public final class EngineSession {
             return;
         }
         if (probe != null && writeQueue.isEmpty()) {
-            polling.releasePendingPoll();
+            releasePollDuringUpgrade(polling);
             return;
         }
         flush();
+    }
+
+    /**
+     * As the reference server does, a poll held during an upgrade is released with a noop a little later, unless
+     * the upgrade completes first: then the poll is refused, as it would have been had it come after.
+     */
+    private void releasePollDuringUpgrade(PollingTransport polling) {
+        loop.schedule(() -> {
+            if (probe != null && transport == polling) {
+                polling.releasePendingPoll();
+            }
+        }, UPGRADE_POLL_RELEASE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     void onPollConnectionLost(HttpReplies.Exchange exchange) {
@@ -207,19 +233,34 @@ public final class EngineSession {
         }
     }
 
-    /** A POSTed payload, already split into packets. */
-    void onPolledPackets(List<InboundPacket> packets) {
+    /**
+     * A POSTed payload, already split into packets.
+     *
+     * @return false when the session was already closed and took none of them
+     */
+    boolean onPolledPackets(List<InboundPacket> packets) {
+        if (state == State.CLOSED) {
+            return false;
+        }
         for (InboundPacket packet : packets) {
             if (state == State.CLOSED) {
-                return;
+                return true;
             }
             if (packet.type() == PacketType.CLOSE) {
+                boolean pollWaiting = transport.writable();
                 transport.close(false);
                 onClose(CloseReason.TRANSPORT_CLOSE);
-                return;
+                if (!pollWaiting) {
+                    // The client's last GET may still be on its way on another connection: it gets the noop it
+                    // would have got had it arrived first, rather than an error.
+                    owesCloseNoop = true;
+                    server.linger(this, CLOSE_NOOP_GRACE_MILLIS);
+                }
+                return true;
             }
             onPacket(packet);
         }
+        return true;
     }
 
     void onWebSocketPacket(WebSocketTransport from, InboundPacket packet) {
@@ -270,14 +311,13 @@ public final class EngineSession {
 
     private void onProbePacket(InboundPacket packet) {
         if (packet.type() == PacketType.PING && "probe".equals(packet.text())) {
-            probe.writeNow(Frame.probeAnswer());
             if (writeQueue.isEmpty() && transport instanceof PollingTransport polling) {
-                polling.releasePendingPoll();
+                releasePollDuringUpgrade(polling);
             }
         } else if (packet.type() == PacketType.UPGRADE && state != State.CLOSED) {
             upgradeTimer.cancel(false);
             if (transport instanceof PollingTransport polling) {
-                polling.releasePendingPoll();
+                polling.refusePendingPoll();
             }
             transport = probe;
             probe = null;

@@ -85,6 +85,16 @@ final class PollingTransport extends Transport {
         }
     }
 
+    /** Refuses a waiting GET once the session has moved to WebSocket. */
+    void refusePendingPoll() {
+        if (pendingPoll != null) {
+            HttpReplies.Exchange exchange = pendingPoll;
+            pendingPoll = null;
+            exchange.channel().attr(EngineHttpHandler.PENDING_POLL).set(null);
+            HttpReplies.sendError(exchange, session.options().cors(), EngineError.BAD_REQUEST);
+        }
+    }
+
     @Override
     void close(boolean closePacket) {
         if (pendingPoll != null) {

@@ -18,18 +18,25 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     private final WebSocketTransport transport;
     private final EngineSession session;
+    private boolean probing;
 
-    WebSocketFrameHandler(WebSocketTransport transport) {
+    /** @param probing whether this connection is an upgrade probe of a polling session */
+    WebSocketFrameHandler(WebSocketTransport transport, boolean probing) {
         this.transport = transport;
         this.session = transport.session;
+        this.probing = probing;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
+            String data = text.text();
+            if (probing) {
+                answerProbe(ctx, data);
+            }
             InboundPacket packet;
             try {
-                packet = PacketCodec.decodeText(text.text());
+                packet = PacketCodec.decodeText(data);
             } catch (ProtocolException e) {
                 log.debug("session {}: bad websocket packet: {}", session.id(), e.getMessage());
                 session.execute(() -> session.onBadPayload(transport, CloseReason.PARSE_ERROR));
@@ -44,6 +51,18 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else if (frame instanceof CloseWebSocketFrame) {
             // RFC 6455: answer a close by echoing its status.
             ctx.writeAndFlush(frame.retain()).addListener(f -> ctx.close());
+        }
+    }
+
+    /**
+     * The probe is answered right here rather than on the session's loop: the client is waiting on it, and this
+     * keeps it ahead of anything the client does next on another connection.
+     */
+    private void answerProbe(ChannelHandlerContext ctx, String data) {
+        if ("2probe".equals(data)) {
+            ctx.writeAndFlush(new TextWebSocketFrame(Frame.probeAnswer().content()), ctx.voidPromise());
+        } else {
+            probing = false;
         }
     }
 

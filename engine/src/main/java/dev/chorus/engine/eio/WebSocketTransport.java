@@ -45,10 +45,6 @@ final class WebSocketTransport extends Transport {
         channel.flush();
     }
 
-    void writeNow(Frame frame) {
-        write(List.of(frame));
-    }
-
     @Override
     void close(boolean closePacket) {
         if (channel.isActive()) {

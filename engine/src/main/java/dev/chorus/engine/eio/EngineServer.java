@@ -1,7 +1,10 @@
 package dev.chorus.engine.eio;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -68,6 +71,21 @@ public final class EngineServer {
         sessions.values().forEach(session -> session.close(CloseReason.SERVER_SHUTTING_DOWN));
         wheels.forEach((loop, wheel) -> loop.execute(wheel::stop));
         log.debug("engine at {} closed", options.path());
+    }
+
+    /**
+     * Opens a session on a connection that already speaks WebSocket frames (upgraded by other code, or an
+     * in-memory channel). The session's handler is added at the end of the channel's pipeline.
+     *
+     * @param request the HTTP request that opened the connection, for the session's handshake data
+     */
+    public EngineSession acceptWebSocket(Channel channel, HttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        EngineSession session = open(channel.eventLoop(), new EngineRequest(request, uri, channel.remoteAddress()));
+        WebSocketTransport transport = new WebSocketTransport(session, channel);
+        channel.pipeline().addLast("eio-ws", new WebSocketFrameHandler(transport, false));
+        session.execute(() -> session.start(transport, null));
+        return session;
     }
 
     SessionListener listener() {

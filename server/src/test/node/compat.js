@@ -92,14 +92,22 @@ const transportOf = (socket) => socket.io.engine && socket.io.engine.transport ?
 
 // ---- scenarios: each fills `observed` and resolves when done ----
 
-/** Connect over one transport only, ack an emit, get events back. */
+/** Connect over one transport only, ack an emit, get events back, stay connected through some heartbeats. */
 async function basic(transport) {
   const socket = connect("/", { transports: [transport], auth: { user: "basic" } });
+  let pings = 0;
+  socket.io.on("ping", () => pings++);
+  const disconnects = [];
+  socket.on("disconnect", (reason) => disconnects.push(reason));
   observed.welcome = await welcomed(socket);
   observed.clientId = socket.id;
   observed.echoAck = await ack(socket, "echo", "hello", { n: 1, nested: { list: [1, 2, 3] } }, null, true);
   socket.emit("echo-event", "ping", 7);
   observed.echoEvent = await next(socket, "echo-event");
+  await sleep(1500); // pingInterval is 500 ms
+  observed.pings = pings;
+  observed.disconnects = [...disconnects];
+  observed.ackAfterIdle = await ack(socket, "echo", "still here");
   observed.transport = transportOf(socket);
 }
 
@@ -256,8 +264,8 @@ async function rooms() {
     await ack(clients.dave, "broadcast", { to: [], except: [], event: "barrier", args: [n] });
     await until(`barrier ${n}`, () => names.every((name) => received[name].some(([e, m]) => e === "barrier" && m === n)));
   };
-  // Sent by dave, who is not in room a: the sender is not left out of a namespace-level broadcast.
-  await ack(clients.dave, "broadcast", { to: ["a"], except: ["b"], event: "news", args: ["a-except-b"] });
+  // Sent by alice, who is in room a: unlike socket.to(room), a namespace-level broadcast includes its trigger.
+  await ack(clients.alice, "broadcast", { to: ["a"], except: ["b"], event: "news", args: ["a-except-b"] });
   await barrier(1);
   // socket.to(room) leaves the sender out.
   await ack(clients.alice, "to-room", "a", "from-alice");

@@ -57,6 +57,9 @@ class NodeClientCompatIT {
         assertThat(welcome.get("auth")).isEqualTo(json("{'user':'basic'}"));
         assertThat(result.get("echoAck")).isEqualTo(json("['hello',{'n':1,'nested':{'list':[1,2,3]}},null,true]"));
         assertThat(result.get("echoEvent")).isEqualTo(json("['ping',7]"));
+        assertThat(result.get("pings").asInt()).as("server pings, 1.5 s idle included").isGreaterThanOrEqualTo(2);
+        assertThat(result.get("disconnects")).as("disconnections while idle").isEmpty();
+        assertThat(result.get("ackAfterIdle")).isEqualTo(json("['still here']"));
         assertThat(result.get("transport").asText()).as("transport the client ended on").isEqualTo(transport);
     }
 

@@ -112,31 +112,32 @@ async function basic(transport) {
 }
 
 /**
- * An HTTP agent whose connections open only after `delayMs`. Given to the websocket transport alone, it holds the
- * upgrade back until both streams of the upgrade scenario are flowing over polling.
+ * An HTTP agent whose connections open only once `gate` resolves. Given to the websocket transport alone, it holds
+ * the upgrade back until both streams of the upgrade scenario are flowing over polling.
  */
-class SlowAgent extends http.Agent {
-  constructor(delayMs) {
+class GatedAgent extends http.Agent {
+  constructor(gate) {
     super();
-    this.delayMs = delayMs;
+    this.gate = gate;
   }
 
   createConnection(options, callback) {
-    setTimeout(() => callback(null, net.createConnection(options)), this.delayMs);
+    this.gate.then(() => callback(null, net.createConnection(options)));
   }
 }
 
 /**
  * A numbered stream each way while the polling → websocket upgrade happens. From its connection on, the client
  * emits `up` n every millisecond (every tenth with a binary attachment) and the server answers each with `down` n
- * and the same arguments; the server emits `tick` n every 2 ms.
- * The websocket opens 150 ms late, so the upgrade happens in the middle of both streams. Every event counts the
- * transport it was sent or received on.
+ * and the same arguments; the server emits `tick` n every 2 ms. The websocket opens only when 20 of each have gone
+ * through polling, so the upgrade happens in the middle of all three streams. Every event counts the transport it
+ * was sent or received on.
  */
 async function upgradeUnderTraffic() {
   const count = 400;
+  let openWebSocket;
   const socket = connect("/", { auth: { ticks: count, tickEveryMs: 2 },
-    transportOptions: { websocket: { agent: new SlowAgent(150) } } });
+    transportOptions: { websocket: { agent: new GatedAgent(new Promise((resolve) => { openWebSocket = resolve; })) } } });
   const sent = { polling: 0, websocket: 0 };
   const downs = [];
   const ticks = [];
@@ -159,6 +160,8 @@ async function upgradeUnderTraffic() {
     ticksOn[transportOf(socket)]++;
   });
   await next(socket, "connect");
+  until("20 of each stream over polling", () => sent.polling >= 20 && downs.length >= 20 && ticks.length >= 20)
+    .then(openWebSocket, () => {});
   for (let i = 0; i < count; i++) {
     // Every tenth carries a binary attachment, which must not be parted from its packet by the upgrade.
     if (i % 10 === 0) {

@@ -8,7 +8,6 @@ import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.ConnectError;
 import dev.chorus.engine.sio.Middleware;
 import dev.chorus.engine.sio.Namespace;
-import dev.chorus.engine.sio.NamespaceGroup;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.Socket;
 import dev.chorus.engine.sio.SocketIoOptions;
@@ -76,8 +75,7 @@ public final class CompatServer implements AutoCloseable {
                     }
                 }))
                 .onConnection(handlers);
-        NamespaceGroup dynamic = main.of(name -> name.matches("/dyn-\\d+"));
-        dynamic.onConnection(handlers);
+        main.of(name -> name.matches("/dyn-\\d+")).onConnection(handlers);
 
         SocketIoServer recovery = new SocketIoServer(
                 options("/recovery", 1_000_000, new RecoveryOptions(Duration.ofSeconds(10), true)));
@@ -188,7 +186,10 @@ public final class CompatServer implements AutoCloseable {
                 });
     }
 
-    /** Runs {@code step} with 0, 1, ... count - 1 on the loop, one every {@code everyMs}, until it returns false. */
+    /**
+     * Runs {@code step} with 0, 1, ... count - 1 on the loop, one every {@code everyMs}, until it returns false.
+     * Called on that loop, so the first run cannot come before the timer is stored.
+     */
     private static void repeat(EventLoop loop, int count, long everyMs, IntPredicate step) {
         if (count <= 0) {
             return;

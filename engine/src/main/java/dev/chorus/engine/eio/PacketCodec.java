@@ -10,7 +10,11 @@ import java.util.List;
 /** Engine.IO 4 packet and polling payload encoding: packets joined by the record separator, binary as b+base64. */
 final class PacketCodec {
     static final char RECORD_SEPARATOR = '\u001e';
-    private static final Decoder BASE64 = java.util.Base64.getDecoder();
+    /**
+     * Lenient like the reference server's {@code Buffer.from(data, "base64")}: the Java client
+     * (io.socket:engine.io-client 2.x) ends its base64 with a line break, which the basic decoder refuses.
+     */
+    private static final Decoder BASE64 = java.util.Base64.getMimeDecoder();
 
     private PacketCodec() {
     }

@@ -40,6 +40,11 @@ public final class Socket {
     private volatile boolean closed;
     /** Deliveries that came before the CONNECT ack went out (a recovering socket is in its rooms before that). */
     private List<Delivery> early = new ArrayList<>();
+    /**
+     * Guards {@code early} and the switch to {@code connected}: a delivery from another thread either joins
+     * {@code early}, where it is checked against the replay, or sees the socket connected and is not in the replay.
+     */
+    private final Object earlyLock = new Object();
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final List<BiConsumer<Socket, DisconnectReason>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<Long, PendingAck> pendingAcks = new HashMap<>();
@@ -215,26 +220,26 @@ public final class Socket {
 
     /** Hands a broadcast's frames to this socket; takes no ownership of {@code frames}. Any thread. */
     void deliver(List<Frame> frames, String offset, boolean isVolatile) {
+        if (!connected && holdBack(frames, offset, isVolatile)) {
+            return;
+        }
         EngineSession session = client.session();
-        if (connected) {
-            if (!isVolatile || session.canSendNow()) {
-                session.send(retain(frames));
-            }
-            return;
+        if (!isVolatile || session.canSendNow()) {
+            session.send(retain(frames));
         }
-        if (isVolatile) {
-            return;
-        }
-        List<Frame> copy = retain(frames);
-        session.execute(() -> {
+    }
+
+    /** Keeps a delivery until the CONNECT ack is out. @return false when the socket got connected meanwhile */
+    private boolean holdBack(List<Frame> frames, String offset, boolean isVolatile) {
+        synchronized (earlyLock) {
             if (connected) {
-                session.send(copy);
-            } else if (!closed) {
-                early.add(new Delivery(copy, offset));
-            } else {
-                copy.forEach(Frame::release);
+                return false;
             }
-        });
+            if (!isVolatile && !closed) {
+                early.add(new Delivery(retain(frames), offset));
+            }
+            return true;
+        }
     }
 
     private static List<Frame> retain(List<Frame> frames) {
@@ -260,15 +265,20 @@ public final class Socket {
             ack.put("pid", pid);
         }
         client.send(new Packet(PacketType.CONNECT, nsp.name(), Packet.NO_ACK, ack));
-        connected = true;
-        for (Delivery delivery : early) {
+        List<Delivery> held;
+        synchronized (earlyLock) {
+            connected = true;
+            held = early;
+            early = List.of();
+        }
+        // Later deliveries from other threads are queued on this loop, so they still go out after these.
+        for (Delivery delivery : held) {
             if (delivery.offset() != null && replayed.contains(delivery.offset())) {
                 delivery.frames().forEach(Frame::release);
             } else {
                 client.session().send(delivery.frames());
             }
         }
-        early = List.of();
     }
 
     void onPacket(Packet packet) {
@@ -314,8 +324,10 @@ public final class Socket {
         closed = true;
         boolean wasConnected = connected;
         connected = false;
-        early.forEach(delivery -> delivery.frames().forEach(Frame::release));
-        early = List.of();
+        synchronized (earlyLock) {
+            early.forEach(delivery -> delivery.frames().forEach(Frame::release));
+            early = List.of();
+        }
         if (wasConnected && reason.recoverable() && pid != null) {
             nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data.deepCopy()));
         }

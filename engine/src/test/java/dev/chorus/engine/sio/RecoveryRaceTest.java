@@ -1,0 +1,161 @@
+package dev.chorus.engine.sio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.engine.eio.EngineOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A broadcast from another thread that lands while a socket is being recovered, after it rejoined its rooms and
+ * before the replay is read, is in the replay and must not also be delivered live.
+ */
+class RecoveryRaceTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private EventLoopGroup group;
+    private SocketIoServer io;
+    private int port;
+    /** Armed by the test: the next replay is preceded by a broadcast from another thread. */
+    private final AtomicBoolean raceNextReplay = new AtomicBoolean();
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        RecoveryOptions recovery = RecoveryOptions.defaults();
+        io = new SocketIoServer(SocketIoOptions.builder()
+                .engine(EngineOptions.builder().path("/socket.io").build())
+                .recovery(recovery)
+                .adapterFactory(nsp -> new InMemoryAdapter(nsp, recovery) {
+                    @Override
+                    public CompletableFuture<List<ReplayedPacket>> replay(PersistedSession session, String offset) {
+                        if (raceNextReplay.getAndSet(false)) {
+                            CompletableFuture.runAsync(() -> nsp.to("r").emit("news", "raced")).join();
+                        }
+                        return super.replay(session, offset);
+                    }
+                })
+                .build());
+        io.sockets().onConnection(socket -> socket.join("r"));
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                                io.httpHandler());
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+        port = ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        io.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void aBroadcastRacingTheReplayArrivesOnce() throws Exception {
+        RawClient first = RawClient.connect(port);
+        first.send("40");
+        JsonNode ack = json(first.next().substring(2));
+        io.sockets().to("r").emit("news", "before");
+        JsonNode before = json(first.next().substring(2));
+        String offset = before.get(2).asText();
+        first.abort();
+        awaitPersisted();
+
+        raceNextReplay.set(true);
+        RawClient second = RawClient.connect(port);
+        second.send("40" + MAPPER.createObjectNode().put("pid", ack.get("pid").asText()).put("offset", offset));
+        assertThat(json(second.next().substring(2)).get(1).asText()).isEqualTo("raced");
+        JsonNode recovered = json(second.next().substring(2));
+        assertThat(recovered.get("sid").asText()).as("recovered").isEqualTo(ack.get("sid").asText());
+        io.sockets().to("r").emit("news", "after");
+        assertThat(json(second.next().substring(2)).get(1).asText()).as("next event, not the raced one again")
+                .isEqualTo("after");
+        second.abort();
+    }
+
+    /** The session is persisted when the server notices the connection is gone. */
+    private void awaitPersisted() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (io.engine().sessionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(io.engine().sessionCount()).isZero();
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return MAPPER.readTree(text);
+    }
+
+    /** A bare Engine.IO websocket client: the open packet is read on connect, every later text frame is queued. */
+    private static final class RawClient implements WebSocket.Listener {
+        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket ws;
+
+        static RawClient connect(int port) throws Exception {
+            RawClient client = new RawClient();
+            client.ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(client.next()).startsWith("0{");
+            return client;
+        }
+
+        void send(String text) {
+            ws.sendText(text, true).join();
+        }
+
+        /** @return the next text packet, its Engine.IO type digit included */
+        String next() throws InterruptedException {
+            String text = received.poll(5, TimeUnit.SECONDS);
+            assertThat(text).as("a packet within 5 s").isNotNull();
+            return text;
+        }
+
+        void abort() {
+            ws.abort();
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}

@@ -97,6 +97,28 @@ class PacketEncoderTest {
     }
 
     @Test
+    void onlyEventsAndAcksCarryAttachments() {
+        // A middleware may refuse with binary data; the refusal must stay a CONNECT_ERROR the client can read.
+        JsonNode data = MAPPER.createObjectNode().put("message", "no").put("data", new byte[] {1, 2});
+        assertThat(encodeText(new Packet(PacketType.CONNECT_ERROR, "/", Packet.NO_ACK, data)))
+                .isEqualTo("44{\"message\":\"no\",\"data\":\"AQI=\"}");
+    }
+
+    @Test
+    void aDecodedBinaryPacketEncodesAsItCame() {
+        ArrayNode data = MAPPER.createArrayNode().add(BinaryNode.valueOf(new byte[] {1}));
+        List<Frame> frames = encoder.encode(new Packet(PacketType.BINARY_ACK, "/", 4, data));
+        try {
+            assertThat(text(frames.get(0))).isEqualTo("461-4[" + P0 + "]");
+            assertThat(frames).hasSize(2);
+        } finally {
+            frames.forEach(Frame::release);
+        }
+        assertThat(encodeText(new Packet(PacketType.BINARY_EVENT, "/", Packet.NO_ACK, json("[\"no bytes left\"]"))))
+                .isEqualTo("42[\"no bytes left\"]");
+    }
+
+    @Test
     void controlCharactersAreEscapedSoPollingFramingHolds() {
         String text = encodeText(Packet.event("/", MAPPER.createArrayNode().add("e").add("a\u001eb\u0000")));
         assertThat(text).doesNotContain("\u001e").isEqualTo("42[\"e\",\"a\\u001Eb\\u0000\"]");

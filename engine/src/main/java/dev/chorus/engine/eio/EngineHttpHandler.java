@@ -62,7 +62,13 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            handle(ctx, request, uri);
+            if (request.decoderResult().isSuccess()) {
+                handle(ctx, request, uri);
+            } else {
+                // A request the HTTP decoder could not read (a bad header, say) is refused whatever it asks for.
+                HttpReplies.sendStatus(new HttpReplies.Exchange(ctx.channel(), false, null), CorsOptions.DISABLED,
+                        HttpResponseStatus.BAD_REQUEST);
+            }
         } finally {
             request.release();
         }

@@ -18,7 +18,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.AttributeKey;
@@ -212,10 +214,20 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return null;
         }
+        try {
+            handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
+        } catch (WebSocketHandshakeException e) {
+            // Thrown before anything is written or the pipeline changes, for a request without a key, for example.
+            refuse(new HttpReplies.Exchange(ctx.channel(), false, null), true, EngineError.BAD_REQUEST,
+                    e.getMessage());
+            return null;
+        }
         WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
-        ctx.pipeline().addAfter(ctx.name(), "eio-ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
+        // RFC 6455 fails a connection whose text is not UTF-8 (1007); the frame decoder itself does not check.
+        ctx.pipeline().addAfter(ctx.name(), "eio-ws-utf8", new Utf8FrameValidator());
+        ctx.pipeline().addAfter("eio-ws-utf8", "eio-ws-aggregator",
+                new WebSocketFrameAggregator(options.maxHttpBufferSize()));
         ctx.pipeline().addAfter("eio-ws-aggregator", "eio-ws", new WebSocketFrameHandler(transport));
-        handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
         ctx.pipeline().remove(this);
         return transport;
     }

@@ -202,6 +202,12 @@ public final class EngineSession {
     }
 
     void onPoll(HttpReplies.Exchange exchange) {
+        if (state == State.CLOSED) {
+            // Closed on this loop after the request's loop found it: answered as if it had not been found, since a
+            // poll held here would wait for nothing.
+            HttpReplies.sendError(exchange, options().cors(), EngineError.UNKNOWN_SID);
+            return;
+        }
         if (!(transport instanceof PollingTransport polling)) {
             HttpReplies.sendError(exchange, options().cors(), EngineError.BAD_REQUEST);
             return;

@@ -10,10 +10,8 @@ import dev.chorus.engine.testsupport.WsClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +42,8 @@ class SocketIoWireTest {
     void connectsToNamespacesAndRefusesUnknownOnes() {
         try (WsClient ws = openWebSocket()) {
             ws.send("40");
-            String ack = ws.nextText();
-            assertThat(ack).matches(SID);
-            assertThat(ws.nextText()).isEqualTo("42[\"auth\",{}]");
+            assertThat(ws.nextTextSkippingPings()).matches(SID);
+            assertThat(ws.nextTextSkippingPings()).isEqualTo("42[\"auth\",{}]");
 
             ws.send("40/custom,{\"token\":\"abc\"}");
             assertThat(ws.nextTextSkippingPings()).matches(SID).startsWith("40/custom,");
@@ -220,26 +217,7 @@ class SocketIoWireTest {
                 .findFirst().orElseThrow();
     }
 
-    /** Polls until {@code count} packets other than pings came (answering the pings), and returns them. */
     private static List<String> pollPackets(String sid, int count) {
-        List<String> packets = new ArrayList<>();
-        while (packets.size() < count) {
-            HttpResponse<String> response = polling.poll(sid);
-            assertThat(response.statusCode()).as("poll: %s", response.body()).isEqualTo(200);
-            for (String packet : Arrays.asList(response.body().split(RS, -1))) {
-                if (packet.equals("2")) {
-                    polling.post(sid, "3");
-                } else {
-                    packets.add(packet);
-                }
-            }
-        }
-        return packets;
-    }
-
-    static String socketSid(String connectAck) {
-        Matcher m = SID.matcher(connectAck);
-        assertThat(m.matches()).isTrue();
-        return m.group(1);
+        return polling.packets(sid, count);
     }
 }

@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,6 +74,28 @@ public final class Polling {
         return send(HttpRequest.newBuilder(sessionUri(sid)).timeout(TIMEOUT)
                 .header("Content-Type", "text/plain;charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * Polls until {@code count} packets other than pings came, answering the pings (which may come at any time),
+     * and returns them.
+     */
+    public List<String> packets(String sid, int count) {
+        List<String> packets = new ArrayList<>();
+        while (packets.size() < count) {
+            HttpResponse<String> response = poll(sid);
+            if (response.statusCode() != 200) {
+                throw new AssertionError("poll answered " + response.statusCode() + " " + response.body());
+            }
+            for (String packet : response.body().split(SEPARATOR, -1)) {
+                if (packet.equals("2")) {
+                    post(sid, "3");
+                } else {
+                    packets.add(packet);
+                }
+            }
+        }
+        return packets;
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {

@@ -96,11 +96,6 @@ public final class RawWebSocket implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    /** The status line and headers of the server's answer to the upgrade request. */
-    public String response() {
-        return response;
-    }
-
     public int status() {
         String[] statusLine = response.split(" ", 3);
         return statusLine.length < 2 ? -1 : Integer.parseInt(statusLine[1]);
@@ -203,6 +198,15 @@ public final class RawWebSocket implements AutoCloseable {
             throw new AssertionError("expected a text frame, got " + describe(frame));
         }
         return frame.text();
+    }
+
+    /** Reads a text frame, skipping the Engine.IO pings that may come at any time. */
+    public String readTextSkippingPings() {
+        String text;
+        do {
+            text = readText();
+        } while ("2".equals(text));
+        return text;
     }
 
     /**

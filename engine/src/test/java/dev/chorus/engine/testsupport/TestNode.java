@@ -76,10 +76,6 @@ public final class TestNode implements AutoCloseable {
         return io;
     }
 
-    public TestHttpServer http() {
-        return http;
-    }
-
     public int port() {
         return http.port();
     }

@@ -122,10 +122,6 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return closed.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
-    public boolean isClosed() {
-        return closed.isDone();
-    }
-
     private static String describe(Object message) {
         return message instanceof byte[] b ? "binary " + new String(b, StandardCharsets.ISO_8859_1) : "'" + message + "'";
     }

@@ -103,14 +103,6 @@ final class PacketDecoder {
         return new Packet(packet.type(), packet.nsp(), packet.ackId(), data);
     }
 
-    private static int attachmentIndex(JsonNode num, int count) {
-        if (num == null || !num.isNumber() || !num.canConvertToExactIntegral() || !num.canConvertToInt()
-                || num.intValue() < 0 || num.intValue() >= count) {
-            throw new ProtocolException("illegal attachment index");
-        }
-        return num.intValue();
-    }
-
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
@@ -165,5 +157,13 @@ final class PacketDecoder {
             }
         }
         return node;
+    }
+
+    private static int attachmentIndex(JsonNode num, int count) {
+        if (num == null || !num.isNumber() || !num.canConvertToExactIntegral() || !num.canConvertToInt()
+                || num.intValue() < 0 || num.intValue() >= count) {
+            throw new ProtocolException("illegal attachment index");
+        }
+        return num.intValue();
     }
 }

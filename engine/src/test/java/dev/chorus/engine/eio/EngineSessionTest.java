@@ -2,6 +2,7 @@ package dev.chorus.engine.eio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -58,7 +59,7 @@ class EngineSessionTest {
     void discardDropsWhatWasQueuedAndEndsTheSessionNow() {
         EngineSession session = server.open(channel.eventLoop(), null);
         session.start(new PollingTransport(session), null);
-        Frame queued = Frame.text(io.netty.buffer.ByteBufAllocator.DEFAULT.buffer().writeByte('4'));
+        Frame queued = Frame.text(ByteBufAllocator.DEFAULT.buffer().writeByte('4'));
         session.send(queued);
 
         session.discard(CloseReason.SERVER_SHUTTING_DOWN);

@@ -7,7 +7,6 @@ import dev.chorus.engine.testsupport.LeakDetection;
 import dev.chorus.engine.testsupport.Polling;
 import dev.chorus.engine.testsupport.TestNode;
 import dev.chorus.engine.testsupport.WsClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** Socket.IO on the wire against a real server: socketio-wire.md §2 and §4, over WebSocket and polling. */
 class SocketIoWireTest {
-    private static final String RS = Polling.SEPARATOR;
     private static final String P0 = "{\"_placeholder\":true,\"num\":0}";
     private static final String P1 = "{\"_placeholder\":true,\"num\":1}";
     private static final Pattern SID = Pattern.compile("^40(?:/[^,]*,)?\\{\"sid\":\"([A-Za-z0-9_-]{20})\"}$");

@@ -18,7 +18,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.AttributeKey;
@@ -62,7 +64,13 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            handle(ctx, request, uri);
+            if (request.decoderResult().isSuccess()) {
+                handle(ctx, request, uri);
+            } else {
+                // A request the HTTP decoder could not read (a bad header, say) is refused whatever it asks for.
+                HttpReplies.sendStatus(new HttpReplies.Exchange(ctx.channel(), false, null), CorsOptions.DISABLED,
+                        HttpResponseStatus.BAD_REQUEST);
+            }
         } finally {
             request.release();
         }
@@ -209,10 +217,20 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return null;
         }
+        try {
+            handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
+        } catch (WebSocketHandshakeException e) {
+            // Thrown before anything is written or the pipeline changes, for a request without a key, for example.
+            refuse(new HttpReplies.Exchange(ctx.channel(), false, null), true, EngineError.BAD_REQUEST,
+                    e.getMessage());
+            return null;
+        }
         WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
-        ctx.pipeline().addAfter(ctx.name(), "eio-ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
+        // RFC 6455 fails a connection whose text is not UTF-8 (1007); the frame decoder itself does not check.
+        ctx.pipeline().addAfter(ctx.name(), "eio-ws-utf8", new Utf8FrameValidator());
+        ctx.pipeline().addAfter("eio-ws-utf8", "eio-ws-aggregator",
+                new WebSocketFrameAggregator(options.maxHttpBufferSize()));
         ctx.pipeline().addAfter("eio-ws-aggregator", "eio-ws", new WebSocketFrameHandler(transport, probe));
-        handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
         ctx.pipeline().remove(this);
         return transport;
     }

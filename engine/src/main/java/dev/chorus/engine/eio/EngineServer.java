@@ -65,10 +65,13 @@ public final class EngineServer {
         return closed;
     }
 
-    /** Stops taking sessions and closes the open ones with reason "server shutting down". */
+    /**
+     * Stops taking sessions and ends the open ones with reason "server shutting down", without waiting for polling
+     * clients to come back for what was queued for them.
+     */
     public void close() {
         closed = true;
-        sessions.values().forEach(session -> session.close(CloseReason.SERVER_SHUTTING_DOWN));
+        sessions.values().forEach(session -> session.discard(CloseReason.SERVER_SHUTTING_DOWN));
         wheels.forEach((loop, wheel) -> loop.execute(wheel::stop));
         log.debug("engine at {} closed", options.path());
     }

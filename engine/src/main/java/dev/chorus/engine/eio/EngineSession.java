@@ -136,6 +136,23 @@ public final class EngineSession {
         });
     }
 
+    /**
+     * Ends the session now, for a server that stops: a waiting poll or the WebSocket gets the close packet, and what
+     * is still queued for a polling client between two polls is dropped. A server close would wait for that next
+     * poll, which no loop would be left to serve (the reference server discards on shutdown too).
+     */
+    void discard(CloseReason reason) {
+        execute(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (transport != null) {
+                transport.close(true);
+            }
+            onClose(reason);
+        });
+    }
+
     private void enqueue(Frame frame) {
         if (state == State.CLOSED) {
             frame.release();

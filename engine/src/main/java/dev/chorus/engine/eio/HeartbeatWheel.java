@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
  * The heartbeat timer of all sessions of one event loop: a timing wheel driven by a single periodic task, so a
  * session costs a slot entry, not a scheduled task of its own. Entries are never removed; a session that moves its
  * deadline leaves a stale entry behind, which is dropped when its slot comes round. Confined to its loop.
+ *
+ * <p>An entry remembers the tick it was made for: that is what tells a stale entry from one whose deadline lies a
+ * turn or more of the wheel ahead, which must stay. The session alone cannot tell them apart, as both find it open
+ * and due later.
  */
 final class HeartbeatWheel implements Runnable {
     private static final int MAX_SLOTS = 4096;
@@ -18,10 +22,13 @@ final class HeartbeatWheel implements Runnable {
     private final long tickNanos;
     private final long startNanos;
     private final int mask;
-    private final List<List<EngineSession>> slots;
-    private List<EngineSession> spare = new ArrayList<>();
+    private final List<List<Entry>> slots;
+    private List<Entry> spare = new ArrayList<>();
     private final ScheduledFuture<?> driver;
     private long currentTick;
+
+    private record Entry(EngineSession session, long tick) {
+    }
 
     HeartbeatWheel(EventLoop loop, Duration resolution, Duration longestDelay) {
         this.tickNanos = resolution.toNanos();
@@ -49,8 +56,11 @@ final class HeartbeatWheel implements Runnable {
     void schedule(EngineSession session, Duration delay) {
         long due = (System.nanoTime() - startNanos + delay.toNanos()) / tickNanos;
         long tick = Math.max(currentTick + 1, due);
+        if (session.heartbeatTick == tick) {
+            return; // already due then, and that entry is still in its slot
+        }
         session.heartbeatTick = tick;
-        slots.get((int) (tick & mask)).add(session);
+        slots.get((int) (tick & mask)).add(new Entry(session, tick));
     }
 
     @Override
@@ -64,20 +74,29 @@ final class HeartbeatWheel implements Runnable {
 
     private void fire(long tick) {
         int index = (int) (tick & mask);
-        List<EngineSession> due = slots.get(index);
+        List<Entry> due = slots.get(index);
         if (due.isEmpty()) {
             return;
         }
         slots.set(index, spare);
-        for (EngineSession session : due) {
-            if (session.heartbeatTick == tick) {
+        for (Entry entry : due) {
+            EngineSession session = entry.session();
+            if (entry.tick() != session.heartbeatTick) {
+                continue;
+            }
+            if (entry.tick() == tick) {
                 session.onHeartbeatDue();
-            } else if (session.heartbeatTick > tick && session.isOpen()) {
-                slots.get(index).add(session);
+            } else if (session.isOpen()) {
+                slots.get(index).add(entry);
             }
         }
         due.clear();
         spare = due;
+    }
+
+    /** The entries held, stale ones included: what the wheel costs in memory. */
+    int entryCount() {
+        return slots.stream().mapToInt(List::size).sum();
     }
 
     void stop() {

@@ -6,15 +6,13 @@ import io.netty.handler.codec.base64.Base64;
 import java.util.ArrayList;
 import java.util.Base64.Decoder;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Engine.IO 4 packet and polling payload encoding: packets joined by the record separator, binary as b+base64. */
 final class PacketCodec {
     static final char RECORD_SEPARATOR = '\u001e';
-    /**
-     * Lenient like the reference server's {@code Buffer.from(data, "base64")}: the Java client
-     * (io.socket:engine.io-client 2.x) ends its base64 with a line break, which the basic decoder refuses.
-     */
-    private static final Decoder BASE64 = java.util.Base64.getMimeDecoder();
+    private static final Decoder BASE64 = java.util.Base64.getDecoder();
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private PacketCodec() {
     }
@@ -49,9 +47,14 @@ final class PacketCodec {
         return packets;
     }
 
+    /**
+     * White space is skipped, as the reference server's {@code Buffer.from(data, "base64")} does: the Java client
+     * (io.socket:engine.io-client 2.x) ends its base64 with a line break. Anything else outside the alphabet is an
+     * error.
+     */
     private static byte[] decodeBase64(String data) {
         try {
-            return BASE64.decode(data);
+            return BASE64.decode(WHITESPACE.matcher(data).replaceAll(""));
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("bad base64 in binary packet");
         }

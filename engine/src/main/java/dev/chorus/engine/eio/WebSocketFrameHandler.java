@@ -1,13 +1,16 @@
 package dev.chorus.engine.eio;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +79,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("session {}: websocket error: {}", session.id(), cause.toString());
         session.execute(() -> session.onTransportClosed(transport, CloseReason.TRANSPORT_ERROR));
-        ctx.close();
+        if (cause instanceof TooLongFrameException) {
+            // The aggregator's limit on a fragmented message says nothing to the client itself; the decoder's
+            // limit on one frame answers 1009, and so does this.
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 }

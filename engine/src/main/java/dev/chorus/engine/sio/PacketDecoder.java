@@ -147,17 +147,23 @@ final class PacketDecoder {
         }
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
-            if (object.size() == 2 && object.path("_placeholder").asBoolean(false) && object.path("num").isInt()) {
-                int num = object.get("num").asInt();
-                if (num < 0 || num >= parts.size()) {
-                    throw new ProtocolException("illegal attachment index");
-                }
-                return BinaryNode.valueOf(parts.get(num));
+            // The reference parser's test: a literal true flag makes a placeholder, whatever else the object holds,
+            // and then its num must name an attachment.
+            if (object.path("_placeholder").booleanValue()) {
+                return BinaryNode.valueOf(parts.get(attachmentIndex(object.get("num"), parts.size())));
             }
             for (Map.Entry<String, JsonNode> field : object.properties()) {
                 field.setValue(fillPlaceholders(field.getValue(), parts));
             }
         }
         return node;
+    }
+
+    private static int attachmentIndex(JsonNode num, int count) {
+        if (num == null || !num.isNumber() || !num.canConvertToExactIntegral() || !num.canConvertToInt()
+                || num.intValue() < 0 || num.intValue() >= count) {
+            throw new ProtocolException("illegal attachment index");
+        }
+        return num.intValue();
     }
 }

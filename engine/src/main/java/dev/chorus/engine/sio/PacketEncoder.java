@@ -34,11 +34,15 @@ final class PacketEncoder {
     List<Frame> encode(Packet packet) {
         List<byte[]> attachments = new ArrayList<>(0);
         JsonNode data = packet.data();
-        if (data != null && hasBinary(data)) {
+        // The binary types follow from the data alone (a decoded packet may come back here as it was). Only events
+        // and acks have binary twins; other packets are plain JSON, their bytes written as base64 text.
+        PacketType type = switch (packet.type()) {
+            case BINARY_EVENT -> PacketType.EVENT;
+            case BINARY_ACK -> PacketType.ACK;
+            default -> packet.type();
+        };
+        if (data != null && (type == PacketType.EVENT || type == PacketType.ACK) && hasBinary(data)) {
             data = extractBinary(data, attachments);
-        }
-        PacketType type = packet.type();
-        if (!attachments.isEmpty()) {
             type = type == PacketType.ACK ? PacketType.BINARY_ACK : PacketType.BINARY_EVENT;
         }
         ByteBuf buf = alloc.buffer(64);

@@ -173,7 +173,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         try {
             packets = PacketCodec.decodePayload(body);
         } catch (ProtocolException e) {
-            log.debug("session {}: bad polling payload: {}", session.id(), e.getMessage());
+            log.info("session {} from {}: closed on a bad polling payload: {}", session.id(),
+                    session.request().remoteHost(), e.getMessage());
             session.execute(() -> {
                 session.onBadPayload(CloseReason.PARSE_ERROR);
                 HttpReplies.sendError(exchange, options.cors(), EngineError.BAD_REQUEST);
@@ -262,7 +263,14 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(HttpReplies.Exchange exchange, boolean upgrade, EngineError error, String message) {
         String text = message != null ? message : error.message();
-        log.debug("refused {} request from {}: {}", upgrade ? "upgrade" : "http", exchange.channel().remoteAddress(), text);
+        if (error == EngineError.UNKNOWN_SID) {
+            // Routine after a node restart or a balancer without affinity: the client reconnects by itself.
+            log.debug("refused {} request from {}: {}", upgrade ? "upgrade" : "http",
+                    exchange.channel().remoteAddress(), text);
+        } else {
+            log.info("refused {} request from {}: {}", upgrade ? "upgrade" : "http",
+                    exchange.channel().remoteAddress(), text);
+        }
         if (upgrade) {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             HttpHeaders headers = new DefaultHttpHeaders();

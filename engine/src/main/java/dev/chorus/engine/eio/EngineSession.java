@@ -36,7 +36,9 @@ public final class EngineSession {
     private ScheduledFuture<?> upgradeTimer;
     private ScheduledFuture<?> closeTimer;
     private volatile boolean upgraded;
-    private CloseReason pendingCloseReason;
+    /** Why a server close was asked for; the session ends with it once the queue is out. */
+    private CloseReason closingReason;
+    private boolean transportClosing;
     private boolean owesCloseNoop;
     private boolean awaitingPong;
     /** The heartbeat wheel's bookkeeping: the tick at which this session is due. */
@@ -127,10 +129,10 @@ public final class EngineSession {
                 return;
             }
             state = State.CLOSING;
+            closingReason = reason;
             if (writeQueue.isEmpty()) {
                 closeTransport(reason);
             } else {
-                pendingCloseReason = reason;
                 flush();
             }
         });
@@ -168,14 +170,13 @@ public final class EngineSession {
         List<Frame> batch = new ArrayList<>(writeQueue);
         writeQueue.clear();
         transport.write(batch);
-        if (state == State.CLOSING && pendingCloseReason != null) {
-            CloseReason reason = pendingCloseReason;
-            pendingCloseReason = null;
-            closeTransport(reason);
+        if (state == State.CLOSING && !transportClosing) {
+            closeTransport(closingReason);
         }
     }
 
     private void closeTransport(CloseReason reason) {
+        transportClosing = true;
         if (transport instanceof PollingTransport polling && !polling.hasPendingPoll()) {
             polling.closeOnNextPoll(reason);
             closeTimer = loop.schedule(() -> onClose(reason), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -318,7 +319,15 @@ public final class EngineSession {
 
     void onUpgradeRequest(Channel channel, WebSocketTransport candidate) {
         if (state != State.OPEN || probe != null || upgraded || !(transport instanceof PollingTransport)) {
-            channel.close();
+            WebSocketTransport current = probe != null ? probe
+                    : transport instanceof WebSocketTransport ws ? ws : null;
+            if (current != null) {
+                // Refused from the loop of the WebSocket already in place, so that this goes out after what that
+                // connection had to answer first (the probe answer the client may still be waiting for).
+                current.channel().eventLoop().execute(channel::close);
+            } else {
+                channel.close();
+            }
             return;
         }
         probe = candidate;
@@ -340,8 +349,9 @@ public final class EngineSession {
             probe = null;
             upgraded = true;
             flush();
-            if (state == State.CLOSING && pendingCloseReason == null) {
-                closeTransport(CloseReason.FORCED_CLOSE);
+            if (state == State.CLOSING) {
+                // A close that waited for the next poll now goes out on the WebSocket instead.
+                closeTransport(closingReason);
             }
         } else {
             abandonProbe();
@@ -376,7 +386,8 @@ public final class EngineSession {
                         handler.onMessage(this, packet.text());
                     }
                 } catch (ProtocolException e) {
-                    log.debug("session {}: closing on bad message: {}", id, e.getMessage());
+                    log.info("session {} from {}: closed on a bad message: {}", id, request.remoteHost(),
+                            e.getMessage());
                     transport.close(true);
                     onClose(CloseReason.PARSE_ERROR);
                 }
@@ -403,7 +414,7 @@ public final class EngineSession {
     }
 
     private void onError(String what) {
-        log.debug("session {}: transport error: {}", id, what);
+        log.info("session {} from {}: closed on a transport error: {}", id, request.remoteHost(), what);
         if (transport != null) {
             transport.close(true);
         }

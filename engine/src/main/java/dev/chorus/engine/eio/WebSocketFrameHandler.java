@@ -41,7 +41,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             try {
                 packet = PacketCodec.decodeText(data);
             } catch (ProtocolException e) {
-                log.debug("session {}: bad websocket packet: {}", session.id(), e.getMessage());
+                log.info("session {} from {}: closed on a bad websocket packet: {}", session.id(),
+                        session.request().remoteHost(), e.getMessage());
                 session.execute(() -> session.onBadPayload(transport, CloseReason.PARSE_ERROR));
                 return;
             }

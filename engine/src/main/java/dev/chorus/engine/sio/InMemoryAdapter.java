@@ -2,9 +2,11 @@ package dev.chorus.engine.sio;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.chorus.engine.eio.Frame;
+import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -145,18 +148,47 @@ public class InMemoryAdapter implements Adapter {
         }
     }
 
-    /** Encodes once and hands the frames to every local recipient. */
+    /**
+     * Encodes once and hands the frames to every local recipient: directly to those of the calling loop, and in
+     * one task per other event loop for the rest, rather than one hop per recipient.
+     */
     protected void deliverLocally(Packet packet, BroadcastOptions options, String offset) {
         List<Frame> frames = nsp.encode(packet);
+        Map<EventLoop, List<Socket>> otherLoops = new HashMap<>();
         try {
             forEachRecipient(options, id -> {
                 Socket socket = nsp.socket(id);
-                if (socket != null) {
+                if (socket == null) {
+                    return;
+                }
+                EventLoop loop = socket.engineSession().eventLoop();
+                if (loop.inEventLoop()) {
                     socket.deliver(frames, offset, options.isVolatile());
+                } else {
+                    otherLoops.computeIfAbsent(loop, l -> new ArrayList<>()).add(socket);
                 }
             });
+            otherLoops.forEach((loop, sockets) -> deliverOn(loop, sockets, frames, offset, options.isVolatile()));
         } finally {
             frames.forEach(Frame::release);
+        }
+    }
+
+    private static void deliverOn(EventLoop loop, List<Socket> sockets, List<Frame> frames, String offset,
+            boolean isVolatile) {
+        List<Frame> copy = new ArrayList<>(frames.size());
+        frames.forEach(frame -> copy.add(frame.retainedDuplicate()));
+        Runnable batch = () -> {
+            try {
+                sockets.forEach(socket -> socket.deliver(copy, offset, isVolatile));
+            } finally {
+                copy.forEach(Frame::release);
+            }
+        };
+        try {
+            loop.execute(batch);
+        } catch (RejectedExecutionException e) {
+            copy.forEach(Frame::release);
         }
     }
 

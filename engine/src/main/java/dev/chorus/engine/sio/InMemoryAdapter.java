@@ -149,8 +149,9 @@ public class InMemoryAdapter implements Adapter {
     }
 
     /**
-     * Encodes once and hands the frames to every local recipient: directly to those of the calling loop, and in
-     * one task per other event loop for the rest, rather than one hop per recipient.
+     * Encodes once and hands the frames to every local recipient: in one task per other event loop rather than one
+     * hop per recipient. Sockets of the calling loop, and sockets still completing their connection (whose
+     * deliveries must be weighed against their replay now, under the broadcast order), get them directly.
      */
     protected void deliverLocally(Packet packet, BroadcastOptions options, String offset) {
         List<Frame> frames = nsp.encode(packet);
@@ -162,7 +163,7 @@ public class InMemoryAdapter implements Adapter {
                     return;
                 }
                 EventLoop loop = socket.engineSession().eventLoop();
-                if (loop.inEventLoop()) {
+                if (loop.inEventLoop() || !socket.connected()) {
                     socket.deliver(frames, offset, options.isVolatile());
                 } else {
                     otherLoops.computeIfAbsent(loop, l -> new ArrayList<>()).add(socket);

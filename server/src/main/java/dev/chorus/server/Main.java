@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

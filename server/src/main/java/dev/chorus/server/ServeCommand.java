@@ -1,5 +1,8 @@
 package dev.chorus.server;
 
+import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +18,39 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--data", defaultValue = "data", paramLabel = "DIR",
+            description = "Directory of the embedded store: accounts, sessions, history (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--auth", defaultValue = "password", paramLabel = "MODE",
+            description = "Who may log in: 'password' (registered users) or 'guest' (anyone by name, no password) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    AuthMode auth;
+
+    @Option(names = "--session-cookie", defaultValue = "jsessionid", paramLabel = "NAME",
+            description = "Name of the login session cookie (default: ${DEFAULT-VALUE}).")
+    String sessionCookie;
+
+    @Option(names = "--trust-proxy",
+            description = "Believe X-Forwarded-Proto from the proxy in front (marks the cookie Secure over https).")
+    boolean trustProxy;
+
+    @Option(names = "--session-idle", defaultValue = "1440", paramLabel = "MINUTES",
+            description = "A login session ends after this long unused (default: ${DEFAULT-VALUE}).")
+    long sessionIdleMinutes;
+
+    @Option(names = "--session-max", defaultValue = "720", paramLabel = "HOURS",
+            description = "A login session ends this long after login, used or not (default: ${DEFAULT-VALUE}).")
+    long sessionMaxHours;
+
+    @Option(names = "--history-size", defaultValue = "1000", paramLabel = "N",
+            description = "Messages kept per room (default: ${DEFAULT-VALUE}).")
+    int historySize;
+
+    @Option(names = "--max-message-size", defaultValue = "65536", paramLabel = "BYTES",
+            description = "Largest chat message text accepted (default: ${DEFAULT-VALUE}).")
+    int maxMessageSize;
+
     @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
             description = "Origins allowed to connect from another site; '*' for any (default: none).")
     List<String> corsOrigins = List.of();
@@ -28,7 +64,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Node node = Node.start(new Node.Settings(host, port, corsOrigins, corsCredentials, recoveryWindowSeconds));
+        Node node = Node.start(new Node.Settings(host, port, dataDir, auth, sessionCookie, trustProxy,
+                Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionMaxHours), historySize,
+                maxMessageSize, corsOrigins, corsCredentials, Duration.ofSeconds(recoveryWindowSeconds)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

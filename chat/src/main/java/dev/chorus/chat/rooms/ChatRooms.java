@@ -1,0 +1,150 @@
+package dev.chorus.chat.rooms;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.session.Sessions;
+import dev.chorus.chat.web.SessionCookie;
+import dev.chorus.engine.sio.Ack;
+import dev.chorus.engine.sio.BroadcastOptions;
+import dev.chorus.engine.sio.ConnectError;
+import dev.chorus.engine.sio.Namespace;
+import dev.chorus.engine.sio.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat on a Socket.IO namespace: a socket gets in only with a logged-in session (its user comes from the
+ * session, never from what the client sends), then joins rooms, sends messages — stored in the room's history,
+ * then broadcast to the room — and reads history.
+ */
+public final class ChatRooms {
+    private static final Logger log = LoggerFactory.getLogger(ChatRooms.class);
+    static final String USER = "user";
+    private static final int MAX_HISTORY_PAGE = 100;
+
+    private final Namespace nsp;
+    private final Sessions sessions;
+    private final SessionCookie cookie;
+    private final HistoryStore history;
+    private final Clock clock;
+    private final int maxMessageBytes;
+
+    public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Clock clock,
+            int maxMessageBytes) {
+        this.nsp = nsp;
+        this.sessions = sessions;
+        this.cookie = cookie;
+        this.history = history;
+        this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Installs the login check and the chat events on the namespace. */
+    public void install() {
+        nsp.use(socket -> sessions.resolve(cookie.read(socket.handshake().headers())).thenAccept(session -> {
+            if (session.isEmpty()) {
+                throw new ConnectError("unauthorized");
+            }
+            socket.data().put(USER, session.get().username());
+        }));
+        nsp.onConnection(this::onConnection);
+    }
+
+    private void onConnection(Socket socket) {
+        socket.on("join", Requests.Room.class, this::join);
+        socket.on("leave", Requests.Room.class, this::leave);
+        socket.on("message", Requests.Message.class, this::message);
+        socket.on("history", Requests.History.class, this::history);
+        socket.on("rooms", (s, args, ack) -> ack.send(Map.of("rooms", roomList())));
+    }
+
+    private void join(Socket socket, Requests.Room request, Ack ack) {
+        if (refused(RoomNames.check(request.room()), ack)) {
+            return;
+        }
+        socket.join(RoomNames.channel(request.room()));
+        ack.send(Map.of("ok", true));
+    }
+
+    private void leave(Socket socket, Requests.Room request, Ack ack) {
+        if (refused(RoomNames.check(request.room()), ack)) {
+            return;
+        }
+        socket.leave(RoomNames.channel(request.room()));
+        ack.send(Map.of("ok", true));
+    }
+
+    private void message(Socket socket, Requests.Message request, Ack ack) {
+        String room = request.room();
+        if (refused(RoomNames.check(room), ack)) {
+            return;
+        }
+        if (request.text() == null || request.text().isEmpty()) {
+            ack.send(error("text is required"));
+            return;
+        }
+        if (request.text().getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            ack.send(error("message is larger than " + maxMessageBytes + " bytes"));
+            return;
+        }
+        if (!socket.rooms().contains(RoomNames.channel(room))) {
+            ack.send(error("join the room first"));
+            return;
+        }
+        String user = socket.data().get(USER).asText();
+        history.append(room, user, request.text(), clock.millis()).whenComplete((message, error) -> {
+            if (error != null) {
+                log.warn("message of {} to room {} not stored", user, room, error);
+                ack.send(error("the message could not be stored"));
+                return;
+            }
+            nsp.to(RoomNames.channel(room)).emit("message", message);
+            ack.send(Map.of("id", message.id()));
+        });
+    }
+
+    private void history(Socket socket, Requests.History request, Ack ack) {
+        if (refused(RoomNames.check(request.room()), ack)) {
+            return;
+        }
+        int limit = request.limit() == null ? 50 : Math.max(1, Math.min(MAX_HISTORY_PAGE, request.limit()));
+        history.before(request.room(), request.before(), limit).whenComplete((messages, error) -> {
+            if (error != null) {
+                log.warn("history of room {} could not be read", request.room(), error);
+                ack.send(error("history is not available"));
+                return;
+            }
+            ack.send(Map.of("room", request.room(), "messages", messages));
+        });
+    }
+
+    private List<Map<String, Object>> roomList() {
+        List<Map<String, Object>> rooms = new ArrayList<>();
+        for (String channel : Set.copyOf(nsp.adapter().rooms())) {
+            String room = RoomNames.roomOf(channel);
+            if (room != null) {
+                int members = nsp.adapter().localSockets(BroadcastOptions.toRoom(channel)).size();
+                rooms.add(Map.of("name", room, "members", members));
+            }
+        }
+        rooms.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
+        return rooms;
+    }
+
+    private static boolean refused(Optional<String> problem, Ack ack) {
+        problem.ifPresent(reason -> ack.send(error(reason)));
+        return problem.isPresent();
+    }
+
+    private static ObjectNode error(String reason) {
+        return JsonNodeFactory.instance.objectNode().put("error", reason);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.chorus.chat.rooms;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/** The payloads clients send with the chat events. Unknown fields are ignored, for clients newer than the server. */
+final class Requests {
+    private Requests() {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Room(String room) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Message(String room, String text) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record History(String room, Long before, Integer limit) {
+    }
+}

@@ -1,0 +1,13 @@
+package dev.chorus.chat.session;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Where login sessions live, so that any node (or a restarted one) knows who a cookie belongs to. */
+public interface SessionStore {
+    CompletableFuture<Void> save(LoginSession session);
+
+    CompletableFuture<Optional<LoginSession>> find(String id);
+
+    CompletableFuture<Void> delete(String id);
+}

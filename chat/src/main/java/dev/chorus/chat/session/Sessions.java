@@ -1,0 +1,66 @@
+package dev.chorus.chat.session;
+
+import dev.chorus.engine.eio.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Login sessions with an idle and an absolute expiry. A session is touched at most once a minute, so that a busy
+ * user does not cost a store write per request.
+ */
+public final class Sessions {
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    private final SessionStore store;
+    private final Duration idleTimeout;
+    private final Duration absoluteTimeout;
+    private final Clock clock;
+
+    public Sessions(SessionStore store, Duration idleTimeout, Duration absoluteTimeout, Clock clock) {
+        this.store = store;
+        this.idleTimeout = idleTimeout;
+        this.absoluteTimeout = absoluteTimeout;
+        this.clock = clock;
+    }
+
+    /** A new session with a new id: ids are never reused, nor taken from the client (no session fixation). */
+    public CompletableFuture<LoginSession> open(String username) {
+        Instant now = clock.instant();
+        LoginSession session = new LoginSession(Ids.newId() + Ids.newId(), username, now, now);
+        return store.save(session).thenApply(saved -> session);
+    }
+
+    /** @return the session when it exists and has not expired; an expired one is deleted */
+    public CompletableFuture<Optional<LoginSession>> resolve(String id) {
+        if (id == null || id.isEmpty() || id.length() > 80) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return store.find(id).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            LoginSession session = found.get();
+            Instant now = clock.instant();
+            if (now.isAfter(session.lastSeenAt().plus(idleTimeout))
+                    || now.isAfter(session.createdAt().plus(absoluteTimeout))) {
+                return store.delete(id).thenApply(deleted -> Optional.empty());
+            }
+            if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
+                LoginSession touched = session.seenAt(now);
+                return store.save(touched).thenApply(saved -> Optional.of(touched));
+            }
+            return CompletableFuture.completedFuture(Optional.of(session));
+        });
+    }
+
+    public CompletableFuture<Void> close(String id) {
+        return store.delete(id);
+    }
+
+    public Duration absoluteTimeout() {
+        return absoluteTimeout;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.chorus.chat.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.chat.session.LoginSession;
+import dev.chorus.chat.session.SessionStore;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.h2.mvstore.MVMap;
+
+/** Login sessions in the embedded database, committed at once so that a restarted node still knows them. */
+public final class EmbeddedSessionStore implements SessionStore {
+    private final EmbeddedDatabase db;
+    private final MVMap<String, String> sessions;
+
+    public EmbeddedSessionStore(EmbeddedDatabase db) {
+        this.db = db;
+        this.sessions = db.map("sessions");
+    }
+
+    @Override
+    public CompletableFuture<Void> save(LoginSession session) {
+        return db.run(() -> {
+            ObjectNode json = db.mapper().createObjectNode()
+                    .put("username", session.username())
+                    .put("createdAt", session.createdAt().toEpochMilli())
+                    .put("lastSeenAt", session.lastSeenAt().toEpochMilli());
+            sessions.put(session.id(), json.toString());
+            db.commit();
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<LoginSession>> find(String id) {
+        return db.run(() -> Optional.ofNullable(sessions.get(id)).map(text -> {
+            JsonNode json = db.parse(text);
+            return new LoginSession(id, json.get("username").asText(),
+                    Instant.ofEpochMilli(json.get("createdAt").asLong()),
+                    Instant.ofEpochMilli(json.get("lastSeenAt").asLong()));
+        }));
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String id) {
+        return db.run(() -> {
+            if (sessions.remove(id) != null) {
+                db.commit();
+            }
+            return null;
+        });
+    }
+}

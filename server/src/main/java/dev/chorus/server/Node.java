@@ -1,6 +1,9 @@
 package dev.chorus.server;
 
 import dev.chorus.chat.account.Accounts;
+import dev.chorus.chat.limits.LoginThrottle;
+import dev.chorus.chat.limits.RateLimiter;
+import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.rooms.ChatRooms;
 import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.store.EmbeddedAccountStore;
@@ -27,6 +30,10 @@ import org.slf4j.LoggerFactory;
 /** A running Chorus node: its stores, its chat, its Socket.IO server and its HTTP listener. */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /** Failed logins allowed per account, and per client address, in {@link #LOGIN_THROTTLE_WINDOW}. */
+    private static final int LOGIN_FAILURES_PER_ACCOUNT = 5;
+    private static final int LOGIN_FAILURES_PER_ADDRESS = 20;
+    private static final Duration LOGIN_THROTTLE_WINDOW = Duration.ofMinutes(15);
 
     private final EmbeddedDatabase database;
     private final ExecutorService hashing;
@@ -36,7 +43,8 @@ public final class Node implements AutoCloseable {
     /** Everything a node is started with; {@code ./chorus serve --help} documents each. */
     public record Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
             boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
-            int maxMessageBytes, List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow) {
+            int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
+            List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow) {
     }
 
     private Node(EmbeddedDatabase database, ExecutorService hashing, SocketIoServer io, HttpServer http) {
@@ -63,9 +71,15 @@ public final class Node implements AutoCloseable {
                 .engine(engine)
                 .recovery(new RecoveryOptions(settings.recoveryWindow(), true))
                 .build());
+        ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(),
+                new UserConnections(settings.maxConnectionsPerUser()),
+                new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock));
         new ChatRooms(io.sockets(), sessions, cookie, new EmbeddedHistoryStore(database, settings.historyPerRoom()),
-                clock, settings.maxMessageBytes()).install();
-        AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode());
+                clock, limits).install();
+        LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
+                LOGIN_THROTTLE_WINDOW, clock);
+        AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,
+                settings.trustProxy());
 
         HttpServer http;
         try {

@@ -51,6 +51,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest chat message text accepted (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
+    @Option(names = "--max-connections-per-user", defaultValue = "5", paramLabel = "N",
+            description = "Connections one user may have open at once (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerUser;
+
+    @Option(names = "--message-rate", defaultValue = "50", paramLabel = "PER_SECOND",
+            description = "Messages a user may send per second, on average (default: ${DEFAULT-VALUE}).")
+    double messageRate;
+
+    @Option(names = "--message-burst", defaultValue = "100", paramLabel = "N",
+            description = "Messages a user may send at once above the rate (default: ${DEFAULT-VALUE}).")
+    int messageBurst;
+
     @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
             description = "Origins allowed to connect from another site; '*' for any (default: none).")
     List<String> corsOrigins = List.of();
@@ -66,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Node node = Node.start(new Node.Settings(host, port, dataDir, auth, sessionCookie, trustProxy,
                 Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionMaxHours), historySize,
-                maxMessageSize, corsOrigins, corsCredentials, Duration.ofSeconds(recoveryWindowSeconds)));
+                maxMessageSize, maxConnectionsPerUser, messageRate, messageBurst, corsOrigins, corsCredentials, Duration.ofSeconds(recoveryWindowSeconds)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

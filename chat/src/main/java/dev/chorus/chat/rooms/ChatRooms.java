@@ -3,6 +3,8 @@ package dev.chorus.chat.rooms;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.limits.RateLimiter;
+import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.engine.sio.Ack;
@@ -35,16 +37,23 @@ public final class ChatRooms {
     private final SessionCookie cookie;
     private final HistoryStore history;
     private final Clock clock;
-    private final int maxMessageBytes;
+    private final Limits limits;
+
+    /**
+     * The Vines-style limits: the largest message text, the connections a user may have open at once, and how
+     * fast a user may send messages.
+     */
+    public record Limits(int maxMessageBytes, UserConnections connections, RateLimiter messages) {
+    }
 
     public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Clock clock,
-            int maxMessageBytes) {
+            Limits limits) {
         this.nsp = nsp;
         this.sessions = sessions;
         this.cookie = cookie;
         this.history = history;
         this.clock = clock;
-        this.maxMessageBytes = maxMessageBytes;
+        this.limits = limits;
     }
 
     /** Installs the login check and the chat events on the namespace. */
@@ -53,12 +62,33 @@ public final class ChatRooms {
             if (session.isEmpty()) {
                 throw new ConnectError("unauthorized");
             }
-            socket.data().put(USER, session.get().username());
+            String user = session.get().username();
+            if (!limits.connections().hasRoom(user)) {
+                throw tooManyConnections();
+            }
+            socket.data().put(USER, user);
         }));
         nsp.onConnection(this::onConnection);
     }
 
+    private ConnectError tooManyConnections() {
+        int max = limits.connections().maxPerUser();
+        return new ConnectError("too many connections", Map.of("max", max,
+                "reason", "a user may have at most " + max + " connections open"));
+    }
+
     private void onConnection(Socket socket) {
+        String user = socket.data().get(USER).asText();
+        // Counted once connected, and uncounted on disconnect: the two always pair. Two connections let in at the
+        // same moment can make one too many; the later one goes.
+        socket.onDisconnect((s, reason) -> limits.connections().remove(user, s.id()));
+        if (!limits.connections().add(user, socket.id())) {
+            log.info("user {}: connection {} refused, {} already open", user, socket.id(),
+                    limits.connections().maxPerUser());
+            socket.emit("error", Map.of("message", tooManyConnections().getMessage()));
+            socket.disconnect();
+            return;
+        }
         socket.on("join", Requests.Room.class, this::join);
         socket.on("leave", Requests.Room.class, this::leave);
         socket.on("message", Requests.Message.class, this::message);
@@ -91,8 +121,8 @@ public final class ChatRooms {
             ack.send(error("text is required"));
             return;
         }
-        if (request.text().getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
-            ack.send(error("message is larger than " + maxMessageBytes + " bytes"));
+        if (request.text().getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+            ack.send(error("message is larger than " + limits.maxMessageBytes() + " bytes"));
             return;
         }
         if (!socket.rooms().contains(RoomNames.channel(room))) {
@@ -100,6 +130,10 @@ public final class ChatRooms {
             return;
         }
         String user = socket.data().get(USER).asText();
+        if (!limits.messages().tryAcquire(user)) {
+            ack.send(error("rate limited").put("retryAfterMs", limits.messages().millisUntilNext(user)));
+            return;
+        }
         history.append(room, user, request.text(), clock.millis()).whenComplete((message, error) -> {
             if (error != null) {
                 log.warn("message of {} to room {} not stored", user, room, error);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.account.Account;
 import dev.chorus.chat.account.AccountException;
 import dev.chorus.chat.account.Accounts;
+import dev.chorus.chat.limits.LoginThrottle;
 import dev.chorus.chat.session.Sessions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -23,6 +24,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -50,13 +52,19 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
     private final Sessions sessions;
     private final SessionCookie cookie;
     private final AuthMode mode;
+    private final LoginThrottle throttle;
+    private final boolean trustProxy;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public AuthApiHandler(Accounts accounts, Sessions sessions, SessionCookie cookie, AuthMode mode) {
+    /** @param trustProxy whether the client's address is the first of {@code X-Forwarded-For} */
+    public AuthApiHandler(Accounts accounts, Sessions sessions, SessionCookie cookie, AuthMode mode,
+            LoginThrottle throttle, boolean trustProxy) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.cookie = cookie;
         this.mode = mode;
+        this.throttle = throttle;
+        this.trustProxy = trustProxy;
     }
 
     @Override
@@ -69,7 +77,7 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
         HttpMethod method = request.method();
         CompletableFuture<Reply> reply;
         if (path.equals("/login") && method == HttpMethod.POST) {
-            reply = login(request);
+            reply = login(request, clientAddress(ctx, request.headers()));
         } else if (path.equals("/register") && method == HttpMethod.POST) {
             reply = register(request);
         } else if (path.equals("/logout") && method == HttpMethod.POST) {
@@ -92,21 +100,43 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private CompletableFuture<Reply> login(FullHttpRequest request) {
+    private CompletableFuture<Reply> login(FullHttpRequest request, String address) {
         Optional<Credentials> credentials = credentials(request);
         if (credentials.isEmpty()) {
             return CompletableFuture.completedFuture(badJson());
         }
         Credentials given = credentials.get();
+        long wait = throttle.retryAfterMillis(given.username(), address);
+        if (wait > 0) {
+            log.info("login of {} from {} refused: too many failed attempts", given.username(), address);
+            long seconds = Math.max(1, (wait + 999) / 1000);
+            return CompletableFuture.completedFuture(new Reply(HttpResponseStatus.TOO_MANY_REQUESTS,
+                    Map.of("error", "too many failed logins, try again later", "retryAfterSeconds", seconds),
+                    null));
+        }
         CompletableFuture<Optional<Account>> checked = mode == AuthMode.GUEST
                 ? accounts.guest(given.username())
                 : accounts.authenticate(given.username(), given.password());
         HttpHeaders headers = request.headers().copy();
-        return checked.thenCompose(account -> account.isEmpty()
-                ? CompletableFuture.completedFuture(new Reply(HttpResponseStatus.UNAUTHORIZED,
+        return checked.thenCompose(account -> {
+            if (account.isEmpty()) {
+                throttle.failed(given.username(), address);
+                log.info("login of {} from {} failed", given.username(), address);
+                return CompletableFuture.completedFuture(new Reply(HttpResponseStatus.UNAUTHORIZED,
                         Map.of("error", mode == AuthMode.GUEST ? "that name cannot be used"
-                                : "wrong username or password"), null))
-                : startSession(account.get().username(), headers, HttpResponseStatus.OK));
+                                : "wrong username or password"), null));
+            }
+            return startSession(account.get().username(), headers, HttpResponseStatus.OK);
+        });
+    }
+
+    private String clientAddress(ChannelHandlerContext ctx, HttpHeaders headers) {
+        String forwarded = trustProxy ? headers.get("X-Forwarded-For") : null;
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.split(",", 2)[0].trim();
+        }
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
     }
 
     private CompletableFuture<Reply> register(FullHttpRequest request) {

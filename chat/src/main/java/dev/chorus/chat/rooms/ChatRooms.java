@@ -2,6 +2,8 @@ package dev.chorus.chat.rooms;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.chat.account.UsernameRules;
+import dev.chorus.chat.history.ChatMessage;
 import dev.chorus.chat.history.HistoryStore;
 import dev.chorus.chat.limits.RateLimiter;
 import dev.chorus.chat.limits.UserConnections;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chat on a Socket.IO namespace: a socket gets in only with a logged-in session (its user comes from the
- * session, never from what the client sends), then joins rooms, sends messages — stored in the room's history,
- * then broadcast to the room — and reads history.
+ * session, never from what the client sends), then joins rooms (the others there see it come online; it gets the
+ * member list), sends messages — stored in the room's history, then broadcast to the room — reads history, shows
+ * that it is typing, and sends direct messages to another user's sockets.
  */
 public final class ChatRooms {
     private static final Logger log = LoggerFactory.getLogger(ChatRooms.class);
@@ -78,7 +82,7 @@ public final class ChatRooms {
     }
 
     private void onConnection(Socket socket) {
-        String user = socket.data().get(USER).asText();
+        String user = userOf(socket);
         // Counted once connected, and uncounted on disconnect: the two always pair. Two connections let in at the
         // same moment can make one too many; the later one goes.
         socket.onDisconnect((s, reason) -> limits.connections().remove(user, s.id()));
@@ -89,27 +93,138 @@ public final class ChatRooms {
             socket.disconnect();
             return;
         }
+        socket.join(RoomNames.userChannel(user));
+        socket.onDisconnecting((s, reason) -> s.rooms().stream().map(RoomNames::roomOf).filter(Objects::nonNull)
+                .forEach(room -> announceIfGone(s, room)));
         socket.on("join", Requests.Room.class, this::join);
         socket.on("leave", Requests.Room.class, this::leave);
         socket.on("message", Requests.Message.class, this::message);
         socket.on("history", Requests.History.class, this::history);
         socket.on("rooms", (s, args, ack) -> ack.send(Map.of("rooms", roomList())));
+        socket.on("typing", Requests.Room.class, this::typing);
+        socket.on("dm", Requests.Direct.class, this::direct);
+        socket.on("dm-history", Requests.DirectHistory.class, this::directHistory);
     }
 
     private void join(Socket socket, Requests.Room request, Ack ack) {
         if (refused(RoomNames.check(request.room()), ack)) {
             return;
         }
-        socket.join(RoomNames.channel(request.room()));
-        ack.send(Map.of("ok", true));
+        String channel = RoomNames.channel(request.room());
+        String user = userOf(socket);
+        boolean alreadyThere = usersIn(channel, null).contains(user);
+        socket.join(channel);
+        if (!alreadyThere) {
+            socket.to(channel).emit("presence", presence(request.room(), user, "online"));
+        }
+        ack.send(Map.of("ok", true, "members", usersIn(channel, null)));
     }
 
     private void leave(Socket socket, Requests.Room request, Ack ack) {
         if (refused(RoomNames.check(request.room()), ack)) {
             return;
         }
+        boolean wasThere = socket.rooms().contains(RoomNames.channel(request.room()));
         socket.leave(RoomNames.channel(request.room()));
+        if (wasThere) {
+            announceIfGone(socket, request.room());
+        }
         ack.send(Map.of("ok", true));
+    }
+
+    /** Tells the room a user went offline there, unless another of the user's sockets is still in it. */
+    private void announceIfGone(Socket leaving, String room) {
+        String channel = RoomNames.channel(room);
+        String user = userOf(leaving);
+        if (!usersIn(channel, leaving).contains(user)) {
+            nsp.to(channel).except(leaving.id()).emit("presence", presence(room, user, "offline"));
+        }
+    }
+
+    /** The users in a room on this node, in name order, leaving out one socket's presence. */
+    private List<String> usersIn(String channel, Socket leftOut) {
+        return nsp.to(channel).localSockets().stream()
+                .filter(s -> s != leftOut)
+                .map(ChatRooms::userOf)
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    private static Map<String, String> presence(String room, String user, String status) {
+        return Map.of("room", room, "user", user, "status", status);
+    }
+
+    private static String userOf(Socket socket) {
+        return socket.data().path(USER).asText();
+    }
+
+    /** A typing indicator: volatile, to the others in the room, dropped for clients that cannot take it now. */
+    private void typing(Socket socket, Requests.Room request, Ack ack) {
+        if (RoomNames.check(request.room()).isPresent()) {
+            return;
+        }
+        String channel = RoomNames.channel(request.room());
+        if (socket.rooms().contains(channel)) {
+            socket.to(channel).asVolatile().emit("typing", Map.of("room", request.room(), "user", userOf(socket)));
+        }
+    }
+
+    /** A direct message: stored in the pair's conversation, sent to every socket of both users. */
+    private void direct(Socket socket, Requests.Direct request, Ack ack) {
+        String from = userOf(socket);
+        Optional<String> badName = UsernameRules.check(request.to());
+        if (refused(badName.map(reason -> "to: " + reason), ack) || refused(textProblem(request.text()), ack)) {
+            return;
+        }
+        if (!limits.messages().tryAcquire(from)) {
+            ack.send(error("rate limited").put("retryAfterMs", limits.messages().millisUntilNext(from)));
+            return;
+        }
+        history.append(RoomNames.direct(from, request.to()), from, request.text(), clock.millis())
+                .whenComplete((message, error) -> {
+                    if (error != null) {
+                        log.warn("direct message of {} to {} not stored", from, request.to(), error);
+                        ack.send(error("the message could not be stored"));
+                        return;
+                    }
+                    nsp.to(RoomNames.userChannel(request.to()), RoomNames.userChannel(from))
+                            .emit("dm", directPayload(message, from, request.to()));
+                    ack.send(Map.of("id", message.id()));
+                });
+    }
+
+    private void directHistory(Socket socket, Requests.DirectHistory request, Ack ack) {
+        String me = userOf(socket);
+        if (refused(UsernameRules.check(request.with()), ack)) {
+            return;
+        }
+        int limit = request.limit() == null ? 50 : Math.max(1, Math.min(MAX_HISTORY_PAGE, request.limit()));
+        history.before(RoomNames.direct(me, request.with()), request.before(), limit)
+                .whenComplete((messages, error) -> {
+                    if (error != null) {
+                        log.warn("direct history of {} with {} could not be read", me, request.with(), error);
+                        ack.send(error("history is not available"));
+                        return;
+                    }
+                    ack.send(Map.of("with", request.with(), "messages", messages.stream()
+                            .map(m -> directPayload(m, m.user(), m.user().equalsIgnoreCase(me) ? request.with() : me))
+                            .toList()));
+                });
+    }
+
+    private static Map<String, Object> directPayload(ChatMessage message, String from, String to) {
+        return Map.of("id", message.id(), "from", from, "to", to, "text", message.text(), "ts", message.ts());
+    }
+
+    private Optional<String> textProblem(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.of("text is required");
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+            return Optional.of("message is larger than " + limits.maxMessageBytes() + " bytes");
+        }
+        return Optional.empty();
     }
 
     private void message(Socket socket, Requests.Message request, Ack ack) {
@@ -117,19 +232,14 @@ public final class ChatRooms {
         if (refused(RoomNames.check(room), ack)) {
             return;
         }
-        if (request.text() == null || request.text().isEmpty()) {
-            ack.send(error("text is required"));
-            return;
-        }
-        if (request.text().getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
-            ack.send(error("message is larger than " + limits.maxMessageBytes() + " bytes"));
+        if (refused(textProblem(request.text()), ack)) {
             return;
         }
         if (!socket.rooms().contains(RoomNames.channel(room))) {
             ack.send(error("join the room first"));
             return;
         }
-        String user = socket.data().get(USER).asText();
+        String user = userOf(socket);
         if (!limits.messages().tryAcquire(user)) {
             ack.send(error("rate limited").put("retryAfterMs", limits.messages().millisUntilNext(user)));
             return;

@@ -18,4 +18,12 @@ final class Requests {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record History(String room, Long before, Integer limit) {
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Direct(String to, String text) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DirectHistory(String with, Long before, Integer limit) {
+    }
 }

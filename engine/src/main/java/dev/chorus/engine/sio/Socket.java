@@ -46,6 +46,7 @@ public final class Socket {
      */
     private final Object earlyLock = new Object();
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final List<BiConsumer<Socket, DisconnectReason>> disconnectingListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<Socket, DisconnectReason>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<Long, PendingAck> pendingAcks = new HashMap<>();
 
@@ -125,8 +126,15 @@ public final class Socket {
         });
     }
 
+    /** Runs when the socket leaves the namespace, after it has left its rooms. */
     public Socket onDisconnect(BiConsumer<Socket, DisconnectReason> listener) {
         disconnectListeners.add(listener);
+        return this;
+    }
+
+    /** Runs when the socket is about to leave the namespace, while {@link #rooms()} still lists its rooms. */
+    public Socket onDisconnecting(BiConsumer<Socket, DisconnectReason> listener) {
+        disconnectingListeners.add(listener);
         return this;
     }
 
@@ -328,6 +336,9 @@ public final class Socket {
             early.forEach(delivery -> delivery.frames().forEach(Frame::release));
             early = List.of();
         }
+        if (wasConnected) {
+            notify(disconnectingListeners, reason);
+        }
         if (wasConnected && reason.recoverable() && pid != null) {
             nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data.deepCopy()));
         }
@@ -340,12 +351,16 @@ public final class Socket {
         });
         pendingAcks.clear();
         if (wasConnected) {
-            for (BiConsumer<Socket, DisconnectReason> listener : disconnectListeners) {
-                try {
-                    listener.accept(this, reason);
-                } catch (RuntimeException e) {
-                    log.warn("socket {}: disconnect listener failed", id, e);
-                }
+            notify(disconnectListeners, reason);
+        }
+    }
+
+    private void notify(List<BiConsumer<Socket, DisconnectReason>> listeners, DisconnectReason reason) {
+        for (BiConsumer<Socket, DisconnectReason> listener : listeners) {
+            try {
+                listener.accept(this, reason);
+            } catch (RuntimeException e) {
+                log.warn("socket {}: disconnect listener failed", id, e);
             }
         }
     }

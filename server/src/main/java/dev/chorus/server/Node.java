@@ -69,7 +69,9 @@ public final class Node implements AutoCloseable {
                 .build();
         SocketIoServer io = new SocketIoServer(SocketIoOptions.builder()
                 .engine(engine)
-                .recovery(new RecoveryOptions(settings.recoveryWindow(), true))
+                // Recovered sockets go through the login check again: their restored data still names the user
+                // of a session that may have ended (logout, expiry) while they were away.
+                .recovery(new RecoveryOptions(settings.recoveryWindow(), false))
                 .build());
         ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(),
                 new UserConnections(settings.maxConnectionsPerUser()),

@@ -50,7 +50,8 @@ public final class Sessions {
             }
             if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
                 LoginSession touched = session.seenAt(now);
-                return store.save(touched).thenApply(saved -> Optional.of(touched));
+                return store.update(touched).thenApply(stillThere -> stillThere ? Optional.of(touched)
+                        : Optional.<LoginSession>empty());
             }
             return CompletableFuture.completedFuture(Optional.of(session));
         });

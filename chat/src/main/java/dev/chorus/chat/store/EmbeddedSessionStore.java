@@ -22,13 +22,22 @@ public final class EmbeddedSessionStore implements SessionStore {
     @Override
     public CompletableFuture<Void> save(LoginSession session) {
         return db.run(() -> {
-            ObjectNode json = db.mapper().createObjectNode()
-                    .put("username", session.username())
-                    .put("createdAt", session.createdAt().toEpochMilli())
-                    .put("lastSeenAt", session.lastSeenAt().toEpochMilli());
-            sessions.put(session.id(), json.toString());
+            sessions.put(session.id(), json(session));
             db.commit();
             return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> update(LoginSession session) {
+        // On the store's one thread: no delete can come between the check and the write.
+        return db.run(() -> {
+            if (!sessions.containsKey(session.id())) {
+                return false;
+            }
+            sessions.put(session.id(), json(session));
+            db.commit();
+            return true;
         });
     }
 
@@ -40,6 +49,14 @@ public final class EmbeddedSessionStore implements SessionStore {
                     Instant.ofEpochMilli(json.get("createdAt").asLong()),
                     Instant.ofEpochMilli(json.get("lastSeenAt").asLong()));
         }));
+    }
+
+    private String json(LoginSession session) {
+        ObjectNode json = db.mapper().createObjectNode()
+                .put("username", session.username())
+                .put("createdAt", session.createdAt().toEpochMilli())
+                .put("lastSeenAt", session.lastSeenAt().toEpochMilli());
+        return json.toString();
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ChatRooms {
     private static final Logger log = LoggerFactory.getLogger(ChatRooms.class);
     static final String USER = "user";
+    static final String SESSION = "session";
     private static final int MAX_HISTORY_PAGE = 100;
 
     private final Namespace nsp;
@@ -71,8 +72,20 @@ public final class ChatRooms {
                 throw tooManyConnections();
             }
             socket.data().put(USER, user);
+            socket.data().put(SESSION, session.get().id());
         }));
         nsp.onConnection(this::onConnection);
+        sessions.onClose(this::disconnectSession);
+    }
+
+    /** A session that ended takes its sockets on this node with it: a logout ends the chat, not just the cookie. */
+    private void disconnectSession(String sessionId) {
+        for (Socket socket : nsp.sockets()) {
+            if (sessionId.equals(socket.data().path(SESSION).asText(null))) {
+                log.info("user {}: socket {} disconnected, its session ended", userOf(socket), socket.id());
+                socket.disconnect();
+            }
+        }
     }
 
     private ConnectError tooManyConnections() {

@@ -4,8 +4,11 @@ import dev.chorus.engine.eio.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Login sessions with an idle and an absolute expiry. A session is touched at most once a minute, so that a busy
@@ -18,6 +21,7 @@ public final class Sessions {
     private final Duration idleTimeout;
     private final Duration absoluteTimeout;
     private final Clock clock;
+    private final List<Consumer<String>> closeListeners = new CopyOnWriteArrayList<>();
 
     public Sessions(SessionStore store, Duration idleTimeout, Duration absoluteTimeout, Clock clock) {
         this.store = store;
@@ -57,8 +61,14 @@ public final class Sessions {
         });
     }
 
+    /** Ends a session (logout, or a new login from the same client); the close listeners hear of it. */
     public CompletableFuture<Void> close(String id) {
-        return store.delete(id);
+        return store.delete(id).thenRun(() -> closeListeners.forEach(listener -> listener.accept(id)));
+    }
+
+    /** Told the id of every session ended here, so that what still runs on it (open sockets) can end too. */
+    public void onClose(Consumer<String> listener) {
+        closeListeners.add(listener);
     }
 
     public Duration absoluteTimeout() {

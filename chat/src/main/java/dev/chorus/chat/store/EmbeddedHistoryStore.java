@@ -47,6 +47,10 @@ public final class EmbeddedHistoryStore implements HistoryStore {
     @Override
     public CompletableFuture<List<ChatMessage>> before(String room, Long beforeId, int limit) {
         return db.run(() -> {
+            if (!lastIds.containsKey(room)) {
+                // Reading a room nobody wrote to must not create storage for it.
+                return List.of();
+            }
             MVMap<Long, String> history = history(room);
             List<ChatMessage> newestFirst = new ArrayList<>(Math.min(limit, 64));
             Long key = beforeId == null ? history.lastKey() : history.lowerKey(beforeId);

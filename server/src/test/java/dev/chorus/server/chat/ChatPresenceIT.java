@@ -99,6 +99,21 @@ class ChatPresenceIT {
         assertThat(offline.getString("status")).isEqualTo("offline");
     }
 
+    @Test
+    void aLogoutDisconnectsTheSocketsOfThatSession() throws Exception {
+        String cookie = register("leaving");
+        Socket socket = connect(cookie, new Events());
+        CompletableFuture<String> disconnected = new CompletableFuture<>();
+        socket.on(Socket.EVENT_DISCONNECT, args -> disconnected.complete(String.valueOf(args[0])));
+
+        HttpResponse<String> logout = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + node.port() + "/logout")).header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(disconnected.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("io server disconnect");
+    }
+
     /** What one client received, by event name, in order. */
     private static final class Events {
         private final Map<String, BlockingQueue<JSONObject>> byName = new ConcurrentHashMap<>();

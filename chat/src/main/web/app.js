@@ -32,6 +32,8 @@
     lastTyping: 0,
     bannerTimer: null,
     connectedOnce: false,
+    reconnected: false,
+    roomsSoon: null,
   };
 
   // ---- small DOM helpers ----------------------------------------------------------------------------------
@@ -171,6 +173,7 @@
       state.socket = null;
     }
     clearInterval(state.roomsTimer);
+    clearTimeout(state.roomsSoon);
     state.rooms.forEach((room) => room.typing.forEach(clearTimeout));
     state.user = null;
     state.rooms = new Map();
@@ -199,7 +202,11 @@
     window.chorusSocket = socket; // for the browser tests and the curious
 
     socket.on('connect', () => {
-      ui.banner.dataset.transport = socket.io.engine.transport.name;
+      ui.banner.dataset.recovered = String(socket.recovered);
+      if (state.reconnected) {
+        state.reconnected = false;
+        banner(socket.recovered ? 'Reconnected' : 'Reconnected — rooms and history reloaded', 'ok', 3000);
+      }
       if (socket.recovered) {
         // The server replayed what we missed: the rooms and messages are as they were.
         return;
@@ -226,9 +233,17 @@
         banner('Reconnecting…');
       }
     });
+    socket.io.on('open', () => {
+      // Which transport carries the chat: polling first, then (normally) upgraded to WebSocket.
+      const engine = socket.io.engine;
+      ui.banner.dataset.transport = engine.transport.name;
+      engine.on('upgrade', (transport) => { ui.banner.dataset.transport = transport.name; });
+    });
     socket.io.on('reconnect_attempt', (attempt) => banner(`Reconnecting… (attempt ${attempt})`));
     socket.io.on('reconnect', () => {
-      banner(socket.recovered ? 'Reconnected' : 'Reconnected — reloading', 'ok', 2500);
+      // The connection is back; the socket's own CONNECT (recovered or not) follows.
+      state.reconnected = true;
+      banner('Reconnected', 'ok', 3000);
     });
     socket.on('error', (payload) => banner((payload && payload.message) || 'error', 'bad'));
 
@@ -248,6 +263,8 @@
       if (status === 'online') room.members.add(user);
       else { room.members.delete(user); stopTyping(room, user); }
       if (name === state.current) renderMembers();
+      clearTimeout(state.roomsSoon);
+      state.roomsSoon = setTimeout(refreshRooms, 300);
     });
     socket.on('typing', ({ room: name, user }) => {
       const room = state.rooms.get(name);
@@ -376,6 +393,7 @@
     renderRooms();
     const room = state.rooms.get(state.current);
     ui.roomTitle.textContent = room ? '# ' + room.name : 'No room';
+    ui.sendText.placeholder = room ? 'Message #' + room.name : 'Join a room first';
     ui.leave.hidden = !room;
     ui.sendText.disabled = ui.sendBtn.disabled = !room;
     if (room) room.unread = 0;
@@ -488,10 +506,17 @@
     if (state.current) leaveRoom(state.current);
   });
 
+  let atBottom = true;
   ui.messages.addEventListener('scroll', () => {
+    const box = ui.messages;
+    atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
     const room = state.rooms.get(state.current);
-    if (room && ui.messages.scrollTop < 40) loadOlder(room);
+    if (room && box.scrollTop < 40) loadOlder(room);
   });
+  // A smaller window, or a growing send box, keeps the newest messages in view for a reader who was there.
+  new ResizeObserver(() => {
+    if (atBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+  }).observe(ui.messages);
 
   async function send() {
     const room = state.rooms.get(state.current);

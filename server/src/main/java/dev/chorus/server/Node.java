@@ -13,6 +13,7 @@ import dev.chorus.chat.store.EmbeddedSessionStore;
 import dev.chorus.chat.web.AuthApiHandler;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.chat.web.SessionCookie;
+import dev.chorus.chat.web.StaticFilesHandler;
 import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.RecoveryOptions;
@@ -56,6 +57,12 @@ public final class Node implements AutoCloseable {
 
     public static Node start(Settings settings) throws InterruptedException {
         Clock clock = Clock.systemUTC();
+        // The web chat's files, read from the classpath now: no disk on the event loop.
+        StaticFilesHandler web = StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "web");
+        if (!web.serves("/vendor/socket.io.min.js")) {
+            log.warn("the web chat has no vendor/socket.io.min.js: build the chat module with Maven (npm ci)");
+        }
+
         EmbeddedDatabase database = EmbeddedDatabase.open(settings.dataDir());
         ExecutorService hashing = passwordHashingPool();
         Accounts accounts = new Accounts(new EmbeddedAccountStore(database), hashing, clock);
@@ -86,7 +93,7 @@ public final class Node implements AutoCloseable {
         HttpServer http;
         try {
             http = HttpServer.start(settings.host(), settings.port(), 0, engine.maxHttpBufferSize(),
-                    List.of(io.httpHandler(), auth), new RoutesHandler(() -> !io.engine().isClosed()));
+                    List.of(io.httpHandler(), auth, web), new RoutesHandler(() -> !io.engine().isClosed()));
         } catch (InterruptedException | RuntimeException e) {
             io.close();
             hashing.shutdownNow();

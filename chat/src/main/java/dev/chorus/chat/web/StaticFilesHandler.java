@@ -1,0 +1,267 @@
+package dev.chorus.chat.web;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the web chat's files — small, and read from the classpath once, when the node starts, so that no request
+ * touches a disk on the event loop. {@code GET} and {@code HEAD} only; {@code /} is {@code index.html}. The files
+ * are not fingerprinted, so every reply says {@code Cache-Control: no-cache} with an {@code ETag}: browsers keep
+ * them and revalidate (304). Paths holding {@code ..}, a backslash or a control character are refused with 400;
+ * paths that name no file pass on down the pipeline.
+ */
+@ChannelHandler.Sharable
+public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(StaticFilesHandler.class);
+    /** No file of the web chat comes near this; a bigger one is a mistake in the build, refused at startup. */
+    private static final int MAX_FILE_BYTES = 4 << 20;
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("json", "application/json"),
+            Map.entry("map", "application/json"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("txt", "text/plain; charset=utf-8"),
+            Map.entry("webmanifest", "application/manifest+json"));
+    /**
+     * The page's own scripts and styles only; the Socket.IO connection goes back to the page's origin (ws/wss
+     * of the same host are 'self' in CSP 3).
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    /** One file, in memory, with what its replies say about it. */
+    record File(byte[] content, String contentType, String etag) {
+    }
+
+    private final Map<String, File> files;
+
+    /** @param files by path, each starting with {@code /} */
+    StaticFilesHandler(Map<String, File> files) {
+        this.files = Map.copyOf(files);
+    }
+
+    /**
+     * Loads every file under a classpath folder, from a directory (an IDE, the build's {@code target/classes}) or
+     * a jar. Runs once at startup, off the event loop.
+     *
+     * @param folder the classpath folder, e.g. {@code web}
+     */
+    public static StaticFilesHandler fromClasspath(ClassLoader loader, String folder) {
+        Map<String, byte[]> contents = new HashMap<>();
+        try {
+            URL index = loader.getResource(folder + "/index.html");
+            if (index == null) {
+                log.warn("no {}/index.html on the classpath: the web chat is not served", folder);
+            } else if ("jar".equals(index.getProtocol())) {
+                JarURLConnection connection = (JarURLConnection) index.openConnection();
+                connection.setUseCaches(false);
+                try (JarFile jar = connection.getJarFile()) {
+                    String prefix = folder + "/";
+                    for (JarEntry entry : Collections.list(jar.entries())) {
+                        if (!entry.isDirectory() && entry.getName().startsWith(prefix)) {
+                            try (InputStream in = jar.getInputStream(entry)) {
+                                contents.put("/" + entry.getName().substring(prefix.length()), read(in));
+                            }
+                        }
+                    }
+                }
+            } else if ("file".equals(index.getProtocol())) {
+                Path root = Path.of(index.toURI()).getParent();
+                try (Stream<Path> walk = Files.walk(root)) {
+                    for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                        try (InputStream in = Files.newInputStream(file)) {
+                            contents.put("/" + root.relativize(file).toString().replace('\\', '/'), read(in));
+                        }
+                    }
+                }
+            } else {
+                log.warn("cannot list {} on the classpath ({}): the web chat is not served", folder, index);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the web chat's files could not be read", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        StaticFilesHandler handler = of(contents);
+        log.debug("web chat: {} files from the classpath folder {}", contents.size(), folder);
+        return handler;
+    }
+
+    /** @param contents file contents by path, each starting with {@code /} */
+    static StaticFilesHandler of(Map<String, byte[]> contents) {
+        Map<String, File> files = new HashMap<>();
+        contents.forEach((path, content) -> files.put(path, new File(content, contentType(path), etag(content))));
+        return new StaticFilesHandler(files);
+    }
+
+    /** @return whether a file is served at this path (e.g. {@code /vendor/socket.io.min.js}) */
+    public boolean serves(String path) {
+        return files.containsKey(path);
+    }
+
+    private static byte[] read(InputStream in) throws IOException {
+        byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (content.length > MAX_FILE_BYTES) {
+            throw new IOException("a web chat file is larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return content;
+    }
+
+    static String contentType(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return TYPES.getOrDefault(extension, "application/octet-stream");
+    }
+
+    private static String etag(byte[] content) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            return "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        String raw = new QueryStringDecoder(request.uri()).rawPath();
+        String path;
+        try {
+            path = QueryStringDecoder.decodeComponent(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, null);
+            return;
+        }
+        if (!path.startsWith("/") || traverses(path)) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, null);
+            return;
+        }
+        File file = files.get(path.equals("/") ? "/index.html" : path);
+        if (file == null) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        HttpMethod method = request.method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, null);
+            return;
+        }
+        String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        if (ifNoneMatch != null && matches(ifNoneMatch, file.etag())) {
+            respond(ctx, request, HttpResponseStatus.NOT_MODIFIED, file);
+            return;
+        }
+        respond(ctx, request, HttpResponseStatus.OK, file);
+    }
+
+    private static boolean traverses(String path) {
+        if (path.indexOf('\\') >= 0 || path.chars().anyMatch(Character::isISOControl)) {
+            return true;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            File file) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = request.method() == HttpMethod.HEAD;
+        request.release();
+        FullHttpResponse response;
+        if (status == HttpResponseStatus.OK) {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(file.content()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, file.contentType())
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, file.content().length);
+        } else {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+            if (status != HttpResponseStatus.NOT_MODIFIED) {
+                response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            }
+        }
+        if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+        }
+        if (file != null) {
+            response.headers().set(HttpHeaderNames.ETAG, file.etag())
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                    .set("X-Content-Type-Options", "nosniff");
+            if (file.contentType().startsWith("text/html")) {
+                response.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
+                        .set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
+                        .set("Referrer-Policy", "no-referrer");
+            }
+        }
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** For the logs and tests: the served paths. */
+    @Override
+    public String toString() {
+        return "StaticFilesHandler" + files.keySet();
+    }
+}

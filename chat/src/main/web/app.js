@@ -1,0 +1,578 @@
+// The Chorus web chat: plain JavaScript over the HTTP auth API and Socket.IO.
+// Every piece of text that comes from a user is put on the page with textContent, never as HTML.
+'use strict';
+
+(function () {
+  const PAGE = 50;                 // messages per history page
+  const TYPING_EVERY_MS = 2000;    // at most one `typing` event per this long
+  const TYPING_SHOWN_MS = 3500;    // how long someone shows as typing after their last `typing`
+  const ROOMS_EVERY_MS = 15000;    // how often the room list refreshes
+  const ACK_TIMEOUT_MS = 10000;
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    banner: $('banner'), account: $('account'), me: $('me'), logout: $('logout'),
+    auth: $('auth'), loginForm: $('login-form'), username: $('username'), password: $('password'),
+    authError: $('auth-error'), registerBtn: $('register-btn'), loginBtn: $('login-btn'),
+    chat: $('chat'), joinForm: $('join-form'), roomInput: $('room-input'), joinedList: $('joined-list'),
+    roomList: $('room-list'), roomTitle: $('room-title'), leave: $('leave'), messages: $('messages'),
+    older: $('older'), messageList: $('message-list'), empty: $('empty'), typing: $('typing'),
+    chatError: $('chat-error'), sendForm: $('send-form'), sendText: $('send-text'), sendBtn: $('send-btn'),
+    memberList: $('member-list'),
+  };
+
+  /** Who is logged in, the socket, the rooms joined (name -> state) and the one shown. */
+  const state = {
+    user: null,
+    socket: null,
+    rooms: new Map(),
+    current: null,
+    everyRoom: [],
+    roomsTimer: null,
+    lastTyping: 0,
+    bannerTimer: null,
+    connectedOnce: false,
+    reconnected: false,
+    roomsSoon: null,
+  };
+
+  // ---- small DOM helpers ----------------------------------------------------------------------------------
+
+  /** An element with a class and text: text always through textContent. */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function show(node, text) {
+    node.textContent = text || '';
+    node.hidden = !text;
+  }
+
+  function banner(text, kind, fadeMs) {
+    clearTimeout(state.bannerTimer);
+    ui.banner.className = 'banner' + (kind ? ' ' + kind : '');
+    ui.banner.dataset.state = kind || 'busy';
+    show(ui.banner, text);
+    if (fadeMs) state.bannerTimer = setTimeout(() => show(ui.banner, ''), fadeMs);
+  }
+
+  const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+  // ---- HTTP auth API ----------------------------------------------------------------------------------------
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    let json = {};
+    try { json = await response.json(); } catch (e) { /* no body */ }
+    return { status: response.status, ok: response.ok, json };
+  }
+
+  async function submitCredentials(path) {
+    const username = ui.username.value.trim();
+    const password = ui.password.value;
+    if (!username || !password) {
+      show(ui.authError, 'Enter a username and a password.');
+      return;
+    }
+    ui.loginBtn.disabled = ui.registerBtn.disabled = true;
+    show(ui.authError, '');
+    try {
+      const { ok, status, json } = await api('POST', path, { username, password });
+      if (ok) {
+        ui.password.value = '';
+        enterChat(json.user);
+      } else if (status === 429 && json.retryAfterSeconds) {
+        show(ui.authError, (json.error || 'Too many attempts') + ` (retry in ${json.retryAfterSeconds} s)`);
+      } else {
+        show(ui.authError, json.error || `Request failed (${status})`);
+      }
+    } catch (e) {
+      show(ui.authError, 'The server cannot be reached.');
+    } finally {
+      ui.loginBtn.disabled = ui.registerBtn.disabled = false;
+    }
+  }
+
+  ui.loginForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitCredentials('/login');
+  });
+  ui.registerBtn.addEventListener('click', () => submitCredentials('/register'));
+
+  ui.logout.addEventListener('click', async () => {
+    try { await api('POST', '/logout'); } catch (e) { /* the session goes with the page anyway */ }
+    leaveChat('');
+  });
+
+  function showLogin(message) {
+    ui.chat.hidden = true;
+    ui.account.hidden = true;
+    ui.auth.hidden = false;
+    show(ui.authError, message);
+    show(ui.banner, '');
+    ui.username.focus();
+  }
+
+  // ---- the chat -----------------------------------------------------------------------------------------------
+
+  function storageKey() {
+    return 'chorus.rooms.' + state.user;
+  }
+
+  function saveRooms() {
+    try {
+      localStorage.setItem(storageKey(), JSON.stringify({ rooms: [...state.rooms.keys()], current: state.current }));
+    } catch (e) { /* private mode: rooms are simply not remembered */ }
+  }
+
+  function savedRooms() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(storageKey()) || '{}');
+      return { rooms: Array.isArray(saved.rooms) ? saved.rooms.filter((r) => typeof r === 'string') : [],
+        current: typeof saved.current === 'string' ? saved.current : null };
+    } catch (e) {
+      return { rooms: [], current: null };
+    }
+  }
+
+  function roomState(name) {
+    return { name, messages: [], ids: new Set(), members: new Set(), typing: new Map(), unread: 0,
+      complete: false, loadingOlder: false, joined: false };
+  }
+
+  function enterChat(user) {
+    state.user = user;
+    ui.me.textContent = user;
+    ui.auth.hidden = true;
+    ui.account.hidden = false;
+    ui.chat.hidden = false;
+    state.rooms = new Map();
+    const saved = savedRooms();
+    saved.rooms.forEach((name) => state.rooms.set(name, roomState(name)));
+    state.current = saved.current && state.rooms.has(saved.current) ? saved.current
+      : (state.rooms.keys().next().value || null);
+    render();
+    connect();
+    ui.roomInput.focus();
+  }
+
+  function leaveChat(message) {
+    if (state.socket) {
+      state.socket.io.off();
+      state.socket.off();
+      state.socket.disconnect();
+      state.socket = null;
+    }
+    clearInterval(state.roomsTimer);
+    clearTimeout(state.roomsSoon);
+    state.rooms.forEach((room) => room.typing.forEach(clearTimeout));
+    state.user = null;
+    state.rooms = new Map();
+    state.current = null;
+    ui.messageList.replaceChildren();
+    showLogin(message);
+  }
+
+  /** An event with an acknowledgement, as a promise: rejects on timeout or an {error} reply. */
+  function call(event, data) {
+    return new Promise((resolve, reject) => {
+      if (!state.socket) { reject(new Error('not connected')); return; }
+      state.socket.timeout(ACK_TIMEOUT_MS).emit(event, data, (err, reply) => {
+        if (err) reject(new Error('no answer from the server'));
+        else if (reply && reply.error) reject(new Error(reply.error));
+        else resolve(reply);
+      });
+    });
+  }
+
+  function connect() {
+    banner('Connecting…');
+    state.connectedOnce = false;
+    const socket = io({ withCredentials: true });
+    state.socket = socket;
+    window.chorusSocket = socket; // for the browser tests and the curious
+
+    socket.on('connect', () => {
+      ui.banner.dataset.recovered = String(socket.recovered);
+      if (state.reconnected) {
+        state.reconnected = false;
+        banner(socket.recovered ? 'Reconnected' : 'Reconnected — rooms and history reloaded', 'ok', 3000);
+      }
+      if (socket.recovered) {
+        // The server replayed what we missed: the rooms and messages are as they were.
+        return;
+      }
+      if (!state.connectedOnce) {
+        state.connectedOnce = true;
+        banner('Connected', 'ok', 1500);
+      }
+      // A fresh session (first connection, or a reconnection the server could not recover):
+      // join the rooms again and reload their history.
+      state.rooms.forEach((room) => joinRoom(room.name, false));
+      refreshRooms();
+    });
+    socket.on('disconnect', (reason) => {
+      state.rooms.forEach((room) => { room.joined = false; });
+      if (reason !== 'io client disconnect') banner('Reconnecting…');
+    });
+    socket.on('connect_error', (err) => {
+      if (err && err.message === 'unauthorized') {
+        leaveChat('Your session has ended: please log in again.');
+      } else if (!socket.active) {
+        banner('Connection refused: ' + (err && err.message ? err.message : 'unknown reason'), 'bad');
+      } else {
+        banner('Reconnecting…');
+      }
+    });
+    socket.io.on('open', () => {
+      // Which transport carries the chat: polling first, then (normally) upgraded to WebSocket.
+      const engine = socket.io.engine;
+      ui.banner.dataset.transport = engine.transport.name;
+      engine.on('upgrade', (transport) => { ui.banner.dataset.transport = transport.name; });
+    });
+    socket.io.on('reconnect_attempt', (attempt) => banner(`Reconnecting… (attempt ${attempt})`));
+    socket.io.on('reconnect', () => {
+      // The connection is back; the socket's own CONNECT (recovered or not) follows.
+      state.reconnected = true;
+      banner('Reconnected', 'ok', 3000);
+    });
+    socket.on('error', (payload) => banner((payload && payload.message) || 'error', 'bad'));
+
+    socket.on('message', (message) => {
+      const room = state.rooms.get(message.room);
+      if (!room) return;
+      addMessages(room, [message], false);
+      stopTyping(room, message.user);
+      if (room.name !== state.current) {
+        room.unread += 1;
+        renderRooms();
+      }
+    });
+    socket.on('presence', ({ room: name, user, status }) => {
+      const room = state.rooms.get(name);
+      if (!room) return;
+      if (status === 'online') room.members.add(user);
+      else { room.members.delete(user); stopTyping(room, user); }
+      if (name === state.current) renderMembers();
+      clearTimeout(state.roomsSoon);
+      state.roomsSoon = setTimeout(refreshRooms, 300);
+    });
+    socket.on('typing', ({ room: name, user }) => {
+      const room = state.rooms.get(name);
+      if (!room || user === state.user) return;
+      clearTimeout(room.typing.get(user));
+      room.typing.set(user, setTimeout(() => stopTyping(room, user), TYPING_SHOWN_MS));
+      if (name === state.current) renderTyping();
+    });
+
+    clearInterval(state.roomsTimer);
+    state.roomsTimer = setInterval(refreshRooms, ROOMS_EVERY_MS);
+  }
+
+  async function joinRoom(name, select) {
+    let room = state.rooms.get(name);
+    if (!room) {
+      room = roomState(name);
+      state.rooms.set(name, room);
+    }
+    if (select) state.current = name;
+    saveRooms();
+    render();
+    try {
+      const reply = await call('join', { room: name });
+      room.joined = true;
+      room.members = new Set(reply.members || []);
+      await loadLatest(room);
+      refreshRooms();
+    } catch (e) {
+      if (!state.socket || !state.socket.connected) return; // tried again on the next connection
+      state.rooms.delete(name);
+      if (state.current === name) state.current = state.rooms.keys().next().value || null;
+      saveRooms();
+      render();
+      chatError(`Cannot join “${name}”: ${e.message}`);
+    }
+    if (name === state.current) render();
+  }
+
+  async function leaveRoom(name) {
+    const room = state.rooms.get(name);
+    if (!room) return;
+    state.rooms.delete(name);
+    room.typing.forEach(clearTimeout);
+    if (state.current === name) state.current = state.rooms.keys().next().value || null;
+    saveRooms();
+    render();
+    try { await call('leave', { room: name }); } catch (e) { /* gone either way */ }
+    refreshRooms();
+  }
+
+  /** The newest page of a room's history, replacing what was shown. */
+  async function loadLatest(room) {
+    const reply = await call('history', { room: room.name, limit: PAGE });
+    const fresh = roomState(room.name);
+    room.messages = fresh.messages;
+    room.ids = fresh.ids;
+    room.complete = reply.messages.length < PAGE;
+    addMessages(room, reply.messages, false);
+  }
+
+  /** The page before the oldest shown, when the reader scrolls to the top. */
+  async function loadOlder(room) {
+    if (room.complete || room.loadingOlder || room.messages.length === 0) return;
+    room.loadingOlder = true;
+    show(ui.older, 'Loading older messages…');
+    try {
+      const reply = await call('history', { room: room.name, before: room.messages[0].id, limit: PAGE });
+      room.complete = reply.messages.length < PAGE;
+      addMessages(room, reply.messages, true);
+    } catch (e) {
+      chatError('Older messages cannot be loaded: ' + e.message);
+    } finally {
+      room.loadingOlder = false;
+      if (room.name === state.current) renderOlder(room);
+    }
+  }
+
+  function addMessages(room, messages, older) {
+    const fresh = messages.filter((m) => m && typeof m.id === 'number' && !room.ids.has(m.id));
+    if (fresh.length === 0) {
+      if (room.name === state.current && !older) renderMessages(true);
+      return;
+    }
+    fresh.forEach((m) => room.ids.add(m.id));
+    room.messages = room.messages.concat(fresh).sort((a, b) => a.id - b.id);
+    if (room.name !== state.current) return;
+    if (older) {
+      const box = ui.messages;
+      const fromBottom = box.scrollHeight - box.scrollTop;
+      renderMessages(false);
+      box.scrollTop = box.scrollHeight - fromBottom; // the reader stays where they were
+    } else {
+      const box = ui.messages;
+      const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+      const mine = fresh.some((m) => m.user === state.user);
+      renderMessages(atBottom || mine || fresh.length > 1);
+    }
+  }
+
+  function stopTyping(room, user) {
+    if (!room.typing.has(user)) return;
+    clearTimeout(room.typing.get(user));
+    room.typing.delete(user);
+    if (room.name === state.current) renderTyping();
+  }
+
+  async function refreshRooms() {
+    if (!state.socket || !state.socket.connected) return;
+    try {
+      const reply = await call('rooms', {});
+      state.everyRoom = Array.isArray(reply.rooms) ? reply.rooms : [];
+      renderRooms();
+    } catch (e) { /* kept as it was */ }
+  }
+
+  function chatError(text) {
+    show(ui.chatError, text);
+    clearTimeout(chatError.timer);
+    chatError.timer = setTimeout(() => show(ui.chatError, ''), 6000);
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------------------
+
+  function render() {
+    renderRooms();
+    const room = state.rooms.get(state.current);
+    ui.roomTitle.textContent = room ? '# ' + room.name : 'No room';
+    ui.sendText.placeholder = room ? 'Message #' + room.name : 'Join a room first';
+    ui.leave.hidden = !room;
+    ui.sendText.disabled = ui.sendBtn.disabled = !room;
+    if (room) room.unread = 0;
+    renderMessages(true);
+    renderMembers();
+    renderTyping();
+  }
+
+  function roomLink(name, extra, current) {
+    const a = el('a', current ? 'current' : '');
+    a.href = '#';
+    a.dataset.room = name;
+    a.append(el('span', 'name', '# ' + name));
+    if (extra) a.append(extra);
+    if (current) a.setAttribute('aria-current', 'true');
+    return a;
+  }
+
+  function renderRooms() {
+    const counts = new Map(state.everyRoom.map((r) => [r.name, r.members]));
+    const joined = [...state.rooms.values()].map((room) => {
+      const li = el('li');
+      const badge = room.unread > 0 ? el('span', 'unread', room.unread)
+        : el('span', 'count', counts.has(room.name) ? counts.get(room.name) : '');
+      const link = roomLink(room.name, badge, room.name === state.current);
+      link.addEventListener('click', (event) => { event.preventDefault(); select(room.name); });
+      li.append(link);
+      return li;
+    });
+    ui.joinedList.replaceChildren(...(joined.length ? joined : [el('li', 'none', 'None yet')]));
+    const others = state.everyRoom.filter((r) => !state.rooms.has(r.name)).map((r) => {
+      const li = el('li');
+      const link = roomLink(r.name, el('span', 'count', r.members), false);
+      link.title = 'Join ' + r.name;
+      link.addEventListener('click', (event) => { event.preventDefault(); joinRoom(r.name, true); });
+      li.append(link);
+      return li;
+    });
+    ui.roomList.replaceChildren(...(others.length ? others : [el('li', 'none', 'No other rooms')]));
+  }
+
+  function select(name) {
+    if (state.current === name) return;
+    state.current = name;
+    saveRooms();
+    render();
+    ui.sendText.focus();
+  }
+
+  function renderMessages(toBottom) {
+    const room = state.rooms.get(state.current);
+    const items = room ? room.messages.map(messageItem) : [];
+    ui.messageList.replaceChildren(...items);
+    ui.empty.textContent = room ? 'No messages yet: say hello!' : 'Join a room to start chatting.';
+    ui.empty.hidden = items.length > 0;
+    renderOlder(room);
+    if (toBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+  }
+
+  function renderOlder(room) {
+    if (!room || room.messages.length === 0) show(ui.older, '');
+    else if (room.loadingOlder) show(ui.older, 'Loading older messages…');
+    else show(ui.older, room.complete ? 'Beginning of the conversation' : 'Scroll up for older messages');
+  }
+
+  function messageItem(message) {
+    const li = el('li', 'msg' + (message.user === state.user ? ' mine' : ''));
+    li.dataset.id = message.id;
+    const meta = el('div', 'meta');
+    meta.append(el('span', 'user', message.user));
+    const when = new Date(message.ts);
+    const time = el('time', 'ts', timeFormat.format(when));
+    time.dateTime = when.toISOString();
+    time.title = dateFormat.format(when);
+    meta.append(time);
+    li.append(meta, el('p', 'text', message.text));
+    return li;
+  }
+
+  function renderMembers() {
+    const room = state.rooms.get(state.current);
+    const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
+    ui.memberList.replaceChildren(...names.map((name) => el('li', name === state.user ? 'me' : '',
+      name === state.user ? name + ' (you)' : name)));
+  }
+
+  function renderTyping() {
+    const room = state.rooms.get(state.current);
+    const names = room ? [...room.typing.keys()] : [];
+    let text = '';
+    if (names.length === 1) text = `${names[0]} is typing…`;
+    else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
+    else if (names.length > 2) text = 'Several people are typing…';
+    ui.typing.textContent = text;
+  }
+
+  // ---- user input ---------------------------------------------------------------------------------------------
+
+  ui.joinForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = ui.roomInput.value.trim();
+    if (!name) return;
+    ui.roomInput.value = '';
+    if (state.rooms.has(name)) select(name);
+    else joinRoom(name, true);
+    ui.sendText.focus();
+  });
+
+  ui.leave.addEventListener('click', () => {
+    if (state.current) leaveRoom(state.current);
+  });
+
+  let atBottom = true;
+  ui.messages.addEventListener('scroll', () => {
+    const box = ui.messages;
+    atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    const room = state.rooms.get(state.current);
+    if (room && box.scrollTop < 40) loadOlder(room);
+  });
+  // A smaller window, or a growing send box, keeps the newest messages in view for a reader who was there.
+  new ResizeObserver(() => {
+    if (atBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+  }).observe(ui.messages);
+
+  async function send() {
+    const room = state.rooms.get(state.current);
+    const text = ui.sendText.value;
+    if (!room || !text.trim()) return;
+    ui.sendText.value = '';
+    autosize();
+    try {
+      await call('message', { room: room.name, text });
+    } catch (e) {
+      if (!ui.sendText.value) ui.sendText.value = text; // not lost
+      autosize();
+      chatError('Not sent: ' + e.message);
+    }
+  }
+
+  ui.sendForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    send();
+  });
+
+  ui.sendText.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  });
+
+  function autosize() {
+    ui.sendText.style.height = 'auto';
+    ui.sendText.style.height = Math.min(ui.sendText.scrollHeight + 2, 128) + 'px';
+  }
+
+  ui.sendText.addEventListener('input', () => {
+    autosize();
+    const now = Date.now();
+    if (state.current && state.socket && state.socket.connected && ui.sendText.value
+        && now - state.lastTyping > TYPING_EVERY_MS) {
+      state.lastTyping = now;
+      state.socket.volatile.emit('typing', { room: state.current });
+    }
+  });
+
+  // ---- start: logged in already? -------------------------------------------------------------------------------
+
+  (async function start() {
+    if (typeof io !== 'function') {
+      showLogin('The Socket.IO client did not load.');
+      return;
+    }
+    try {
+      const { ok, json } = await api('GET', '/me');
+      if (ok && json.user) enterChat(json.user);
+      else showLogin('');
+    } catch (e) {
+      showLogin('The server cannot be reached.');
+    }
+  }());
+}());

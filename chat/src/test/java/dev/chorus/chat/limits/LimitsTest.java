@@ -2,11 +2,13 @@ package dev.chorus.chat.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.chat.testsupport.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class LimitsTest {
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T08:00:00Z"));
 
     @Test
     void aBucketAllowsItsBurstThenItsRate() {

@@ -2,6 +2,7 @@ package dev.chorus.chat.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.chat.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;

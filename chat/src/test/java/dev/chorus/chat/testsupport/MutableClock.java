@@ -1,4 +1,4 @@
-package dev.chorus.chat.limits;
+package dev.chorus.chat.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,10 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
-final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-11-24T08:00:00Z");
+public final class MutableClock extends Clock {
+    private volatile Instant now;
 
-    void advance(Duration by) {
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
+
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
@@ -26,6 +30,6 @@ final class ManualClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return this;
+        throw new UnsupportedOperationException();
     }
 }

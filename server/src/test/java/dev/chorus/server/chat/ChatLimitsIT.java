@@ -2,23 +2,15 @@ package dev.chorus.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
-import dev.chorus.server.Node;
-import io.socket.client.IO;
 import io.socket.client.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,24 +25,17 @@ class ChatLimitsIT {
 
     @TempDir
     static Path data;
-    private static Node node;
-    private static OkHttpClient okHttp;
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static TestChatNode node;
     private final List<Socket> sockets = new ArrayList<>();
     private final Map<Socket, CompletableFuture<String>> outcomes = new HashMap<>();
 
     @BeforeAll
     static void start() throws InterruptedException {
-        node = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.PASSWORD, "jsessionid", false,
-                Duration.ofHours(1), Duration.ofHours(24), 100, 1000, MAX_CONNECTIONS, 1, 2, List.of(), false,
-                Duration.ofMinutes(2)));
-        okHttp = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
+        node = TestChatNode.start(data, MAX_CONNECTIONS, 1, 2);
     }
 
     @AfterAll
     static void stop() {
-        okHttp.dispatcher().executorService().shutdown();
-        okHttp.connectionPool().evictAll();
         node.close();
     }
 
@@ -61,7 +46,7 @@ class ChatLimitsIT {
 
     @Test
     void aUserGetsNoMoreConnectionsThanTheLimit() throws Exception {
-        String cookie = register("limited");
+        String cookie = node.register("limited");
         Socket first = connect(cookie);
         Socket second = connect(cookie);
         assertThat(connectOutcome(first)).isEqualTo("connected");
@@ -77,7 +62,7 @@ class ChatLimitsIT {
 
     @Test
     void messagesBeyondTheRateGetAnErrorAndTheSocketStays() throws Exception {
-        String cookie = register("chatty");
+        String cookie = node.register("chatty");
         Socket socket = connect(cookie);
         assertThat(connectOutcome(socket)).isEqualTo("connected");
         assertThat(ack(socket, "join", new JSONObject().put("room", "r")).getBoolean("ok")).isTrue();
@@ -93,43 +78,23 @@ class ChatLimitsIT {
 
     @Test
     void repeatedFailedLoginsAreThrottledEvenWithTheRightPassword() throws Exception {
-        register("guarded");
+        node.register("guarded");
         for (int i = 0; i < 5; i++) {
             assertThat(login("guarded", "wrong-password").statusCode()).isEqualTo(401);
         }
-        HttpResponse<String> throttled = login("guarded", "right-password");
+        HttpResponse<String> throttled = login("guarded", TestChatNode.PASSWORD);
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(new JSONObject(throttled.body()).getLong("retryAfterSeconds")).isPositive();
         assertThat(login("other-user", "whatever-pass").statusCode()).as("other accounts are not locked out")
                 .isEqualTo(401);
     }
 
-    private String register(String user) throws Exception {
-        HttpResponse<String> response = post("/register", user, "right-password");
-        assertThat(response.statusCode()).isEqualTo(201);
-        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
-    }
-
     private HttpResponse<String> login(String user, String password) throws Exception {
-        return post("/login", user, password);
-    }
-
-    private HttpResponse<String> post(String path, String user, String password) throws Exception {
-        String body = new JSONObject().put("username", user).put("password", password).toString();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return node.post("/login", user, password, null);
     }
 
     private Socket connect(String cookie) {
-        IO.Options options = IO.Options.builder()
-                .setTransports(new String[] {"websocket"})
-                .setForceNew(true)
-                .setReconnection(false)
-                .setExtraHeaders(Map.of("Cookie", List.of(cookie)))
-                .build();
-        options.callFactory = okHttp;
-        options.webSocketFactory = okHttp;
-        Socket socket = IO.socket(URI.create("http://127.0.0.1:" + node.port()), options);
+        Socket socket = node.socket(cookie);
         CompletableFuture<String> outcome = new CompletableFuture<>();
         socket.on(Socket.EVENT_CONNECT, args -> outcome.complete("connected"));
         socket.on(Socket.EVENT_CONNECT_ERROR, args -> outcome.complete(

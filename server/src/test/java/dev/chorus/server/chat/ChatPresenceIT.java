@@ -2,16 +2,9 @@ package dev.chorus.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
-import dev.chorus.server.Node;
-import io.socket.client.IO;
 import io.socket.client.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -20,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,23 +26,16 @@ class ChatPresenceIT {
 
     @TempDir
     static Path data;
-    private static Node node;
-    private static OkHttpClient okHttp;
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static TestChatNode node;
     private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeAll
     static void start() throws InterruptedException {
-        node = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.PASSWORD, "jsessionid", false,
-                Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(), false,
-                Duration.ofMinutes(2)));
-        okHttp = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
+        node = TestChatNode.start(data, 5, 50, 100);
     }
 
     @AfterAll
     static void stop() {
-        okHttp.dispatcher().executorService().shutdown();
-        okHttp.connectionPool().evictAll();
         node.close();
     }
 
@@ -63,8 +48,8 @@ class ChatPresenceIT {
     void usersSeeEachOtherComeAndGoTypeAndWriteDirectly() throws Exception {
         Events alice = new Events();
         Events bob = new Events();
-        Socket aliceSocket = connect(register("alice"), alice);
-        Socket bobSocket = connect(register("bob"), bob);
+        Socket aliceSocket = connect(node.register("alice"), alice);
+        Socket bobSocket = connect(node.register("bob"), bob);
 
         JSONObject aliceJoined = ack(aliceSocket, "join", new JSONObject().put("room", "lobby"));
         assertThat(aliceJoined.getJSONArray("members").toString()).isEqualTo("[\"alice\"]");
@@ -101,14 +86,12 @@ class ChatPresenceIT {
 
     @Test
     void aLogoutDisconnectsTheSocketsOfThatSession() throws Exception {
-        String cookie = register("leaving");
+        String cookie = node.register("leaving");
         Socket socket = connect(cookie, new Events());
         CompletableFuture<String> disconnected = new CompletableFuture<>();
         socket.on(Socket.EVENT_DISCONNECT, args -> disconnected.complete(String.valueOf(args[0])));
 
-        HttpResponse<String> logout = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + node.port() + "/logout")).header("Cookie", cookie)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> logout = node.post("/logout", "leaving", "", cookie);
 
         assertThat(logout.statusCode()).isEqualTo(200);
         assertThat(disconnected.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("io server disconnect");
@@ -135,25 +118,8 @@ class ChatPresenceIT {
         }
     }
 
-    private String register(String user) throws Exception {
-        String body = new JSONObject().put("username", user).put("password", "right-password").toString();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + node.port() + "/register"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(201);
-        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
-    }
-
     private Socket connect(String cookie, Events events) throws Exception {
-        IO.Options options = IO.Options.builder()
-                .setTransports(new String[] {"websocket"})
-                .setForceNew(true)
-                .setReconnection(false)
-                .setExtraHeaders(Map.of("Cookie", List.of(cookie)))
-                .build();
-        options.callFactory = okHttp;
-        options.webSocketFactory = okHttp;
-        Socket socket = IO.socket(URI.create("http://127.0.0.1:" + node.port()), options);
+        Socket socket = node.socket(cookie);
         events.listen(socket, "presence", "typing", "dm");
         CompletableFuture<Boolean> connected = new CompletableFuture<>();
         socket.on(Socket.EVENT_CONNECT, args -> connected.complete(true));

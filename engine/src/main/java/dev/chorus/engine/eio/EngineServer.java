@@ -106,8 +106,7 @@ public final class EngineServer {
     }
 
     /** Keeps a closed session findable for a while, so that a late request gets its answer rather than an error. */
-    void linger(EngineSession session, long millis) {
-        sessions.put(session.id(), session);
+    void removeLater(EngineSession session, long millis) {
         session.eventLoop().schedule(() -> remove(session), millis, TimeUnit.MILLISECONDS);
     }
 

@@ -265,15 +265,11 @@ public final class EngineSession {
                 return true;
             }
             if (packet.type() == PacketType.CLOSE) {
-                boolean pollWaiting = transport.writable();
+                // With no GET waiting, the client's last GET may still be on its way on another connection: it
+                // gets the noop it would have got had it arrived first, rather than an error.
+                owesCloseNoop = !transport.writable();
                 transport.close(false);
                 onClose(CloseReason.TRANSPORT_CLOSE);
-                if (!pollWaiting) {
-                    // The client's last GET may still be on its way on another connection: it gets the noop it
-                    // would have got had it arrived first, rather than an error.
-                    owesCloseNoop = true;
-                    server.linger(this, CLOSE_NOOP_GRACE_MILLIS);
-                }
                 return true;
             }
             onPacket(packet);
@@ -426,7 +422,12 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSED;
-        server.remove(this);
+        if (owesCloseNoop) {
+            // Still findable for a while, never unfindable in between: a GET racing the close must find it.
+            server.removeLater(this, CLOSE_NOOP_GRACE_MILLIS);
+        } else {
+            server.remove(this);
+        }
         abandonProbe();
         if (closeTimer != null) {
             closeTimer.cancel(false);

@@ -193,8 +193,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineRequest engineRequest) {
         EngineSession session = server.open(ctx.channel().eventLoop(), engineRequest);
-        WebSocketTransport transport = completeUpgrade(ctx, request, session, false, sessionCookie(session));
-        if (transport == null) {
+        WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
+        if (!completeUpgrade(ctx, request, transport, false, sessionCookie(session))) {
             server.remove(session);
             return;
         }
@@ -202,21 +202,28 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgradeExisting(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
-        WebSocketTransport candidate = completeUpgrade(ctx, request, session, true, null);
-        if (candidate != null) {
-            session.execute(() -> session.onUpgradeRequest(ctx.channel(), candidate));
+        WebSocketTransport candidate = new WebSocketTransport(session, ctx.channel());
+        // Put to the session before the client hears the answer: whatever the client does next on another
+        // connection (a second WebSocket, a poll) must find this one already in place.
+        session.execute(() -> session.onUpgradeRequest(ctx.channel(), candidate));
+        if (!completeUpgrade(ctx, request, candidate, true, null)) {
+            session.execute(() -> session.onTransportClosed(candidate, CloseReason.TRANSPORT_ERROR));
         }
     }
 
-    /** Answers the upgrade and turns this connection's pipeline into a WebSocket one. */
-    private WebSocketTransport completeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request,
-            EngineSession session, boolean probe, HttpHeaders extraHeaders) {
+    /**
+     * Answers the upgrade and turns this connection's pipeline into a WebSocket one.
+     *
+     * @return false when the handshake was refused (and answered so)
+     */
+    private boolean completeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request,
+            WebSocketTransport transport, boolean probe, HttpHeaders extraHeaders) {
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, true,
                 options.maxHttpBufferSize()).newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return null;
+            return false;
         }
         try {
             handshaker.handshake(ctx.channel(), request, extraHeaders, ctx.channel().newPromise());
@@ -224,16 +231,15 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             // Thrown before anything is written or the pipeline changes, for a request without a key, for example.
             refuse(new HttpReplies.Exchange(ctx.channel(), false, null), true, EngineError.BAD_REQUEST,
                     e.getMessage());
-            return null;
+            return false;
         }
-        WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
         // RFC 6455 fails a connection whose text is not UTF-8 (1007); the frame decoder itself does not check.
         ctx.pipeline().addAfter(ctx.name(), "eio-ws-utf8", new Utf8FrameValidator());
         ctx.pipeline().addAfter("eio-ws-utf8", "eio-ws-aggregator",
                 new WebSocketFrameAggregator(options.maxHttpBufferSize()));
         ctx.pipeline().addAfter("eio-ws-aggregator", "eio-ws", new WebSocketFrameHandler(transport, probe));
         ctx.pipeline().remove(this);
-        return transport;
+        return true;
     }
 
     private HttpHeaders sessionCookie(EngineSession session) {

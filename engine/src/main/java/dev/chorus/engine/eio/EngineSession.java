@@ -35,7 +35,6 @@ public final class EngineSession {
     private WebSocketTransport probe;
     private ScheduledFuture<?> upgradeTimer;
     private ScheduledFuture<?> closeTimer;
-    private volatile boolean upgraded;
     /** Why a server close was asked for; the session ends with it once the queue is out. */
     private CloseReason closingReason;
     private boolean transportClosing;
@@ -314,7 +313,7 @@ public final class EngineSession {
     }
 
     void onUpgradeRequest(Channel channel, WebSocketTransport candidate) {
-        if (state != State.OPEN || probe != null || upgraded || !(transport instanceof PollingTransport)) {
+        if (state != State.OPEN || probe != null || !(transport instanceof PollingTransport)) {
             WebSocketTransport current = probe != null ? probe
                     : transport instanceof WebSocketTransport ws ? ws : null;
             if (current != null) {
@@ -343,7 +342,6 @@ public final class EngineSession {
             }
             transport = probe;
             probe = null;
-            upgraded = true;
             flush();
             if (state == State.CLOSING) {
                 // A close that waited for the next poll now goes out on the WebSocket instead.

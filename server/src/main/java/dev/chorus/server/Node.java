@@ -3,7 +3,8 @@ package dev.chorus.server;
 import dev.chorus.chat.account.Accounts;
 import dev.chorus.chat.limits.LoginThrottle;
 import dev.chorus.chat.limits.RateLimiter;
-import dev.chorus.chat.limits.UserConnections;
+import dev.chorus.chat.limits.LocalUserConnections;
+import dev.chorus.chat.presence.LocalPresence;
 import dev.chorus.chat.rooms.ChatRooms;
 import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.store.EmbeddedAccountStore;
@@ -81,10 +82,10 @@ public final class Node implements AutoCloseable {
                 .recovery(new RecoveryOptions(settings.recoveryWindow(), false))
                 .build());
         ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(),
-                new UserConnections(settings.maxConnectionsPerUser()),
+                new LocalUserConnections(settings.maxConnectionsPerUser()),
                 new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock));
         new ChatRooms(io.sockets(), sessions, cookie, new EmbeddedHistoryStore(database, settings.historyPerRoom()),
-                clock, limits).install();
+                new LocalPresence(), clock, limits).install();
         LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                 LOGIN_THROTTLE_WINDOW, clock);
         AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,

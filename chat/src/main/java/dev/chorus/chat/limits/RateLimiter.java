@@ -2,6 +2,7 @@ package dev.chorus.chat.limits;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Token buckets by key (a user, an address): {@code ratePerSecond} tokens a second, at most {@code burst} saved
  * up. Buckets that have refilled completely hold no information and are dropped when the map is swept.
  */
-public final class RateLimiter {
+public final class RateLimiter implements MessageRate {
     private static final int SWEEP_EVERY = 10_000;
 
     private final double ratePerMilli;
@@ -35,6 +36,11 @@ public final class RateLimiter {
         this.ratePerMilli = ratePerSecond / 1000.0;
         this.burst = burst;
         this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<Long> acquire(String key) {
+        return CompletableFuture.completedFuture(tryAcquire(key) ? 0L : Math.max(1, millisUntilNext(key)));
     }
 
     /** Takes a token for {@code key}. @return false when the key has none left */

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.chat.account.UsernameRules;
 import dev.chorus.chat.history.ChatMessage;
 import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.limits.RateLimiter;
+import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.UserConnections;
+import dev.chorus.chat.presence.Presence;
 import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.engine.sio.Ack;
-import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.ConnectError;
 import dev.chorus.engine.sio.Namespace;
 import dev.chorus.engine.sio.Socket;
@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +41,7 @@ public final class ChatRooms {
     private final Sessions sessions;
     private final SessionCookie cookie;
     private final HistoryStore history;
+    private final Presence presence;
     private final Clock clock;
     private final Limits limits;
 
@@ -48,34 +49,39 @@ public final class ChatRooms {
      * The Vines-style limits: the largest message text, the connections a user may have open at once, and how
      * fast a user may send messages.
      */
-    public record Limits(int maxMessageBytes, UserConnections connections, RateLimiter messages) {
+    public record Limits(int maxMessageBytes, UserConnections connections, MessageRate messages) {
     }
 
-    public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Clock clock,
-            Limits limits) {
+    public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Presence presence,
+            Clock clock, Limits limits) {
         this.nsp = nsp;
         this.sessions = sessions;
         this.cookie = cookie;
         this.history = history;
+        this.presence = presence;
         this.clock = clock;
         this.limits = limits;
     }
 
     /** Installs the login check and the chat events on the namespace. */
     public void install() {
-        nsp.use(socket -> sessions.resolve(cookie.read(socket.handshake().headers())).thenAccept(session -> {
+        nsp.use(socket -> sessions.resolve(cookie.read(socket.handshake().headers())).thenCompose(session -> {
             if (session.isEmpty()) {
                 throw new ConnectError("unauthorized");
             }
             String user = session.get().username();
-            if (!limits.connections().hasRoom(user)) {
-                throw tooManyConnections();
-            }
-            socket.data().put(USER, user);
-            socket.data().put(SESSION, session.get().id());
+            return limits.connections().hasRoom(user).thenAccept(hasRoom -> {
+                if (!hasRoom) {
+                    throw tooManyConnections();
+                }
+                socket.data().put(USER, user);
+                socket.data().put(SESSION, session.get().id());
+            });
         }));
         nsp.onConnection(this::onConnection);
         sessions.onClose(this::disconnectSession);
+        presence.onVanished((room, user) -> nsp.to(RoomNames.channel(room))
+                .emit("presence", presence(room, user, "offline")));
     }
 
     /** A session that ended takes its sockets on this node with it: a logout ends the chat, not just the cookie. */
@@ -98,22 +104,30 @@ public final class ChatRooms {
         String user = userOf(socket);
         // Counted once connected, and uncounted on disconnect: the two always pair. Two connections let in at the
         // same moment can make one too many; the later one goes.
+        limits.connections().add(user, socket.id()).whenComplete((counted, error) -> {
+            if (error != null) {
+                log.warn("user {}: connection {} could not be counted", user, socket.id(), error);
+            } else if (!counted) {
+                log.info("user {}: connection {} refused, {} already open", user, socket.id(),
+                        limits.connections().maxPerUser());
+                socket.emit("error", Map.of("message", tooManyConnections().getMessage()));
+                socket.disconnect();
+            }
+        });
         socket.onDisconnect((s, reason) -> limits.connections().remove(user, s.id()));
-        if (!limits.connections().add(user, socket.id())) {
-            log.info("user {}: connection {} refused, {} already open", user, socket.id(),
-                    limits.connections().maxPerUser());
-            socket.emit("error", Map.of("message", tooManyConnections().getMessage()));
-            socket.disconnect();
-            return;
-        }
         socket.join(RoomNames.userChannel(user));
-        socket.onDisconnecting((s, reason) -> s.rooms().stream().map(RoomNames::roomOf).filter(Objects::nonNull)
-                .forEach(room -> announceIfGone(s, room)));
+        // A recovered socket is back in its rooms without having joined them here: it is present again.
+        chatRoomsOf(socket).forEach(room -> presence.enter(room, user).thenAccept(first -> {
+            if (first) {
+                socket.to(RoomNames.channel(room)).emit("presence", presence(room, user, "online"));
+            }
+        }));
+        socket.onDisconnecting((s, reason) -> chatRoomsOf(s).forEach(room -> exit(s, room)));
         socket.on("join", Requests.Room.class, this::join);
         socket.on("leave", Requests.Room.class, this::leave);
         socket.on("message", Requests.Message.class, this::message);
         socket.on("history", Requests.History.class, this::history);
-        socket.on("rooms", (s, args, ack) -> ack.send(Map.of("rooms", roomList())));
+        socket.on("rooms", (s, args, ack) -> roomList(ack));
         socket.on("typing", Requests.Room.class, this::typing);
         socket.on("dm", Requests.Direct.class, this::direct);
         socket.on("dm-history", Requests.DirectHistory.class, this::directHistory);
@@ -123,45 +137,54 @@ public final class ChatRooms {
         if (refused(RoomNames.check(request.room()), ack)) {
             return;
         }
-        String channel = RoomNames.channel(request.room());
+        String room = request.room();
+        String channel = RoomNames.channel(room);
         String user = userOf(socket);
-        boolean alreadyThere = usersIn(channel, null).contains(user);
-        socket.join(channel);
-        if (!alreadyThere) {
-            socket.to(channel).emit("presence", presence(request.room(), user, "online"));
+        CompletableFuture<Boolean> entered = CompletableFuture.completedFuture(false);
+        if (!socket.rooms().contains(channel)) {
+            socket.join(channel);
+            entered = presence.enter(room, user);
         }
-        ack.send(Map.of("ok", true, "members", usersIn(channel, null)));
+        entered.thenCompose(first -> {
+            if (first) {
+                socket.to(channel).emit("presence", presence(room, user, "online"));
+            }
+            return presence.members(room);
+        }).whenComplete((members, error) -> {
+            if (error != null) {
+                log.warn("user {}: members of room {} could not be read", user, room, error);
+                ack.send(error("the room is not available"));
+                return;
+            }
+            ack.send(Map.of("ok", true, "members", members));
+        });
     }
 
     private void leave(Socket socket, Requests.Room request, Ack ack) {
         if (refused(RoomNames.check(request.room()), ack)) {
             return;
         }
-        boolean wasThere = socket.rooms().contains(RoomNames.channel(request.room()));
-        socket.leave(RoomNames.channel(request.room()));
-        if (wasThere) {
-            announceIfGone(socket, request.room());
+        if (socket.rooms().contains(RoomNames.channel(request.room()))) {
+            socket.leave(RoomNames.channel(request.room()));
+            exit(socket, request.room());
         }
         ack.send(Map.of("ok", true));
     }
 
     /** Tells the room a user went offline there, unless another of the user's sockets is still in it. */
-    private void announceIfGone(Socket leaving, String room) {
-        String channel = RoomNames.channel(room);
+    private void exit(Socket leaving, String room) {
         String user = userOf(leaving);
-        if (!usersIn(channel, leaving).contains(user)) {
-            nsp.to(channel).except(leaving.id()).emit("presence", presence(room, user, "offline"));
-        }
+        presence.exit(room, user).whenComplete((gone, error) -> {
+            if (error != null) {
+                log.warn("user {}: leaving room {} not recorded", user, room, error);
+            } else if (gone) {
+                nsp.to(RoomNames.channel(room)).except(leaving.id()).emit("presence", presence(room, user, "offline"));
+            }
+        });
     }
 
-    /** The users in a room on this node, in name order, leaving out one socket's presence. */
-    private List<String> usersIn(String channel, Socket leftOut) {
-        return nsp.to(channel).localSockets().stream()
-                .filter(s -> s != leftOut)
-                .map(ChatRooms::userOf)
-                .distinct()
-                .sorted()
-                .toList();
+    private static List<String> chatRoomsOf(Socket socket) {
+        return socket.rooms().stream().map(RoomNames::roomOf).filter(Objects::nonNull).toList();
     }
 
     private static Map<String, String> presence(String room, String user, String status) {
@@ -190,12 +213,8 @@ public final class ChatRooms {
         if (refused(badName.map(reason -> "to: " + reason), ack) || refused(textProblem(request.text()), ack)) {
             return;
         }
-        if (!limits.messages().tryAcquire(from)) {
-            ack.send(error("rate limited").put("retryAfterMs", limits.messages().millisUntilNext(from)));
-            return;
-        }
-        history.append(RoomNames.direct(from, request.to()), from, request.text(), clock.millis())
-                .whenComplete((message, error) -> {
+        withToken(from, ack, () -> history.append(RoomNames.direct(from, request.to()), from, request.text(),
+                clock.millis()).whenComplete((message, error) -> {
                     if (error != null) {
                         log.warn("direct message of {} to {} not stored", from, request.to(), error);
                         ack.send(error("the message could not be stored"));
@@ -204,7 +223,21 @@ public final class ChatRooms {
                     nsp.to(RoomNames.userChannel(request.to()), RoomNames.userChannel(from))
                             .emit("dm", directPayload(message, from, request.to()));
                     ack.send(Map.of("id", message.id()));
-                });
+                }));
+    }
+
+    /** Runs {@code send} when the user has a message token; otherwise tells the client when to try again. */
+    private void withToken(String user, Ack ack, Runnable send) {
+        limits.messages().acquire(user).whenComplete((retryAfterMs, error) -> {
+            if (error != null) {
+                log.warn("user {}: message rate could not be checked", user, error);
+                ack.send(error("the message could not be sent"));
+            } else if (retryAfterMs > 0) {
+                ack.send(error("rate limited").put("retryAfterMs", retryAfterMs));
+            } else {
+                send.run();
+            }
+        });
     }
 
     private void directHistory(Socket socket, Requests.DirectHistory request, Ack ack) {
@@ -253,19 +286,16 @@ public final class ChatRooms {
             return;
         }
         String user = userOf(socket);
-        if (!limits.messages().tryAcquire(user)) {
-            ack.send(error("rate limited").put("retryAfterMs", limits.messages().millisUntilNext(user)));
-            return;
-        }
-        history.append(room, user, request.text(), clock.millis()).whenComplete((message, error) -> {
-            if (error != null) {
-                log.warn("message of {} to room {} not stored", user, room, error);
-                ack.send(error("the message could not be stored"));
-                return;
-            }
-            nsp.to(RoomNames.channel(room)).emit("message", message);
-            ack.send(Map.of("id", message.id()));
-        });
+        withToken(user, ack, () -> history.append(room, user, request.text(), clock.millis())
+                .whenComplete((message, error) -> {
+                    if (error != null) {
+                        log.warn("message of {} to room {} not stored", user, room, error);
+                        ack.send(error("the message could not be stored"));
+                        return;
+                    }
+                    nsp.to(RoomNames.channel(room)).emit("message", message);
+                    ack.send(Map.of("id", message.id()));
+                }));
     }
 
     private void history(Socket socket, Requests.History request, Ack ack) {
@@ -283,17 +313,18 @@ public final class ChatRooms {
         });
     }
 
-    private List<Map<String, Object>> roomList() {
-        List<Map<String, Object>> rooms = new ArrayList<>();
-        for (String channel : Set.copyOf(nsp.adapter().rooms())) {
-            String room = RoomNames.roomOf(channel);
-            if (room != null) {
-                int members = nsp.adapter().localSockets(BroadcastOptions.toRoom(channel)).size();
-                rooms.add(Map.of("name", room, "members", members));
+    private void roomList(Ack ack) {
+        presence.rooms().whenComplete((counts, error) -> {
+            if (error != null) {
+                log.warn("the room list could not be read", error);
+                ack.send(error("rooms are not available"));
+                return;
             }
-        }
-        rooms.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
-        return rooms;
+            List<Map<String, Object>> rooms = new ArrayList<>();
+            counts.forEach((name, members) -> rooms.add(Map.of("name", name, "members", members)));
+            rooms.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
+            ack.send(Map.of("rooms", rooms));
+        });
     }
 
     private static boolean refused(Optional<String> problem, Ack ack) {

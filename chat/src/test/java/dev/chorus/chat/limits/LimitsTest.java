@@ -56,18 +56,18 @@ class LimitsTest {
 
     @Test
     void userConnectionsAreCountedPerUserUpToTheMaximum() {
-        UserConnections connections = new UserConnections(2);
+        LocalUserConnections connections = new LocalUserConnections(2);
 
-        assertThat(connections.add("alice", "s1")).isTrue();
-        assertThat(connections.hasRoom("alice")).isTrue();
-        assertThat(connections.add("alice", "s2")).isTrue();
-        assertThat(connections.hasRoom("alice")).isFalse();
-        assertThat(connections.hasRoom("bob")).isTrue();
-        assertThat(connections.add("alice", "s3")).as("one too many").isFalse();
+        assertThat(connections.add("alice", "s1").join()).isTrue();
+        assertThat(connections.hasRoom("alice").join()).isTrue();
+        assertThat(connections.add("alice", "s2").join()).isTrue();
+        assertThat(connections.hasRoom("alice").join()).isFalse();
+        assertThat(connections.hasRoom("bob").join()).isTrue();
+        assertThat(connections.add("alice", "s3").join()).as("one too many").isFalse();
 
         connections.remove("alice", "s3");
         connections.remove("alice", "s1");
-        assertThat(connections.count("alice")).isEqualTo(1);
-        assertThat(connections.hasRoom("alice")).isTrue();
+        assertThat(connections.count("alice").join()).isEqualTo(1);
+        assertThat(connections.hasRoom("alice").join()).isTrue();
     }
 }

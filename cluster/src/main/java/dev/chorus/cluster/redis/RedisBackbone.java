@@ -1,0 +1,133 @@
+package dev.chorus.cluster.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectedEvent;
+import io.lettuce.core.event.connection.DisconnectedEvent;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's connections to Redis, all asynchronous and shared: commands go out pipelined on one connection per codec,
+ * pub/sub on its own, and every blocking read (XREAD BLOCK) gets a connection of its own so that it holds up nothing
+ * else. Lettuce reconnects by itself with a capped exponential backoff; commands issued meanwhile wait for the
+ * connection (up to the command timeout) rather than fail at once.
+ */
+public final class RedisBackbone implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisBackbone.class);
+    /** How long a command may wait for Redis, reconnection included, before its caller is told it failed. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisURI uri;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> strings;
+    private final StatefulRedisConnection<String, byte[]> bytes;
+    private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
+    private final AtomicBoolean up = new AtomicBoolean(true);
+
+    private RedisBackbone(RedisURI uri, ClientResources resources, RedisClient client,
+            StatefulRedisConnection<String, String> strings, StatefulRedisConnection<String, byte[]> bytes,
+            StatefulRedisPubSubConnection<String, byte[]> pubSub) {
+        this.uri = uri;
+        this.resources = resources;
+        this.client = client;
+        this.strings = strings;
+        this.bytes = bytes;
+        this.pubSub = pubSub;
+    }
+
+    /**
+     * Connects to the Redis a URL names: {@code redis://[:password@]host:port[/database]}, {@code rediss://} for TLS.
+     *
+     * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached now
+     */
+    public static RedisBackbone connect(String url) {
+        RedisURI uri = RedisURI.create(url);
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2,
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        try {
+            RedisBackbone backbone = new RedisBackbone(uri, resources, client, client.connect(),
+                    client.connect(BYTES), client.connectPubSub(BYTES));
+            backbone.watchConnection();
+            return backbone;
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw e;
+        }
+    }
+
+    /** Logs once when Redis goes away and once when it is back, not once per connection. */
+    private void watchConnection() {
+        resources.eventBus().get().subscribe(event -> {
+            if (event instanceof DisconnectedEvent && up.compareAndSet(true, false)) {
+                log.warn("redis {}: connection lost, reconnecting", describe());
+            } else if (event instanceof ConnectedEvent && !up.get() && strings.isOpen() && bytes.isOpen()
+                    && pubSub.isOpen() && up.compareAndSet(false, true)) {
+                log.info("redis {}: connection back", describe());
+            }
+        });
+    }
+
+    /** Whether every shared connection is open now. */
+    public boolean isUp() {
+        return strings.isOpen() && bytes.isOpen() && pubSub.isOpen();
+    }
+
+    public RedisAsyncCommands<String, String> strings() {
+        return strings.async();
+    }
+
+    public RedisAsyncCommands<String, byte[]> bytes() {
+        return bytes.async();
+    }
+
+    public StatefulRedisPubSubConnection<String, byte[]> pubSub() {
+        return pubSub;
+    }
+
+    /** A connection of its own, for blocking reads; the caller closes it. */
+    public StatefulRedisConnection<String, String> dedicatedConnection() {
+        StatefulRedisConnection<String, String> connection = client.connect();
+        // A blocking read waits longer than the command timeout on purpose.
+        connection.setTimeout(Duration.ofMinutes(1));
+        return connection;
+    }
+
+    /** host:port/database, without the password. */
+    public String describe() {
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+    }
+
+    @Override
+    public void close() {
+        pubSub.close();
+        bytes.close();
+        strings.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}

@@ -23,7 +23,7 @@ public final class ConformanceServer implements AutoCloseable {
     public static ConformanceServer start(String host, int port) throws InterruptedException {
         EngineServer echo = SuiteEndpoints.echo(SuiteEndpoints.options("/engine.io").build());
         SocketIoServer io = SuiteEndpoints.socketIo(SuiteEndpoints.options("/socket.io").build());
-        HttpServer http = HttpServer.start(host, port, 0, 1_000_000,
+        HttpServer http = HttpServer.start(host, port, 0, 1_000_000, null,
                 List.of(echo.httpHandler(), io.httpHandler()), new RoutesHandler(() -> true));
         return new ConformanceServer(echo, io, http);
     }

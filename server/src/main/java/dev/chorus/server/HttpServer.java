@@ -40,10 +40,11 @@ public final class HttpServer implements AutoCloseable {
      * Binds and starts serving.
      *
      * @param maxRequestSize the largest request body accepted; larger ones get 413
+     * @param route          the route id named in a cookie for sticky proxies, or null for none
      * @param endpoints      sharable handlers, each serving its own paths
      * @param routes         the last handler: everything no endpoint took
      */
-    public static HttpServer start(String host, int port, int workerThreads, int maxRequestSize,
+    public static HttpServer start(String host, int port, int workerThreads, int maxRequestSize, String route,
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());
@@ -58,6 +59,9 @@ public final class HttpServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
                             p.addLast("http", new HttpServerCodec());
+                            if (route != null) {
+                                p.addLast("route-cookie", new RouteCookie(route));
+                            }
                             p.addLast("aggregator", new HttpObjectAggregator(maxRequestSize));
                             endpoints.forEach(p::addLast);
                             p.addLast("routes", routes);

@@ -2,30 +2,27 @@ package dev.chorus.server;
 
 import dev.chorus.chat.account.Accounts;
 import dev.chorus.chat.limits.LoginThrottle;
-import dev.chorus.chat.limits.RateLimiter;
-import dev.chorus.chat.limits.LocalUserConnections;
-import dev.chorus.chat.presence.LocalPresence;
 import dev.chorus.chat.rooms.ChatRooms;
 import dev.chorus.chat.session.Sessions;
-import dev.chorus.chat.store.EmbeddedAccountStore;
-import dev.chorus.chat.store.EmbeddedDatabase;
-import dev.chorus.chat.store.EmbeddedHistoryStore;
-import dev.chorus.chat.store.EmbeddedSessionStore;
 import dev.chorus.chat.web.AuthApiHandler;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.chat.web.StaticFilesHandler;
+import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
+import io.netty.channel.ChannelHandler;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,24 +33,50 @@ public final class Node implements AutoCloseable {
     private static final int LOGIN_FAILURES_PER_ACCOUNT = 5;
     private static final int LOGIN_FAILURES_PER_ADDRESS = 20;
     private static final Duration LOGIN_THROTTLE_WINDOW = Duration.ofMinutes(15);
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final EmbeddedDatabase database;
+    private final Backend backend;
     private final ExecutorService hashing;
     private final SocketIoServer io;
     private final HttpServer http;
+    private final String nodeId;
 
-    /** Everything a node is started with; {@code ./chorus serve --help} documents each. */
+    /**
+     * Everything a node is started with; {@code ./chorus serve --help} documents each. A null {@code redisUrl}
+     * runs the node alone on its embedded store; a null {@code route} means the node id.
+     */
     public record Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
             boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
             int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
-            List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow) {
+            List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow, String redisUrl,
+            String route, Duration historyMaxAge) {
+        /** A single node's settings: no Redis, no route, history kept for 30 days. */
+        public Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
+                boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
+                int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
+                List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow) {
+            this(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
+                    sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
+                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, null, null, Duration.ofDays(30));
+        }
+
+        public Settings inCluster(String url, String routeId) {
+            return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
+                    sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
+                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, url, routeId, historyMaxAge);
+        }
+
+        boolean clustered() {
+            return redisUrl != null && !redisUrl.isBlank();
+        }
     }
 
-    private Node(EmbeddedDatabase database, ExecutorService hashing, SocketIoServer io, HttpServer http) {
-        this.database = database;
+    private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, String nodeId) {
+        this.backend = backend;
         this.hashing = hashing;
         this.io = io;
         this.http = http;
+        this.nodeId = nodeId;
     }
 
     public static Node start(Settings settings) throws InterruptedException {
@@ -63,48 +86,83 @@ public final class Node implements AutoCloseable {
         if (!web.serves("/vendor/socket.io.min.js")) {
             log.warn("the web chat has no vendor/socket.io.min.js: build the chat module with Maven (npm ci)");
         }
+        // Recovered sockets go through the login check again: their restored data still names the user of a
+        // session that may have ended (logout, expiry) while they were away.
+        RecoveryOptions recovery = new RecoveryOptions(settings.recoveryWindow(), false);
+        String nodeId = NodeRegistry.newNodeId();
+        String route = settings.route();
+        if (settings.clustered() && (route == null || route.isBlank())) {
+            log.warn("route sticky session cookie not set: using the node id {} as route (set --route)", nodeId);
+            route = nodeId;
+        }
+        Backend backend = settings.clustered()
+                ? ClusterBackend.start(settings, recovery, clock, nodeId, route)
+                : new EmbeddedBackend(settings, recovery, clock);
 
-        EmbeddedDatabase database = EmbeddedDatabase.open(settings.dataDir());
         ExecutorService hashing = passwordHashingPool();
-        Accounts accounts = new Accounts(new EmbeddedAccountStore(database), hashing, clock);
-        Sessions sessions = new Sessions(new EmbeddedSessionStore(database), settings.sessionIdleTimeout(),
-                settings.sessionAbsoluteTimeout(), clock);
-        SessionCookie cookie = new SessionCookie(settings.sessionCookieName(), settings.trustProxy());
-
-        EngineOptions engine = EngineOptions.builder()
-                .path("/socket.io")
-                .cors(CorsOptions.of(settings.corsOrigins(), settings.corsCredentials()))
-                .build();
-        SocketIoServer io = new SocketIoServer(SocketIoOptions.builder()
-                .engine(engine)
-                // Recovered sockets go through the login check again: their restored data still names the user
-                // of a session that may have ended (logout, expiry) while they were away.
-                .recovery(new RecoveryOptions(settings.recoveryWindow(), false))
-                .build());
-        ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(),
-                new LocalUserConnections(settings.maxConnectionsPerUser()),
-                new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock));
-        new ChatRooms(io.sockets(), sessions, cookie, new EmbeddedHistoryStore(database, settings.historyPerRoom()),
-                new LocalPresence(), clock, limits).install();
-        LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
-                LOGIN_THROTTLE_WINDOW, clock);
-        AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,
-                settings.trustProxy());
-
-        HttpServer http;
+        SocketIoServer io = null;
         try {
-            http = HttpServer.start(settings.host(), settings.port(), 0, engine.maxHttpBufferSize(),
-                    List.of(io.httpHandler(), auth, web), new RoutesHandler(() -> !io.engine().isClosed()));
+            Accounts accounts = new Accounts(backend.accounts(), hashing, clock);
+            Sessions sessions = new Sessions(backend.sessions(), settings.sessionIdleTimeout(),
+                    settings.sessionAbsoluteTimeout(), clock);
+            SessionCookie cookie = new SessionCookie(settings.sessionCookieName(), settings.trustProxy());
+            EngineOptions engine = EngineOptions.builder()
+                    .path("/socket.io")
+                    .cors(CorsOptions.of(settings.corsOrigins(), settings.corsCredentials()))
+                    .build();
+            io = new SocketIoServer(SocketIoOptions.builder()
+                    .engine(engine)
+                    .recovery(recovery)
+                    .adapterFactory(backend.adapterFactory())
+                    .build());
+            ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), backend.connections(),
+                    backend.messageRate());
+            new ChatRooms(io.sockets(), sessions, cookie, backend.history(), backend.presence(), clock, limits)
+                    .install();
+            LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
+                    LOGIN_THROTTLE_WINDOW, clock);
+            AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,
+                    settings.trustProxy());
+
+            List<ChannelHandler> endpoints = new ArrayList<>();
+            SocketIoServer server = io;
+            endpoints.add(io.httpHandler());
+            endpoints.add(auth);
+            endpoints.add(web);
+            HttpServer http = HttpServer.start(settings.host(), settings.port(), 0, engine.maxHttpBufferSize(),
+                    route, endpoints,
+                    new RoutesHandler(() -> !server.engine().isClosed() && backend.isReady(), backend::nodes));
+            try {
+                backend.announce(advertisedAddress(settings.host(), http.port()));
+            } catch (InterruptedException | RuntimeException e) {
+                http.close();
+                throw e;
+            }
+            log.info("chorus node {} up on port {}: {}, auth {}, session cookie {}, recovery window {} s", nodeId,
+                    http.port(), backend, settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
+                    settings.recoveryWindow().toSeconds());
+            return new Node(backend, hashing, io, http, nodeId);
         } catch (InterruptedException | RuntimeException e) {
-            io.close();
+            if (io != null) {
+                io.close();
+            }
             hashing.shutdownNow();
-            database.close();
+            backend.close();
             throw e;
         }
-        log.info("chorus node up on port {}: data in {}, auth {}, session cookie {}, recovery window {} s",
-                http.port(), settings.dataDir().toAbsolutePath(), settings.authMode().name().toLowerCase(),
-                settings.sessionCookieName(), settings.recoveryWindow().toSeconds());
-        return new Node(database, hashing, io, http);
+    }
+
+    /** The address other nodes see in {@code GET /cluster}: the listening host, or this machine's name. */
+    private static String advertisedAddress(String listeningHost, int port) {
+        String host = listeningHost;
+        if (host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return host + ":" + port;
     }
 
     /** Password hashes are slow on purpose: they get threads of their own, never an event loop. */
@@ -125,12 +183,23 @@ public final class Node implements AutoCloseable {
         return http.port();
     }
 
+    public String nodeId() {
+        return nodeId;
+    }
+
     @Override
     public void close() {
-        log.info("chorus node shutting down");
+        log.info("chorus node {} shutting down", nodeId);
         io.close();
         http.close();
+        try {
+            backend.leave().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("node {} could not leave the cluster cleanly; the others will find it dead", nodeId, e);
+        }
         hashing.shutdownNow();
-        database.close();
+        backend.close();
     }
 }

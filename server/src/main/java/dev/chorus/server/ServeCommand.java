@@ -74,11 +74,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a disconnected client can come back and get what it missed (default: ${DEFAULT-VALUE}).")
     int recoveryWindowSeconds;
 
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Join the cluster in this Redis: redis://[:password@]host:port[/db], rediss:// for TLS. "
+                    + "Accounts, sessions, history and presence then live there (default: none, a single node).")
+    String redisUrl;
+
+    @Option(names = "--route", paramLabel = "ID",
+            description = "Route id this node names in the chorus_route cookie, for proxies with sticky sessions "
+                    + "(default: the node id when clustered).")
+    String route;
+
+    @Option(names = "--history-max-age", defaultValue = "30", paramLabel = "DAYS",
+            description = "In a cluster, room history older than this is dropped (default: ${DEFAULT-VALUE}).")
+    int historyMaxAgeDays;
+
     @Override
     public Integer call() throws Exception {
         Node node = Node.start(new Node.Settings(host, port, dataDir, auth, sessionCookie, trustProxy,
                 Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionMaxHours), historySize,
-                maxMessageSize, maxConnectionsPerUser, messageRate, messageBurst, corsOrigins, corsCredentials, Duration.ofSeconds(recoveryWindowSeconds)));
+                maxMessageSize, maxConnectionsPerUser, messageRate, messageBurst, corsOrigins, corsCredentials,
+                Duration.ofSeconds(recoveryWindowSeconds), redisUrl, route, Duration.ofDays(historyMaxAgeDays)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -159,7 +159,7 @@ public class InMemoryAdapter implements Adapter {
         try {
             forEachRecipient(options, id -> {
                 Socket socket = nsp.socket(id);
-                if (socket == null) {
+                if (socket == null || skips(socket, offset)) {
                     return;
                 }
                 EventLoop loop = socket.engineSession().eventLoop();
@@ -173,6 +173,14 @@ public class InMemoryAdapter implements Adapter {
         } finally {
             frames.forEach(Frame::release);
         }
+    }
+
+    /**
+     * Whether a socket already has the event at {@code offset}: a clustered adapter may deliver an event again to a
+     * socket that recovered it from elsewhere.
+     */
+    protected boolean skips(Socket socket, String offset) {
+        return false;
     }
 
     private static void deliverOn(EventLoop loop, List<Socket> sockets, List<Frame> frames, String offset,

@@ -72,7 +72,7 @@ public final class Socket {
     }
 
     /** The private id a client offers back to recover this socket; null when recovery is off. */
-    String pid() {
+    public String pid() {
         return pid;
     }
 

@@ -68,8 +68,10 @@ final class AuthApi {
         }
         HttpResponse<String> response = http.send(request.timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
+        // A clustered node also sets its route cookie: the session's is the one named jsessionid.
         return new Reply(response.statusCode(), JSON.readTree(response.body()),
-                response.headers().firstValue("Set-Cookie").orElse(null));
+                response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(COOKIE + "="))
+                        .findFirst().orElse(null));
     }
 
     private URI uri(String path) {

@@ -73,6 +73,11 @@ final class ChatClient implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** The socket id the server gave. */
+    String id() {
+        return socket.id();
+    }
+
     boolean connected() {
         return socket.connected();
     }

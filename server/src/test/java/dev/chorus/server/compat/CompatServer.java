@@ -87,7 +87,7 @@ public final class CompatServer implements AutoCloseable {
         small.sockets().onConnection(handlers);
 
         List<SocketIoServer> servers = List.of(main, recovery, shortRecovery, small);
-        HttpServer http = HttpServer.start("127.0.0.1", 0, 2, 1_000_000,
+        HttpServer http = HttpServer.start("127.0.0.1", 0, 2, 1_000_000, null,
                 servers.stream().map(SocketIoServer::httpHandler).toList(), new RoutesHandler(() -> true));
         return new CompatServer(servers, http);
     }

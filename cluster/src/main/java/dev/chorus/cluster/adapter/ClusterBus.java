@@ -1,0 +1,247 @@
+package dev.chorus.cluster.adapter;
+
+import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.engine.sio.AdapterFactory;
+import dev.chorus.engine.sio.RecoveryOptions;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's share of the cluster's Socket.IO traffic, in the format of Node's {@code @socket.io/redis-streams-adapter}:
+ * durable broadcasts go through one Redis stream that every node reads in the same order, requests and volatile
+ * broadcasts through pub/sub. The stream's entry ids are the recovery offsets, so a client can come back on any
+ * node and be given what it missed from the stream.
+ *
+ * <p>The reader delivers one entry at a time under a lock; a recovering socket takes the reader's position under
+ * the same lock once it is in its rooms, so every entry is either in its replay or delivered to it live.
+ */
+public final class ClusterBus implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
+    private static final Duration READ_BLOCK = Duration.ofSeconds(5);
+    private static final int READ_COUNT = 100;
+    private static final Duration RETRY_READ_AFTER = Duration.ofMillis(500);
+
+    private final RedisBackbone redis;
+    private final Settings settings;
+    private final RecoveryOptions recovery;
+    private final StatefulRedisConnection<String, String> reader;
+    private final ScheduledExecutorService timer;
+    private final Map<String, RedisStreamsAdapter> adapters = new ConcurrentHashMap<>();
+    private final Object deliveryLock = new Object();
+    private volatile StreamId position;
+    private volatile boolean readerFailing;
+    private volatile boolean closed;
+
+    /**
+     * @param streamName     the stream every node reads ({@code socket.io} for Node peers' defaults)
+     * @param channelPrefix  the prefix of the pub/sub channels ({@code socket.io})
+     * @param sessionPrefix  the prefix of recovery session keys ({@code sio:session:})
+     * @param maxLength      entries the stream keeps (approximately): the recovery window in messages
+     */
+    public record Settings(String streamName, String channelPrefix, String sessionPrefix, long maxLength) {
+        public static Settings defaults() {
+            return new Settings("socket.io", "socket.io", "sio:session:", 100_000);
+        }
+    }
+
+    private ClusterBus(RedisBackbone redis, Settings settings, RecoveryOptions recovery, StreamId start) {
+        this.redis = redis;
+        this.settings = settings;
+        this.recovery = recovery;
+        this.position = start;
+        this.reader = redis.dedicatedConnection();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "chorus-cluster-bus");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Joins the stream at its current end and starts reading it. */
+    public static CompletableFuture<ClusterBus> start(RedisBackbone redis, Settings settings, RecoveryOptions recovery) {
+        return redis.strings().xrevrange(settings.streamName(), Range.create("-", "+"),
+                        io.lettuce.core.Limit.from(1)).toCompletableFuture()
+                .thenApply(last -> {
+                    StreamId start = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
+                    ClusterBus bus = new ClusterBus(redis, settings, recovery, start);
+                    bus.listen();
+                    bus.read();
+                    bus.scheduleSessionRefresh();
+                    return bus;
+                });
+    }
+
+    /** Creates the adapter of each namespace of the Socket.IO server. */
+    public AdapterFactory adapterFactory() {
+        return nsp -> {
+            RedisStreamsAdapter adapter = new RedisStreamsAdapter(nsp, this);
+            adapters.put(nsp.name(), adapter);
+            redis.pubSub().async().subscribe(publicChannel(nsp.name()), privateChannel(nsp.name(), adapter.uid()),
+                    settings.channelPrefix() + "-request#" + nsp.name() + "#");
+            redis.pubSub().async().psubscribe(settings.channelPrefix() + "#" + nsp.name() + "#*");
+            return adapter;
+        };
+    }
+
+    /** Pub/sub: cluster messages by channel; the emitter's classic broadcasts by pattern. */
+    private void listen() {
+        redis.pubSub().addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                adapterOfChannel(channel).ifPresent(adapter -> adapter.onChannelMessage(channel, message));
+            }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                adapterOfChannel(channel).ifPresent(adapter -> adapter.onClassicBroadcast(channel, message));
+            }
+        });
+    }
+
+    private java.util.Optional<RedisStreamsAdapter> adapterOfChannel(String channel) {
+        int start = channel.indexOf('#');
+        int end = start < 0 ? -1 : channel.indexOf('#', start + 1);
+        if (end < 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(adapters.get(channel.substring(start + 1, end)));
+    }
+
+    String publicChannel(String nsp) {
+        return settings.channelPrefix() + "#" + nsp + "#";
+    }
+
+    String privateChannel(String nsp, String uid) {
+        return settings.channelPrefix() + "#" + nsp + "#" + uid + "#";
+    }
+
+    String responseChannel(String nsp) {
+        return settings.channelPrefix() + "-response#" + nsp + "#";
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    RecoveryOptions recovery() {
+        return recovery;
+    }
+
+    RedisBackbone redis() {
+        return redis;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /** Appends a durable message to the stream. */
+    CompletableFuture<String> append(String uid, String nsp, int type, String data) {
+        return redis.strings().xadd(settings.streamName(),
+                XAddArgs.Builder.maxlen(settings.maxLength()).approximateTrimming(),
+                "uid", uid, "nsp", nsp, "type", Integer.toString(type), "data", data).toCompletableFuture();
+    }
+
+    private void read() {
+        if (closed) {
+            return;
+        }
+        StreamId from = position;
+        reader.async().xread(XReadArgs.Builder.block(READ_BLOCK).count(READ_COUNT),
+                StreamOffset.from(settings.streamName(), from.toString())).whenComplete((entries, error) -> {
+                    if (closed) {
+                        return;
+                    }
+                    if (error != null) {
+                        if (!readerFailing) {
+                            readerFailing = true;
+                            log.warn("cluster stream {}: reading failed, retrying: {}", settings.streamName(),
+                                    error.toString());
+                        }
+                        timer.schedule(this::read, RETRY_READ_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                    if (readerFailing) {
+                        readerFailing = false;
+                        log.info("cluster stream {}: reading again from {}", settings.streamName(), from);
+                    }
+                    if (entries != null) {
+                        entries.forEach(this::deliver);
+                    }
+                    read();
+                });
+    }
+
+    private void deliver(StreamMessage<String, String> entry) {
+        StreamId id = StreamId.parse(entry.getId());
+        synchronized (deliveryLock) {
+            try {
+                String nsp = entry.getBody().get("nsp");
+                RedisStreamsAdapter adapter = nsp == null ? null : adapters.get(nsp);
+                if (adapter != null) {
+                    adapter.onStreamEntry(entry.getId(), entry.getBody());
+                }
+            } catch (RuntimeException e) {
+                log.warn("cluster stream {}: entry {} skipped, it could not be handled", settings.streamName(),
+                        entry.getId(), e);
+            } finally {
+                if (id != null) {
+                    position = id;
+                }
+            }
+        }
+    }
+
+    /** Where the reader is: every entry up to here has been delivered to the sockets in their rooms then. */
+    StreamId positionAfterDelivery() {
+        synchronized (deliveryLock) {
+            return position;
+        }
+    }
+
+    /** Whether the node takes part in the cluster now: Redis reachable and the stream being read. */
+    public boolean isReady() {
+        return !closed && redis.isUp() && !readerFailing && reader.isOpen();
+    }
+
+    /**
+     * Live sockets keep their recovery sessions in Redis for as long as they live, with a lifetime refreshed well
+     * before it ends: a node that dies leaves every session recoverable for at least the recovery window.
+     */
+    private void scheduleSessionRefresh() {
+        long every = sessionRefreshEvery().toMillis();
+        timer.scheduleWithFixedDelay(() -> adapters.values().forEach(RedisStreamsAdapter::refreshLiveSessions),
+                every, every, TimeUnit.MILLISECONDS);
+    }
+
+    Duration sessionRefreshEvery() {
+        Duration third = recovery.maxDisconnectionDuration().dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(30)) < 0 ? third : Duration.ofSeconds(30);
+    }
+
+    /** How long a live socket's session key lives without a refresh. */
+    Duration liveSessionLifetime() {
+        return recovery.maxDisconnectionDuration().plus(sessionRefreshEvery());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        reader.close();
+    }
+}

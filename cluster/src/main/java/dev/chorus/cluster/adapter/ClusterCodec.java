@@ -1,0 +1,150 @@
+package dev.chorus.cluster.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.engine.sio.BroadcastOptions;
+import dev.chorus.engine.sio.PersistedSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
+
+/**
+ * The encodings Node's Socket.IO adapters use in Redis: JSON for stream entries without binary, base64 msgpack for
+ * those with, msgpack for whole messages on pub/sub and for recovery sessions.
+ */
+final class ClusterCodec {
+    static final int BROADCAST = 3;
+    static final int SOCKETS_JOIN = 4;
+    static final int SOCKETS_LEAVE = 5;
+    static final int DISCONNECT_SOCKETS = 6;
+    static final int FETCH_SOCKETS = 7;
+    static final int FETCH_SOCKETS_RESPONSE = 8;
+    static final int SERVER_SIDE_EMIT = 9;
+    static final int BROADCAST_CLIENT_COUNT = 11;
+    static final int BROADCAST_ACK = 12;
+    private static final int EVENT = 2;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper MSGPACK = new ObjectMapper(new MessagePackFactory());
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private ClusterCodec() {
+    }
+
+    /** The {@code data} field of a stream entry. */
+    static String streamData(JsonNode data) {
+        try {
+            return hasBinary(data) ? Base64.getEncoder().encodeToString(MSGPACK.writeValueAsBytes(data))
+                    : JSON.writeValueAsString(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode readStreamData(String data) {
+        try {
+            return data.startsWith("{") ? JSON.readTree(data) : MSGPACK.readTree(Base64.getDecoder().decode(data));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] msgpack(JsonNode message) {
+        try {
+            return MSGPACK.writeValueAsBytes(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode readMsgpack(byte[] bytes) {
+        try {
+            return MSGPACK.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode readJson(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean hasBinary(JsonNode node) {
+        if (node.isBinary()) {
+            return true;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (hasBinary(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A broadcast's data: the event without namespace or ack id, and whom it is for. */
+    static ObjectNode broadcastData(ArrayNode eventData, BroadcastOptions options) {
+        ObjectNode data = NODES.objectNode();
+        data.putObject("packet").put("type", EVENT).set("data", eventData);
+        data.set("opts", options(options));
+        return data;
+    }
+
+    /** Absent flags stay absent: Node's adapters test for presence, so a false would count as set. */
+    static ObjectNode options(BroadcastOptions options) {
+        ObjectNode opts = NODES.objectNode();
+        ArrayNode rooms = opts.putArray("rooms");
+        options.rooms().forEach(rooms::add);
+        ArrayNode except = opts.putArray("except");
+        options.except().forEach(except::add);
+        ObjectNode flags = opts.putObject("flags");
+        if (options.isVolatile()) {
+            flags.put("volatile", true);
+        }
+        return opts;
+    }
+
+    static BroadcastOptions readOptions(JsonNode opts) {
+        return new BroadcastOptions(strings(opts.path("rooms")), strings(opts.path("except")),
+                opts.path("flags").has("volatile"), false);
+    }
+
+    static Set<String> strings(JsonNode array) {
+        Set<String> values = new HashSet<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    /** A whole cluster message, as pub/sub carries it. */
+    static ObjectNode message(int type, JsonNode data, String uid, String nsp) {
+        ObjectNode message = NODES.objectNode().put("type", type);
+        message.set("data", data);
+        return message.put("uid", uid).put("nsp", nsp);
+    }
+
+    static String encodeSession(PersistedSession session) {
+        ObjectNode node = NODES.objectNode().put("sid", session.sid()).put("pid", session.pid());
+        ArrayNode rooms = node.putArray("rooms");
+        session.rooms().forEach(rooms::add);
+        node.set("data", session.data());
+        return Base64.getEncoder().encodeToString(msgpack(node));
+    }
+
+    static PersistedSession decodeSession(String encoded) {
+        JsonNode node = readMsgpack(Base64.getDecoder().decode(encoded));
+        JsonNode data = node.path("data");
+        return new PersistedSession(node.path("sid").asText(), node.path("pid").asText(), strings(node.path("rooms")),
+                data.isObject() ? (ObjectNode) data : NODES.objectNode());
+    }
+}

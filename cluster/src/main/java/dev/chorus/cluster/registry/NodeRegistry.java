@@ -1,0 +1,212 @@
+package dev.chorus.cluster.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.cluster.redis.RedisBackbone;
+import io.lettuce.core.SetArgs;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's members, found through Redis alone: every node writes its card to one hash and keeps a heartbeat key
+ * alive. A node whose heartbeat key expired is dead; the first survivor to claim it runs the purges (its presence,
+ * its connection counts) and strikes it from the hash. With a heartbeat every second and a key that lives three, a
+ * dead node is found within four seconds.
+ */
+public final class NodeRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+    static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
+    static final Duration HEARTBEAT_LIFETIME = Duration.ofSeconds(3);
+    private static final Duration PURGE_CLAIM = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RedisBackbone redis;
+    private final String prefix;
+    private final ClusterNode self;
+    private final ScheduledExecutorService timer;
+    private final List<Function<String, CompletableFuture<?>>> purges = new CopyOnWriteArrayList<>();
+    private volatile Set<String> known = Set.of();
+    private volatile boolean closed;
+
+    public NodeRegistry(RedisBackbone redis, String prefix, ClusterNode self) {
+        this.redis = redis;
+        this.prefix = prefix;
+        this.self = self;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "chorus-node-registry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** A fresh node id: short, random, never reused by a restarted node. */
+    public static String newNodeId() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public ClusterNode self() {
+        return self;
+    }
+
+    /** Runs for every dead node, once in the cluster, to drop what it held. */
+    public void onNodeDead(Function<String, CompletableFuture<?>> purge) {
+        purges.add(purge);
+    }
+
+    /** Announces this node and starts the heartbeat and the watch over the others. */
+    public CompletableFuture<Void> start() {
+        return announce().thenRun(() -> {
+            log.info("node {} joined the cluster in {} (route {})", self.id(), redis.describe(), self.route());
+            timer.scheduleWithFixedDelay(this::beat, HEARTBEAT_EVERY.toMillis(), HEARTBEAT_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private CompletableFuture<Void> announce() {
+        String card;
+        try {
+            card = JSON.writeValueAsString(self);
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.allOf(
+                redis.strings().hset(nodesKey(), self.id(), card).toCompletableFuture(),
+                redis.strings().set(aliveKey(self.id()), "1", SetArgs.Builder.px(HEARTBEAT_LIFETIME.toMillis()))
+                        .toCompletableFuture());
+    }
+
+    private void beat() {
+        if (closed) {
+            return;
+        }
+        // The card is written again each time: a Redis that lost its data (restarted without persistence) learns
+        // of this node again within a beat.
+        announce().thenCompose(done -> liveNodes())
+                .whenComplete((nodes, error) -> {
+                    if (error != null) {
+                        log.debug("heartbeat of node {} failed: {}", self.id(), error.toString());
+                    }
+                });
+    }
+
+    /**
+     * The nodes alive now, in start order. Nodes whose heartbeat expired are left out, and purged on the way when
+     * this node is the first to see them dead.
+     */
+    public CompletableFuture<List<ClusterNode>> liveNodes() {
+        return redis.strings().hgetall(nodesKey()).toCompletableFuture().thenCompose(cards -> {
+            List<String> ids = new ArrayList<>(cards.keySet());
+            List<CompletableFuture<Long>> alive = ids.stream()
+                    .map(id -> redis.strings().exists(aliveKey(id)).toCompletableFuture())
+                    .toList();
+            return CompletableFuture.allOf(alive.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                List<ClusterNode> live = new ArrayList<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    String id = ids.get(i);
+                    if (alive.get(i).join() > 0) {
+                        live.add(parse(cards.get(id)));
+                    } else if (!id.equals(self.id())) {
+                        purge(id);
+                    }
+                }
+                live.sort(Comparator.comparingLong(ClusterNode::startedAt).thenComparing(ClusterNode::id));
+                noteMembership(live);
+                return live;
+            });
+        });
+    }
+
+    private void noteMembership(List<ClusterNode> live) {
+        Set<String> ids = new HashSet<>();
+        live.forEach(node -> ids.add(node.id()));
+        Set<String> before = known;
+        for (ClusterNode node : live) {
+            if (!before.isEmpty() && !before.contains(node.id()) && !node.id().equals(self.id())) {
+                log.info("node {} joined the cluster at {} (route {})", node.id(), node.address(), node.route());
+            }
+        }
+        known = Set.copyOf(ids);
+    }
+
+    /** Claims a dead node's purge, so that one survivor runs it, then strikes the node from the cluster. */
+    private void purge(String deadId) {
+        redis.strings().set(purgeKey(deadId), self.id(), SetArgs.Builder.nx().px(PURGE_CLAIM.toMillis()))
+                .toCompletableFuture()
+                .thenCompose(claimed -> {
+                    if (!"OK".equals(claimed)) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    log.warn("node {} left the cluster: no heartbeat for {} s; dropping its presence and connections",
+                            deadId, HEARTBEAT_LIFETIME.toSeconds());
+                    return runPurges(deadId).thenCompose(done -> redis.strings().hdel(nodesKey(), deadId)
+                            .toCompletableFuture());
+                })
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        log.warn("purging dead node {} failed; another node will retry", deadId, error);
+                        redis.strings().del(purgeKey(deadId));
+                    }
+                });
+    }
+
+    private CompletableFuture<Void> runPurges(String nodeId) {
+        return CompletableFuture.allOf(purges.stream().map(purge -> purge.apply(nodeId))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private static ClusterNode parse(String card) {
+        try {
+            return JSON.readValue(card, ClusterNode.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable node card: " + card, e);
+        }
+    }
+
+    private String nodesKey() {
+        return prefix + "nodes";
+    }
+
+    private String aliveKey(String id) {
+        return prefix + "node-alive:" + id;
+    }
+
+    private String purgeKey(String id) {
+        return prefix + "node-purge:" + id;
+    }
+
+    /**
+     * Leaves the cluster: drops what this node still holds (its sockets are gone by now) and its card, so that
+     * the others need not wait for the heartbeat to expire.
+     */
+    public CompletableFuture<Void> leave() {
+        closed = true;
+        timer.shutdownNow();
+        return runPurges(self.id())
+                .thenCompose(done -> redis.strings().hdel(nodesKey(), self.id()).toCompletableFuture())
+                .thenCompose(done -> redis.strings().del(aliveKey(self.id())).toCompletableFuture())
+                .thenRun(() -> log.info("node {} left the cluster", self.id()));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.chorus.server;
+
+import dev.chorus.chat.account.AccountStore;
+import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.limits.MessageRate;
+import dev.chorus.chat.limits.UserConnections;
+import dev.chorus.chat.presence.Presence;
+import dev.chorus.chat.session.SessionStore;
+import dev.chorus.engine.sio.AdapterFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a node keeps what outlives a request and what it shares: the embedded stores of a single node, or Redis
+ * for a node in a cluster.
+ */
+interface Backend extends AutoCloseable {
+    AccountStore accounts();
+
+    SessionStore sessions();
+
+    HistoryStore history();
+
+    Presence presence();
+
+    UserConnections connections();
+
+    MessageRate messageRate();
+
+    AdapterFactory adapterFactory();
+
+    /** Whether the node can serve now (its stores reachable). */
+    boolean isReady();
+
+    /** The nodes of the cluster, as {@code GET /cluster} shows them. */
+    CompletableFuture<List<Map<String, Object>>> nodes();
+
+    /** Called once the node listens, at {@code host:port}: from now on the cluster may count on it. */
+    default void announce(String address) throws InterruptedException {
+    }
+
+    /** Called once the node stopped serving sockets, before {@link #close}. */
+    default CompletableFuture<Void> leave() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,171 @@
+package dev.chorus.server;
+
+import dev.chorus.chat.account.AccountStore;
+import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.limits.MessageRate;
+import dev.chorus.chat.limits.UserConnections;
+import dev.chorus.chat.presence.Presence;
+import dev.chorus.chat.session.SessionStore;
+import dev.chorus.cluster.adapter.ClusterBus;
+import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.cluster.registry.ClusterNode;
+import dev.chorus.cluster.registry.NodeRegistry;
+import dev.chorus.cluster.store.RedisAccountStore;
+import dev.chorus.cluster.store.RedisHistoryStore;
+import dev.chorus.cluster.store.RedisMessageRate;
+import dev.chorus.cluster.store.RedisPresence;
+import dev.chorus.cluster.store.RedisSessionStore;
+import dev.chorus.cluster.store.RedisUserConnections;
+import dev.chorus.engine.sio.AdapterFactory;
+import dev.chorus.engine.sio.RecoveryOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A node in a cluster: everything shared lives in Redis, and the node announces itself there. */
+final class ClusterBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
+    static final String PREFIX = "chorus:";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+
+    private final RedisBackbone redis;
+    private final ClusterBus bus;
+    private final String nodeId;
+    private final String route;
+    private final Clock clock;
+    private volatile NodeRegistry registry;
+    private final AccountStore accounts;
+    private final RedisSessionStore sessions;
+    private final HistoryStore history;
+    private final RedisPresence presence;
+    private final RedisUserConnections connections;
+    private final MessageRate messageRate;
+
+    private ClusterBackend(RedisBackbone redis, ClusterBus bus, Node.Settings settings, Clock clock, String nodeId,
+            String route) {
+        this.redis = redis;
+        this.bus = bus;
+        this.nodeId = nodeId;
+        this.route = route;
+        this.clock = clock;
+        this.accounts = new RedisAccountStore(redis);
+        this.sessions = new RedisSessionStore(redis, settings.sessionAbsoluteTimeout());
+        this.history = new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock);
+        this.presence = new RedisPresence(redis, nodeId);
+        this.connections = new RedisUserConnections(redis, nodeId, settings.maxConnectionsPerUser());
+        this.messageRate = new RedisMessageRate(redis, settings.messagesPerSecond(), settings.messageBurst(), clock);
+    }
+
+    /** Connects to Redis and joins the cluster stream; the node is announced by {@link #announce}. */
+    static ClusterBackend start(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
+            String route) throws InterruptedException {
+        RedisBackbone redis = RedisBackbone.connect(settings.redisUrl());
+        try {
+            ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
+                    .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return new ClusterBackend(redis, bus, settings, clock, nodeId, route);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            redis.close();
+            throw new IllegalStateException("could not join the cluster in " + redis.describe() + ": " + e, e);
+        } catch (InterruptedException | RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void announce(String address) throws InterruptedException {
+        NodeRegistry joined = new NodeRegistry(redis, PREFIX, new ClusterNode(nodeId, address, route, clock.millis()));
+        joined.onNodeDead(dead -> CompletableFuture.allOf(presence.purgeNode(dead), connections.purgeNode(dead)));
+        try {
+            joined.start().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            joined.close();
+            throw new IllegalStateException("could not announce node " + nodeId + " in " + redis.describe(), e);
+        }
+        registry = joined;
+    }
+
+    @Override
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    @Override
+    public HistoryStore history() {
+        return history;
+    }
+
+    @Override
+    public Presence presence() {
+        return presence;
+    }
+
+    @Override
+    public UserConnections connections() {
+        return connections;
+    }
+
+    @Override
+    public MessageRate messageRate() {
+        return messageRate;
+    }
+
+    @Override
+    public AdapterFactory adapterFactory() {
+        return bus.adapterFactory();
+    }
+
+    @Override
+    public boolean isReady() {
+        return bus.isReady();
+    }
+
+    @Override
+    public CompletableFuture<List<Map<String, Object>>> nodes() {
+        NodeRegistry registry = this.registry;
+        if (registry == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return registry.liveNodes().thenApply(nodes -> nodes.stream().map(node -> {
+            Map<String, Object> card = new LinkedHashMap<>();
+            card.put("id", node.id());
+            card.put("address", node.address());
+            card.put("route", node.route());
+            card.put("startedAt", node.startedAt());
+            card.put("self", node.id().equals(nodeId));
+            return card;
+        }).toList());
+    }
+
+    @Override
+    public CompletableFuture<Void> leave() {
+        NodeRegistry registry = this.registry;
+        return registry == null ? CompletableFuture.completedFuture(null) : registry.leave();
+    }
+
+    @Override
+    public void close() {
+        if (registry != null) {
+            registry.close();
+        }
+        bus.close();
+        redis.close();
+    }
+
+    @Override
+    public String toString() {
+        return "cluster in " + redis.describe() + " as node " + nodeId;
+    }
+}

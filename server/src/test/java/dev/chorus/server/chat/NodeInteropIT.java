@@ -1,0 +1,202 @@
+package dev.chorus.server.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.Node;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Chorus and the Node ecosystem in one Redis: {@code @socket.io/redis-emitter} reaches Chorus users, and a Node
+ * Socket.IO server with {@code @socket.io/redis-streams-adapter} shares broadcasts both ways and sees Chorus sockets
+ * in {@code fetchSockets()}.
+ */
+class NodeInteropIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_SECONDS = 15;
+
+    @TempDir
+    static Path data;
+    private static RedisServer redis;
+    private static Node chorus;
+    private static Process peer;
+    private static BufferedReader peerOut;
+    private static Writer peerIn;
+    private static int peerPort;
+    private static final OkHttpClient okHttp = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        chorus = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.GUEST, AuthApi.COOKIE, false,
+                Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(), false,
+                Duration.ofMinutes(2)).inCluster(redis.url(), null));
+        peer = new ProcessBuilder("node", "interop.js", "peer", Integer.toString(redis.port()))
+                .directory(nodeDir().toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        peerOut = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
+        peerIn = new java.io.OutputStreamWriter(peer.getOutputStream(), StandardCharsets.UTF_8);
+        peerPort = Integer.parseInt(readLine("PEER-READY "));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (peer != null) {
+            peer.destroy();
+            peer.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (chorus != null) {
+            chorus.close();
+        }
+        okHttp.dispatcher().executorService().shutdown();
+        redis.close();
+    }
+
+    private static Path nodeDir() {
+        return Path.of(System.getProperty("compat.node.dir"));
+    }
+
+    private static String readLine(String prefix) throws Exception {
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String read = peerOut.readLine(); read != null; read = peerOut.readLine()) {
+                    if (read.startsWith(prefix)) {
+                        return read.substring(prefix.length());
+                    }
+                }
+                throw new IllegalStateException("the Node peer exited");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return line.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static JsonNode ask(Map<String, Object> command) throws Exception {
+        peerIn.write(JSON.writeValueAsString(command) + "\n");
+        peerIn.flush();
+        return JSON.readTree(readLine("PEER-REPLY "));
+    }
+
+    private static ChatClient chorusUserIn(String user, String room) throws Exception {
+        String session = new AuthApi(HttpClient.newHttpClient(), chorus.port()).guestLogin(user).session();
+        ChatClient client = ChatClient.connect(okHttp, chorus.port(), session).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(client.call("join", Map.of("room", room)).path("ok").asBoolean()).isTrue();
+        return client;
+    }
+
+    /** A client of the Node peer, in a room from the start. */
+    private static NodePeerClient nodeClientIn(String room) throws Exception {
+        IO.Options options = IO.Options.builder().setTransports(new String[] {"websocket"}).setForceNew(true)
+                .setReconnection(false).setQuery("room=" + room).build();
+        options.callFactory = okHttp;
+        options.webSocketFactory = okHttp;
+        Socket socket = IO.socket(URI.create("http://127.0.0.1:" + peerPort), options);
+        NodePeerClient client = new NodePeerClient(socket);
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        socket.once(Socket.EVENT_CONNECT, args -> connected.complete(null));
+        socket.connect();
+        connected.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private record NodePeerClient(Socket socket, BlockingQueue<JsonNode> messages) {
+        NodePeerClient(Socket socket) {
+            this(socket, new LinkedBlockingQueue<>());
+            socket.on("message", args -> {
+                try {
+                    messages.add(JSON.readTree(args[0].toString()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode message = messages.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertThat(message).as("a message within %s s", TIMEOUT_SECONDS).isNotNull();
+            return message;
+        }
+    }
+
+    @Test
+    void theRedisEmitterReachesChorusUsers() throws Exception {
+        ChatClient alice = chorusUserIn("alice", "news");
+        try {
+            Process emit = new ProcessBuilder("node", "interop.js", "emit", Integer.toString(redis.port()),
+                    "room:news", "{\"id\":1,\"room\":\"news\",\"user\":\"emitter\",\"text\":\"from node\",\"ts\":0}")
+                    .directory(nodeDir().toFile()).inheritIO().start();
+            assertThat(emit.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(emit.exitValue()).isZero();
+
+            JsonNode received = alice.nextMessage();
+            assertThat(received.path("user").asText()).isEqualTo("emitter");
+            assertThat(received.path("text").asText()).isEqualTo("from node");
+        } finally {
+            alice.close();
+        }
+    }
+
+    @Test
+    void broadcastsCrossBetweenChorusAndANodeServerBothWays() throws Exception {
+        ChatClient bob = chorusUserIn("bob", "mixed");
+        NodePeerClient nodeUser = nodeClientIn("room:mixed");
+        try {
+            long id = bob.call("message", Map.of("room", "mixed", "text", "from chorus")).path("id").asLong();
+            JsonNode atNode = nodeUser.next();
+            assertThat(atNode.path("id").asLong()).isEqualTo(id);
+            assertThat(atNode.path("text").asText()).isEqualTo("from chorus");
+            assertThat(bob.nextMessage().path("id").asLong()).isEqualTo(id);
+
+            ask(Map.of("emit", "room:mixed", "payload", Map.of("id", 7, "room", "mixed", "user", "node",
+                    "text", "from the node server", "ts", 0)));
+            assertThat(bob.nextMessage().path("text").asText()).isEqualTo("from the node server");
+            assertThat(nodeUser.next().path("text").asText()).isEqualTo("from the node server");
+        } finally {
+            bob.close();
+            nodeUser.socket().close();
+        }
+    }
+
+    @Test
+    void fetchSocketsOnTheNodeSideListsChorusSockets() throws Exception {
+        ChatClient carol = chorusUserIn("carol", "fetch");
+        NodePeerClient nodeUser = nodeClientIn("room:fetch");
+        try {
+            JsonNode sockets = ask(Map.of("fetch", "room:fetch"));
+            assertThat(sockets).hasSize(2);
+            List<String> ids = List.of(sockets.get(0).path("id").asText(), sockets.get(1).path("id").asText());
+            assertThat(ids).contains(carol.id(), nodeUser.socket().id());
+            JsonNode chorusSocket = sockets.get(ids.indexOf(carol.id()));
+            assertThat(chorusSocket.path("data").path("user").asText()).isEqualTo("carol");
+            assertThat(chorusSocket.path("rooms").toString()).contains("room:fetch");
+        } finally {
+            carol.close();
+            nodeUser.socket().close();
+        }
+    }
+}

@@ -13,4 +13,11 @@ public interface HistoryStore {
      * @return at most {@code limit} messages, oldest first
      */
     CompletableFuture<List<ChatMessage>> before(String room, Long beforeId, int limit);
+
+    /**
+     * What was said since a message, for a client catching up after a reconnection.
+     *
+     * @return at most {@code limit} messages with an id greater than {@code afterId}, oldest first
+     */
+    CompletableFuture<List<ChatMessage>> after(String room, long afterId, int limit);
 }

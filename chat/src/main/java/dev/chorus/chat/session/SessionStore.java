@@ -2,6 +2,7 @@ package dev.chorus.chat.session;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** Where login sessions live, so that any node (or a restarted one) knows who a cookie belongs to. */
 public interface SessionStore {
@@ -18,4 +19,11 @@ public interface SessionStore {
     CompletableFuture<Optional<LoginSession>> find(String id);
 
     CompletableFuture<Void> delete(String id);
+
+    /**
+     * Told of sessions ended on other nodes (logout there), by id, so that what runs on them here can end too. A
+     * store that only one node uses has nothing to tell.
+     */
+    default void onEnded(Consumer<String> listener) {
+    }
 }

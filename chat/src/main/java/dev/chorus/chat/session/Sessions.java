@@ -28,6 +28,8 @@ public final class Sessions {
         this.idleTimeout = idleTimeout;
         this.absoluteTimeout = absoluteTimeout;
         this.clock = clock;
+        // A logout on another node must end this node's sockets of the session too.
+        store.onEnded(this::notifyClosed);
     }
 
     /** A new session with a new id: ids are never reused, nor taken from the client (no session fixation). */
@@ -63,10 +65,17 @@ public final class Sessions {
 
     /** Ends a session (logout, or a new login from the same client); the close listeners hear of it. */
     public CompletableFuture<Void> close(String id) {
-        return store.delete(id).thenRun(() -> closeListeners.forEach(listener -> listener.accept(id)));
+        return store.delete(id).thenRun(() -> notifyClosed(id));
     }
 
-    /** Told the id of every session ended here, so that what still runs on it (open sockets) can end too. */
+    private void notifyClosed(String id) {
+        closeListeners.forEach(listener -> listener.accept(id));
+    }
+
+    /**
+     * Told the id of every session ended here or, through the store, on another node, so that what still runs on it
+     * (open sockets) can end too.
+     */
     public void onClose(Consumer<String> listener) {
         closeListeners.add(listener);
     }

@@ -55,14 +55,34 @@ public final class EmbeddedHistoryStore implements HistoryStore {
             List<ChatMessage> newestFirst = new ArrayList<>(Math.min(limit, 64));
             Long key = beforeId == null ? history.lastKey() : history.lowerKey(beforeId);
             while (key != null && newestFirst.size() < limit) {
-                JsonNode json = db.parse(history.get(key));
-                newestFirst.add(new ChatMessage(key, room, json.get("user").asText(), json.get("text").asText(),
-                        json.get("ts").asLong()));
+                newestFirst.add(message(room, key, history.get(key)));
                 key = history.lowerKey(key);
             }
             Collections.reverse(newestFirst);
             return newestFirst;
         });
+    }
+
+    @Override
+    public CompletableFuture<List<ChatMessage>> after(String room, long afterId, int limit) {
+        return db.run(() -> {
+            if (!lastIds.containsKey(room)) {
+                return List.of();
+            }
+            MVMap<Long, String> history = history(room);
+            List<ChatMessage> oldestFirst = new ArrayList<>(Math.min(limit, 64));
+            Long key = history.higherKey(afterId);
+            while (key != null && oldestFirst.size() < limit) {
+                oldestFirst.add(message(room, key, history.get(key)));
+                key = history.higherKey(key);
+            }
+            return oldestFirst;
+        });
+    }
+
+    private ChatMessage message(String room, long id, String stored) {
+        JsonNode json = db.parse(stored);
+        return new ChatMessage(id, room, json.get("user").asText(), json.get("text").asText(), json.get("ts").asLong());
     }
 
     private MVMap<Long, String> history(String room) {

@@ -6,13 +6,16 @@ import dev.chorus.chat.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
@@ -143,6 +146,18 @@ class SessionsTest {
         assertThat(get(sessions.resolve(id))).isEmpty();
     }
 
+    @Test
+    void closeListenersHearOfSessionsEndedOnOtherNodes() throws Exception {
+        List<String> closed = new CopyOnWriteArrayList<>();
+        sessions.onClose(closed::add);
+        String id = get(sessions.open("alice")).id();
+
+        store.endedElsewhere(id);
+        get(sessions.close("local-id"));
+
+        assertThat(closed).containsExactly(id, "local-id");
+    }
+
     private static <T> T get(CompletableFuture<T> future) throws Exception {
         return future.get(5, TimeUnit.SECONDS);
     }
@@ -152,6 +167,13 @@ class SessionsTest {
         final Map<String, LoginSession> sessions = new ConcurrentHashMap<>();
         final AtomicInteger writes = new AtomicInteger();
         volatile CompletableFuture<Void> findAnswers = CompletableFuture.completedFuture(null);
+        final List<Consumer<String>> endedListeners = new CopyOnWriteArrayList<>();
+
+        /** Plays another node's logout. */
+        void endedElsewhere(String id) {
+            sessions.remove(id);
+            endedListeners.forEach(listener -> listener.accept(id));
+        }
 
         @Override
         public CompletableFuture<Void> save(LoginSession session) {
@@ -176,6 +198,11 @@ class SessionsTest {
         public CompletableFuture<Void> delete(String id) {
             sessions.remove(id);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onEnded(Consumer<String> listener) {
+            endedListeners.add(listener);
         }
     }
 }

@@ -140,6 +140,23 @@ class EmbeddedStoresTest {
     }
 
     @Test
+    void pagesForwardsAfterAnId() throws Exception {
+        db = EmbeddedDatabase.open(dataDir);
+        EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 5);
+        for (int i = 1; i <= 8; i++) {
+            get(history.append("room", "alice", "m" + i, i));
+        }
+
+        assertThat(ids(get(history.after("room", 0, 100)))).as("the kept ones only").containsExactly(4L, 5L, 6L, 7L, 8L);
+        assertThat(ids(get(history.after("room", 4, 2)))).containsExactly(5L, 6L);
+        assertThat(ids(get(history.after("room", 6, 2)))).containsExactly(7L, 8L);
+        assertThat(get(history.after("room", 8, 2))).isEmpty();
+        assertThat(get(history.after("room", 1000, 2))).isEmpty();
+        assertThat(get(history.after("nobody-wrote-here", 0, 2))).isEmpty();
+        assertThat(get(history.after("room", 7, 10))).containsExactly(new ChatMessage(8, "room", "alice", "m8", 8));
+    }
+
+    @Test
     void keepsTheLastMessagesOfEachRoomOnly() throws Exception {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 5);

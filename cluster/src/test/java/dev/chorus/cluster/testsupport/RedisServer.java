@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +74,20 @@ public final class RedisServer implements AutoCloseable {
             }
             process.destroyForcibly();
             process = null;
+        }
+    }
+
+    /** Empties every database, so that each test starts from nothing without a server of its own. */
+    public void flushAll() {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("FLUSHALL SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] reply = socket.getInputStream().readNBytes("+OK\r\n".length());
+            if (!new String(reply, StandardCharsets.US_ASCII).equals("+OK\r\n")) {
+                throw new IllegalStateException("redis-server did not flush: " + new String(reply,
+                        StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

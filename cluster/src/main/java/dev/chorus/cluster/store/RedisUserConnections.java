@@ -1,0 +1,102 @@
+package dev.chorus.cluster.store;
+
+import dev.chorus.chat.limits.UserConnections;
+import dev.chorus.cluster.redis.RedisBackbone;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sockets each user has open across the cluster, counted in the hash {@code <prefix>connections} of user to
+ * count, and per node in {@code <prefix>node-connections:<node>}, so that when a node dies another can
+ * {@link #purgeNode take its sockets out}. Counts, not socket ids: each socket is added and removed once.
+ */
+public final class RedisUserConnections implements UserConnections {
+    private static final Logger log = LoggerFactory.getLogger(RedisUserConnections.class);
+    // Counted even when over the limit, as on one node: the caller disconnects that socket and removes it.
+    private static final String ADD = """
+            local total = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+            if total <= tonumber(ARGV[2]) then return 1 end
+            return 0
+            """;
+    // A node that has no count there (it was purged while cut off) subtracts nothing: the purge already did.
+    private static final String REMOVE = """
+            local here = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+            if here <= 0 then return end
+            if here == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
+            if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+            """;
+    private static final String PURGE = """
+            local held = redis.call('HGETALL', KEYS[2])
+            for i = 1, #held, 2 do
+              if redis.call('HINCRBY', KEYS[1], held[i], -tonumber(held[i + 1])) <= 0 then
+                redis.call('HDEL', KEYS[1], held[i])
+              end
+            end
+            redis.call('DEL', KEYS[2])
+            """;
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final int maxPerUser;
+    private final String totalKey;
+    private final String nodePrefix;
+    private final String nodeKey;
+    private final LuaScript add;
+    private final LuaScript remove;
+    private final LuaScript purge;
+
+    /** @param nodeId this node's id, under which its sockets are counted */
+    public RedisUserConnections(RedisBackbone backbone, String nodeId, int maxPerUser) {
+        this(backbone, nodeId, maxPerUser, RedisKeys.DEFAULT_PREFIX);
+    }
+
+    public RedisUserConnections(RedisBackbone backbone, String nodeId, int maxPerUser, String prefix) {
+        this.redis = backbone.strings();
+        this.maxPerUser = maxPerUser;
+        this.totalKey = prefix + "connections";
+        this.nodePrefix = prefix + "node-connections:";
+        this.nodeKey = nodePrefix + nodeId;
+        this.add = new LuaScript(redis, ADD);
+        this.remove = new LuaScript(redis, REMOVE);
+        this.purge = new LuaScript(redis, PURGE);
+    }
+
+    @Override
+    public int maxPerUser() {
+        return maxPerUser;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> hasRoom(String user) {
+        return count(user).thenApply(count -> count < maxPerUser);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String user, String socketId) {
+        return add.run(ScriptOutputType.BOOLEAN, new String[] {totalKey, nodeKey}, user, Integer.toString(maxPerUser));
+    }
+
+    @Override
+    public void remove(String user, String socketId) {
+        remove.run(ScriptOutputType.INTEGER, new String[] {totalKey, nodeKey}, user).exceptionally(error -> {
+            // The count stays one too high until this node's share is purged; nothing to retry in order here.
+            log.warn("socket {} of {} could not be uncounted", socketId, user, error);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> count(String user) {
+        return redis.hget(totalKey, user).toCompletableFuture()
+                .thenApply(count -> count == null ? 0 : Integer.parseInt(count));
+    }
+
+    /** Takes out every socket a dead node counted, in one step. */
+    public CompletableFuture<Void> purgeNode(String deadNodeId) {
+        return purge.run(ScriptOutputType.INTEGER, new String[] {totalKey, nodePrefix + deadNodeId})
+                .thenApply(done -> null);
+    }
+}

@@ -56,7 +56,8 @@ final class ClusterBackend implements Backend {
         this.clock = clock;
         this.accounts = new RedisAccountStore(redis);
         this.sessions = new RedisSessionStore(redis, settings.sessionAbsoluteTimeout());
-        this.history = new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock);
+        this.history = new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock,
+                PREFIX);
         this.presence = new RedisPresence(redis, nodeId);
         this.connections = new RedisUserConnections(redis, nodeId, settings.maxConnectionsPerUser());
         this.messageRate = new RedisMessageRate(redis, settings.messagesPerSecond(), settings.messageBurst(), clock);

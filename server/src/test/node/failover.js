@@ -1,17 +1,22 @@
-// Clients chat through a round-robin TCP proxy in front of the cluster's nodes while one node is killed with
-// SIGKILL; every client on it must reconnect through the proxy to a live node, be recovered, and end up with every
+// Clients chat through a round-robin proxy in front of the cluster's nodes while one node is killed with SIGKILL;
+// every client on it must reconnect through the proxy to a live node, be recovered, and end up with every
 // acknowledged message of its rooms exactly once, in order. Prints one line: FAILOVER-RESULT <json>.
 //
 //   node failover.js '{"backends":[p1,p2,p3],"senderPort":p1,"victimPid":123,"rooms":3,"receivers":30,
-//                      "messagesPerRoom":400,"killAfter":400}'
+//                      "messagesPerRoom":400,"killAfter":400,"proxy":"tcp","transports":["websocket"]}'
+//
+// proxy "tcp" sends each connection to the next node; "http" sends each HTTP request to the next node (a balancer
+// with no affinity at all, which long-polling clients only survive when any node serves any session). A victimPid
+// of 0 kills nothing.
 'use strict';
+const http = require('http');
 const net = require('net');
 const { io } = require('socket.io-client');
 
 const config = JSON.parse(process.argv[2]);
 const deadline = setTimeout(() => finish('timed out'), 90_000);
 
-function proxy(backends) {
+function tcpProxy(backends) {
   let next = 0;
   const server = net.createServer((client) => {
     client.pause();
@@ -39,6 +44,54 @@ function proxy(backends) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+// Each request, and each WebSocket upgrade, to the next node that accepts a connection.
+function httpProxy(backends) {
+  let next = 0;
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const attempt = (tries) => {
+        const port = backends[next++ % backends.length];
+        const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url,
+          headers: req.headers, agent }, (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        });
+        upstream.on('error', (e) => {
+          if (e.code === 'ECONNREFUSED' && tries + 1 < backends.length) attempt(tries + 1);
+          else if (!res.headersSent) { res.writeHead(502); res.end(); }
+        });
+        upstream.end(body);
+      };
+      attempt(0);
+    });
+  });
+  server.on('upgrade', (req, client, head) => {
+    const attempt = (tries) => {
+      const port = backends[next++ % backends.length];
+      const upstream = net.connect(port, '127.0.0.1');
+      upstream.once('connect', () => {
+        const lines = [`${req.method} ${req.url} HTTP/1.1`];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        upstream.write(lines.join('\r\n') + '\r\n\r\n');
+        if (head && head.length) upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      upstream.once('error', (e) => {
+        if (e.code === 'ECONNREFUSED' && tries + 1 < backends.length) attempt(tries + 1);
+        else client.destroy();
+      });
+    };
+    attempt(0);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
 async function login(port, user) {
   const response = await fetch(`http://127.0.0.1:${port}/login`, {
     method: 'POST',
@@ -50,9 +103,9 @@ async function login(port, user) {
   return cookie.split(';')[0];
 }
 
-function connect(url, cookie) {
+function connect(url, cookie, transports = ['websocket']) {
   return io(url, {
-    transports: ['websocket'],
+    transports,
     forceNew: true,
     extraHeaders: { Cookie: cookie },
     reconnectionDelay: 100,
@@ -73,6 +126,7 @@ function call(socket, event, payload) {
 
 const rooms = Array.from({ length: config.rooms }, (_, i) => `failover-${i}`);
 const receivers = [];
+let killed = false;
 const senders = [];
 const acked = new Map(rooms.map((room) => [room, []]));
 let proxyServer;
@@ -103,6 +157,8 @@ function finish(error) {
     receivers: receivers.length,
     messages: [...acked.values()].reduce((n, ids) => n + ids.length, 0),
     reconnected: receivers.filter((r) => r.reconnects.length > 0).length,
+    disconnectsBeforeKill: receivers.reduce((n, r) => n + r.disconnectsBeforeKill, 0),
+    connectErrors: receivers.reduce((n, r) => n + r.connectErrors, 0),
     recovered: reconnects.filter((r) => r.recovered).length,
     notRecovered: reconnects.filter((r) => !r.recovered).length,
     reconnectMsP50: percentile(reconnects.map((r) => r.ms), 50),
@@ -118,15 +174,20 @@ function finish(error) {
 }
 
 async function main() {
-  proxyServer = await proxy(config.backends);
+  proxyServer = await (config.proxy === 'http' ? httpProxy : tcpProxy)(config.backends);
   const url = `http://127.0.0.1:${proxyServer.address().port}`;
 
   for (let i = 0; i < config.receivers; i++) {
     const cookie = await login(config.backends[i % config.backends.length], `receiver${i}`);
-    const socket = connect(url, cookie);
-    const receiver = { socket, received: new Map(rooms.map((room) => [room, []])), reconnects: [], lostAt: null };
+    const socket = connect(url, cookie, config.transports || ['websocket']);
+    const receiver = { socket, received: new Map(rooms.map((room) => [room, []])), reconnects: [], lostAt: null,
+      disconnectsBeforeKill: 0, connectErrors: 0 };
     socket.on('message', (m) => receiver.received.get(m.room).push(m.id));
-    socket.on('disconnect', () => { receiver.lostAt = Date.now(); });
+    socket.on('connect_error', () => { receiver.connectErrors++; });
+    socket.on('disconnect', () => {
+      receiver.lostAt = Date.now();
+      if (!killed) receiver.disconnectsBeforeKill++;
+    });
     socket.on('connect', () => {
       if (receiver.lostAt !== null) {
         receiver.reconnects.push({ recovered: socket.recovered, ms: Date.now() - receiver.lostAt });
@@ -150,7 +211,6 @@ async function main() {
   }
 
   let sent = 0;
-  let killed = false;
   const window = 8;
   await Promise.all(rooms.map(async (room, r) => {
     const sender = senders[r];
@@ -168,7 +228,7 @@ async function main() {
         sent++;
         if (!killed && sent >= config.killAfter) {
           killed = true;
-          process.kill(config.victimPid, 'SIGKILL');
+          if (config.victimPid) process.kill(config.victimPid, 'SIGKILL');
         }
       }
       await Promise.race(inFlight);

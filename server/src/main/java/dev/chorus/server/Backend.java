@@ -6,6 +6,7 @@ import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.presence.Presence;
 import dev.chorus.chat.session.SessionStore;
+import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ interface Backend extends AutoCloseable {
     MessageRate messageRate();
 
     AdapterFactory adapterFactory();
+
+    /** Lets the backend route Engine.IO sessions: a cluster names the holding node in each session id. */
+    default EngineOptions.Builder routeSessions(EngineOptions.Builder engine) {
+        return engine;
+    }
 
     /** Whether the node can serve now (its stores reachable). */
     boolean isReady();

@@ -16,6 +16,9 @@ import dev.chorus.cluster.store.RedisMessageRate;
 import dev.chorus.cluster.store.RedisPresence;
 import dev.chorus.cluster.store.RedisSessionStore;
 import dev.chorus.cluster.store.RedisUserConnections;
+import dev.chorus.cluster.routing.SessionForwarder;
+import dev.chorus.cluster.routing.SessionIds;
+import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
 import java.time.Clock;
@@ -33,6 +36,8 @@ final class ClusterBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
     static final String PREFIX = "chorus:";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    /** A polling response holds at most the engine's maximum payload, plus framing. */
+    private static final int MAX_FORWARDED_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final RedisBackbone redis;
     private final ClusterBus bus;
@@ -126,6 +131,19 @@ final class ClusterBackend implements Backend {
     @Override
     public AdapterFactory adapterFactory() {
         return bus.adapterFactory();
+    }
+
+    /**
+     * Session ids carry this node's id; a request for another node's session is forwarded there, so that a balancer
+     * needs no affinity.
+     */
+    @Override
+    public EngineOptions.Builder routeSessions(EngineOptions.Builder engine) {
+        SessionIds ids = new SessionIds(nodeId);
+        return engine.sessionIds(ids::next).foreignSessions(new SessionForwarder(nodeId, ids, id -> {
+            NodeRegistry current = registry;
+            return current == null ? CompletableFuture.completedFuture(null) : current.findLive(id);
+        }, MAX_FORWARDED_RESPONSE_BYTES));
     }
 
     @Override

@@ -106,9 +106,9 @@ public final class Node implements AutoCloseable {
             Sessions sessions = new Sessions(backend.sessions(), settings.sessionIdleTimeout(),
                     settings.sessionAbsoluteTimeout(), clock);
             SessionCookie cookie = new SessionCookie(settings.sessionCookieName(), settings.trustProxy());
-            EngineOptions engine = EngineOptions.builder()
+            EngineOptions engine = backend.routeSessions(EngineOptions.builder()
                     .path("/socket.io")
-                    .cors(CorsOptions.of(settings.corsOrigins(), settings.corsCredentials()))
+                    .cors(CorsOptions.of(settings.corsOrigins(), settings.corsCredentials())))
                     .build();
             io = new SocketIoServer(SocketIoOptions.builder()
                     .engine(engine)
@@ -152,12 +152,15 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** The address other nodes see in {@code GET /cluster}: the listening host, or this machine's name. */
+    /**
+     * The address other nodes reach this one at, and see in {@code GET /cluster}: the listening host, or this
+     * machine's address when listening on all.
+     */
     private static String advertisedAddress(String listeningHost, int port) {
         String host = listeningHost;
         if (host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)) {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
+                host = java.net.InetAddress.getLocalHost().getHostAddress();
             } catch (java.net.UnknownHostException e) {
                 host = "localhost";
             }

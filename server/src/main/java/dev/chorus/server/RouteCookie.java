@@ -52,9 +52,19 @@ final class RouteCookie extends ChannelDuplexHandler {
         return false;
     }
 
+    /** A response relayed from the node holding the session names that node's route; it is the right one. */
+    private static boolean namesARoute(HttpResponse response) {
+        for (String cookie : response.headers().getAll(HttpHeaderNames.SET_COOKIE)) {
+            if (cookie.startsWith(NAME + "=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && !requestHadIt) {
+        if (msg instanceof HttpResponse response && !requestHadIt && !namesARoute(response)) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
         }
         ctx.write(msg, promise);

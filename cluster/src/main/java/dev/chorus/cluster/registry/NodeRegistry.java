@@ -8,7 +8,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +43,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<Function<String, CompletableFuture<?>>> purges = new CopyOnWriteArrayList<>();
     private volatile Set<String> known = Set.of();
+    private volatile Map<String, ClusterNode> live = Map.of();
     private volatile boolean closed;
 
     public NodeRegistry(RedisBackbone redis, String prefix, ClusterNode self) {
@@ -133,16 +136,42 @@ public final class NodeRegistry implements AutoCloseable {
         });
     }
 
-    private void noteMembership(List<ClusterNode> live) {
+    private void noteMembership(List<ClusterNode> nodes) {
         Set<String> ids = new HashSet<>();
-        live.forEach(node -> ids.add(node.id()));
+        Map<String, ClusterNode> byId = new HashMap<>();
+        nodes.forEach(node -> {
+            ids.add(node.id());
+            byId.put(node.id(), node);
+        });
+        live = Map.copyOf(byId);
+        for (String id : known) {
+            if (!ids.contains(id)) {
+                log.info("node {} is no longer in the cluster", id);
+            }
+        }
         Set<String> before = known;
-        for (ClusterNode node : live) {
+        for (ClusterNode node : nodes) {
             if (!before.isEmpty() && !before.contains(node.id()) && !node.id().equals(self.id())) {
                 log.info("node {} joined the cluster at {} (route {})", node.id(), node.address(), node.route());
             }
         }
         known = Set.copyOf(ids);
+    }
+
+    /**
+     * A live node: as this node last saw the cluster (at most a heartbeat ago), or, for a node that joined since,
+     * as Redis has it now.
+     *
+     * @return the node, or null when it is not alive
+     */
+    public CompletableFuture<ClusterNode> findLive(String id) {
+        ClusterNode known = live.get(id);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        CompletableFuture<String> card = redis.strings().hget(nodesKey(), id).toCompletableFuture();
+        CompletableFuture<Long> alive = redis.strings().exists(aliveKey(id)).toCompletableFuture();
+        return card.thenCombine(alive, (found, beating) -> found != null && beating > 0 ? parse(found) : null);
     }
 
     /** Claims a dead node's purge, so that one survivor runs it, then strikes the node from the cluster. */

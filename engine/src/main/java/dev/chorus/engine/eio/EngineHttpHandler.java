@@ -105,7 +105,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         if (sid != null) {
             EngineSession session = server.session(sid);
             if (session == null) {
-                refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
+                if (!options.foreignSessions().take(ctx, request, sid)) {
+                    refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
+                }
             } else if (upgrade) {
                 upgradeExisting(ctx, request, session);
             } else if (session.transportName() != transport) {

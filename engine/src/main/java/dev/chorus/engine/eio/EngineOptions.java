@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Settings of one Engine.IO endpoint, with the reference server's defaults. */
 public final class EngineOptions {
@@ -16,6 +17,8 @@ public final class EngineOptions {
     private final CorsOptions cors;
     private final SessionCookie sessionCookie;
     private final RequestFilter requestFilter;
+    private final Supplier<String> sessionIds;
+    private final ForeignSessions foreignSessions;
 
     private EngineOptions(Builder b) {
         this.path = normalizePath(b.path);
@@ -27,6 +30,8 @@ public final class EngineOptions {
         this.cors = b.cors;
         this.sessionCookie = b.sessionCookie;
         this.requestFilter = b.requestFilter;
+        this.sessionIds = b.sessionIds;
+        this.foreignSessions = b.foreignSessions;
     }
 
     public static Builder builder() {
@@ -80,6 +85,15 @@ public final class EngineOptions {
         return requestFilter;
     }
 
+    /** Where new session ids come from: unguessable, and in a cluster telling which node holds the session. */
+    public Supplier<String> sessionIds() {
+        return sessionIds;
+    }
+
+    public ForeignSessions foreignSessions() {
+        return foreignSessions;
+    }
+
     /** The handshake cookie load balancers may key stickiness on ({@code io=<sid>} in the reference server). */
     public record SessionCookie(String name, String path, boolean httpOnly, String sameSite) {
         public static SessionCookie standard() {
@@ -108,6 +122,8 @@ public final class EngineOptions {
         private CorsOptions cors = CorsOptions.DISABLED;
         private SessionCookie sessionCookie;
         private RequestFilter requestFilter = RequestFilter.ALLOW_ALL;
+        private Supplier<String> sessionIds = Ids::newId;
+        private ForeignSessions foreignSessions = ForeignSessions.NONE;
 
         private Builder() {
         }
@@ -160,6 +176,16 @@ public final class EngineOptions {
 
         public Builder requestFilter(RequestFilter requestFilter) {
             this.requestFilter = Objects.requireNonNull(requestFilter);
+            return this;
+        }
+
+        public Builder sessionIds(Supplier<String> sessionIds) {
+            this.sessionIds = Objects.requireNonNull(sessionIds);
+            return this;
+        }
+
+        public Builder foreignSessions(ForeignSessions foreignSessions) {
+            this.foreignSessions = Objects.requireNonNull(foreignSessions);
             return this;
         }
 

@@ -96,7 +96,7 @@ public final class EngineServer {
     }
 
     EngineSession open(EventLoop loop, EngineRequest request) {
-        EngineSession session = new EngineSession(this, Ids.newId(), loop, request);
+        EngineSession session = new EngineSession(this, options.sessionIds().get(), loop, request);
         sessions.put(session.id(), session);
         return session;
     }

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,8 +45,13 @@ class ClusterFailoverIT {
         }
     }
 
-    @Test
-    void clientsOfAKilledNodeRecoverEveryMessageOnTheOthers() throws Exception {
+    /**
+     * {@code tcp} sends each connection to the next node; {@code http} each request (no affinity at all), which
+     * polling clients survive only because any node serves any session.
+     */
+    @ParameterizedTest(name = "{0} proxy, transports {1}")
+    @CsvSource({"tcp, websocket", "http, polling", "http, polling websocket"})
+    void clientsOfAKilledNodeRecoverEveryMessageOnTheOthers(String proxy, String transports) throws Exception {
         redis = RedisServer.start();
         for (int i = 0; i < 3; i++) {
             nodes.add(NodeProcess.start(dir.resolve("node" + i), redis.url(),
@@ -53,6 +59,8 @@ class ClusterFailoverIT {
         }
         NodeProcess victim = nodes.get(1);
         Map<String, Object> config = Map.of(
+                "proxy", proxy,
+                "transports", List.of(transports.split(" ")),
                 "backends", nodes.stream().map(NodeProcess::port).toList(),
                 "senderPort", nodes.get(0).port(),
                 "victimPid", victim.pid(),
@@ -63,9 +71,11 @@ class ClusterFailoverIT {
 
         JsonNode result = runNode("failover.js", JSON.writeValueAsString(config));
 
-        assertThat(victim.isAlive()).isFalse();
         assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        assertThat(victim.isAlive()).isFalse();
         assertThat(result.path("messages").asInt()).isEqualTo(1200);
+        assertThat(result.path("disconnectsBeforeKill").asInt()).as("no client lost its session before the kill")
+                .isZero();
         assertThat(result.path("reconnected").asInt()).as("the victim's clients came back").isPositive();
         assertThat(result.path("notRecovered").asInt()).isZero();
         assertThat(result.path("recovered").asInt()).isEqualTo(result.path("reconnected").asInt());
@@ -81,7 +91,7 @@ class ClusterFailoverIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(cluster.body()).path("nodes")).hasSize(2);
         });
-        System.out.println("failover: " + result);
+        System.out.println("failover through the " + proxy + " proxy, transports " + transports + ": " + result);
     }
 
     static JsonNode runNode(String script, String argument) throws IOException, InterruptedException {

@@ -45,6 +45,8 @@ public final class NodeRegistry implements AutoCloseable {
     private volatile Set<String> known = Set.of();
     private volatile Map<String, ClusterNode> live = Map.of();
     private volatile boolean closed;
+    /** No node is declared dead before this time (epoch ms): after Redis was away, the others beat again first. */
+    private volatile long quietUntil;
 
     public NodeRegistry(RedisBackbone redis, String prefix, ClusterNode self) {
         this.redis = redis;
@@ -101,12 +103,24 @@ public final class NodeRegistry implements AutoCloseable {
         }
         // The card is written again each time: a Redis that lost its data (restarted without persistence) learns
         // of this node again within a beat.
+        if (!redis.isUp()) {
+            keepQuiet();
+        }
         announce().thenCompose(done -> liveNodes())
                 .whenComplete((nodes, error) -> {
                     if (error != null) {
+                        keepQuiet();
                         log.debug("heartbeat of node {} failed: {}", self.id(), error.toString());
                     }
                 });
+    }
+
+    /**
+     * While Redis is away no node can beat, so every heartbeat key may have expired when it is back: the others
+     * get two heartbeat lifetimes to beat again before any is taken for dead.
+     */
+    private void keepQuiet() {
+        quietUntil = System.currentTimeMillis() + 2 * HEARTBEAT_LIFETIME.toMillis();
     }
 
     /**
@@ -125,7 +139,7 @@ public final class NodeRegistry implements AutoCloseable {
                     String id = ids.get(i);
                     if (alive.get(i).join() > 0) {
                         live.add(parse(cards.get(id)));
-                    } else if (!id.equals(self.id())) {
+                    } else if (!id.equals(self.id()) && System.currentTimeMillis() >= quietUntil) {
                         purge(id);
                     }
                 }

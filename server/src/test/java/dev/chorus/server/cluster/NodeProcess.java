@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A Chorus node in a JVM of its own, as {@code ./chorus serve} runs it, so that a test can kill it for real. */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -29,13 +29,20 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts a node in guest mode in the cluster of {@code redisUrl} and waits until it is ready. */
-    static NodeProcess start(Path dir, String redisUrl, String... extraArgs) throws IOException, InterruptedException {
+    public static NodeProcess start(Path dir, String redisUrl, String... extraArgs)
+            throws IOException, InterruptedException {
+        return startWithHeap("256m", dir, redisUrl, extraArgs);
+    }
+
+    /** The same with a given heap, {@code -Xmx} style: many nodes fit on one machine with small ones. */
+    public static NodeProcess startWithHeap(String heap, Path dir, String redisUrl, String... extraArgs)
+            throws IOException, InterruptedException {
         int port = RedisServer.freePort();
         Files.createDirectories(dir);
         Path log = dir.resolve("node-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.chorus.server.Main", "serve",
                 "--host", "127.0.0.1", "--port", Integer.toString(port),
@@ -68,19 +75,19 @@ final class NodeProcess implements AutoCloseable {
         throw new IllegalStateException("node on port " + port + " not ready in " + timeout + ":\n" + output());
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -4,6 +4,7 @@
 
 (function () {
   const PAGE = 50;                 // messages per history page
+  const CATCH_UP_PAGES = 10;       // pages fetched to fill the gap after a reconnection
   const TYPING_EVERY_MS = 2000;    // at most one `typing` event per this long
   const TYPING_SHOWN_MS = 3500;    // how long someone shows as typing after their last `typing`
   const ROOMS_EVERY_MS = 15000;    // how often the room list refreshes
@@ -208,7 +209,9 @@
         banner(socket.recovered ? 'Reconnected' : 'Reconnected — rooms and history reloaded', 'ok', 3000);
       }
       if (socket.recovered) {
-        // The server replayed what we missed: the rooms and messages are as they were.
+        // The server replayed what we missed, so the rooms are as they were; a catch-up by id costs little and
+        // covers anything the replay could not have (history written while no event reached us).
+        state.rooms.forEach((room) => { room.joined = true; catchUp(room).catch(() => {}); });
         return;
       }
       if (!state.connectedOnce) {
@@ -291,7 +294,8 @@
       const reply = await call('join', { room: name });
       room.joined = true;
       room.members = new Set(reply.members || []);
-      await loadLatest(room);
+      if (room.messages.length > 0) await catchUp(room);
+      else await loadLatest(room);
       refreshRooms();
     } catch (e) {
       if (!state.socket || !state.socket.connected) return; // tried again on the next connection
@@ -324,6 +328,21 @@
     room.ids = fresh.ids;
     room.complete = reply.messages.length < PAGE;
     addMessages(room, reply.messages, false);
+  }
+
+  /**
+   * What was said in a room since the newest message shown, page after page; after a long absence (more than
+   * CATCH_UP_PAGES pages) the newest page instead, the older ones being a scroll away.
+   */
+  async function catchUp(room) {
+    for (let page = 0; page < CATCH_UP_PAGES; page++) {
+      const newest = room.messages[room.messages.length - 1];
+      if (!newest) return loadLatest(room);
+      const reply = await call('history', { room: room.name, after: newest.id, limit: PAGE });
+      addMessages(room, reply.messages, false);
+      if (reply.messages.length < PAGE) return;
+    }
+    return loadLatest(room);
   }
 
   /** The page before the oldest shown, when the reader scrolls to the top. */

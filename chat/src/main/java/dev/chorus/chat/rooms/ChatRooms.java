@@ -303,7 +303,10 @@ public final class ChatRooms {
             return;
         }
         int limit = request.limit() == null ? 50 : Math.max(1, Math.min(MAX_HISTORY_PAGE, request.limit()));
-        history.before(request.room(), request.before(), limit).whenComplete((messages, error) -> {
+        CompletableFuture<List<ChatMessage>> page = request.after() != null
+                ? history.after(request.room(), request.after(), limit)
+                : history.before(request.room(), request.before(), limit);
+        page.whenComplete((messages, error) -> {
             if (error != null) {
                 log.warn("history of room {} could not be read", request.room(), error);
                 ack.send(error("history is not available"));

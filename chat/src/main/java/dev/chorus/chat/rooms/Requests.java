@@ -16,7 +16,8 @@ final class Requests {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record History(String room, Long before, Integer limit) {
+    /** {@code before} pages back from an id; {@code after} catches up from one (it wins when both are given). */
+    record History(String room, Long before, Long after, Integer limit) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -98,6 +98,11 @@ class ClusterChatIT {
         ChatClient carol = connect(0, register(2, "carol"));
         JsonNode history = carol.call("history", Map.of("room", "lobby"));
         assertThat(history.path("messages").get(0).path("text").asText()).isEqualTo("hello from node 2");
+        long second = alice.call("message", Map.of("room", "lobby", "text", "second")).path("id").asLong();
+        assertThat(second).as("ids follow the room's order").isGreaterThan(id);
+        JsonNode since = carol.call("history", Map.of("room", "lobby", "after", id));
+        assertThat(since.path("messages")).hasSize(1);
+        assertThat(since.path("messages").get(0).path("id").asLong()).isEqualTo(second);
         JsonNode rooms = carol.call("rooms", Map.of());
         assertThat(rooms.path("rooms")).hasSize(1);
         assertThat(rooms.path("rooms").get(0).path("name").asText()).isEqualTo("lobby");

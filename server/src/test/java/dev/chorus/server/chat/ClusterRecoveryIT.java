@@ -1,0 +1,130 @@
+package dev.chorus.server.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.Node;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Connection state recovery across nodes, on the wire: a socket lost on one node comes back on another with what it
+ * missed, in order, then its CONNECT; after the recovery window it comes back as a new socket with nothing replayed.
+ */
+class ClusterRecoveryIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WINDOW = Duration.ofSeconds(2);
+
+    @TempDir
+    static Path data;
+    private static RedisServer redis;
+    private static final List<Node> nodes = new ArrayList<>();
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startCluster() throws InterruptedException {
+        redis = RedisServer.start();
+        for (int i = 0; i < 2; i++) {
+            nodes.add(Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("n" + i), AuthMode.GUEST,
+                    AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100,
+                    List.of(), false, WINDOW).inCluster(redis.url(), null)));
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        nodes.forEach(Node::close);
+        redis.close();
+    }
+
+    private record Lost(String sid, String pid, String offset) {
+    }
+
+    @Test
+    void aSocketLostOnOneNodeRecoversOnAnotherWithinTheWindowOnly() throws Exception {
+        String alice = new AuthApi(http, nodes.get(0).port()).guestLogin("alice").session();
+        String bob = new AuthApi(http, nodes.get(1).port()).guestLogin("bob").session();
+        RawSocketIo sender = connectedIn(bob, 1);
+
+        Lost lost = cutAfterAMessage(alice, 0, sender);
+        List<String> missed = List.of(send(sender, "one"), send(sender, "two"), send(sender, "three"));
+
+        RawSocketIo back = RawSocketIo.open(http, nodes.get(1).port(), alice);
+        back.send("40" + JSON.createObjectNode().put("pid", lost.pid()).put("offset", lost.offset()));
+        List<String> texts = new ArrayList<>();
+        String packet = back.next();
+        while (packet.startsWith("42")) {
+            JsonNode event = JSON.readTree(packet.substring(2));
+            texts.add(event.path(1).path("text").asText());
+            packet = back.next();
+        }
+        assertThat(texts).as("missed events, in order, before the CONNECT").containsExactlyElementsOf(missed);
+        assertThat(packet).startsWith("40{");
+        assertThat(JSON.readTree(packet.substring(2)).path("sid").asText()).as("the same socket").isEqualTo(lost.sid());
+        back.close();
+
+        Lost expired = cutAfterAMessage(alice, 1, sender);
+        Thread.sleep(WINDOW.toMillis() + 1500);
+        send(sender, "too late");
+        RawSocketIo afterWindow = RawSocketIo.open(http, nodes.get(0).port(), alice);
+        afterWindow.send("40" + JSON.createObjectNode().put("pid", expired.pid()).put("offset", expired.offset()));
+        String connected = afterWindow.next();
+        assertThat(connected).as("no partial replay: a new socket, nothing before its CONNECT").startsWith("40{");
+        assertThat(JSON.readTree(connected.substring(2)).path("sid").asText()).isNotEqualTo(expired.sid());
+        afterWindow.close();
+        sender.close();
+    }
+
+    private static RawSocketIo connectedIn(String session, int node) throws Exception {
+        RawSocketIo socket = RawSocketIo.open(http, nodes.get(node).port(), session);
+        socket.send("40");
+        assertThat(socket.next()).startsWith("40{");
+        socket.send("421[\"join\",{\"room\":\"lobby\"}]");
+        assertThat(socket.next()).startsWith("431[");
+        return socket;
+    }
+
+    /** Sends a message and waits for its ack and its broadcast; @return its text */
+    private static String send(RawSocketIo sender, String text) throws Exception {
+        sender.send("422[\"message\",{\"room\":\"lobby\",\"text\":\"" + text + "\"}]");
+        boolean acked = false;
+        boolean echoed = false;
+        while (!acked || !echoed) {
+            String packet = sender.next();
+            acked |= packet.startsWith("432[");
+            echoed |= packet.startsWith("42[\"message\"") && packet.contains("\"" + text + "\"");
+        }
+        return text;
+    }
+
+    /** A socket that joined, got a message with its offset, then lost its connection. */
+    private static Lost cutAfterAMessage(String session, int node, RawSocketIo sender) throws Exception {
+        RawSocketIo socket = RawSocketIo.open(http, nodes.get(node).port(), session);
+        socket.send("40");
+        String connected = socket.next();
+        JsonNode ids = JSON.readTree(connected.substring(2));
+        socket.send("421[\"join\",{\"room\":\"lobby\"}]");
+        assertThat(socket.next()).startsWith("431[");
+        send(sender, "before " + ids.path("sid").asText());
+        String offset = null;
+        while (offset == null) {
+            String packet = socket.next();
+            if (packet.startsWith("42[\"message\"")) {
+                JsonNode event = JSON.readTree(packet.substring(2));
+                offset = event.path(event.size() - 1).asText();
+            }
+        }
+        socket.cut();
+        return new Lost(ids.path("sid").asText(), ids.path("pid").asText(), offset);
+    }
+}

@@ -7,6 +7,10 @@
 //                                                    PEER-REPLY <json> line:
 //                                                      {"fetch": room}            ids and data of io.in(room).fetchSockets()
 //                                                      {"emit": room, "payload"}  io.to(room).emit("message", payload)
+//                                                      {"emitWithAck": room, "event"}   the clients' answers
+//                                                      {"serverSideEmitWithAck": event} the other servers' answers
+//                                                      {"socketsJoin": room, "rooms"}   io.in(room).socketsJoin(rooms)
+//                                                      {"disconnect": room}             io.in(room).disconnectSockets(true)
 'use strict';
 const Redis = require('ioredis');
 
@@ -47,6 +51,18 @@ async function peer() {
       } else if (command.emit !== undefined) {
         io.to(command.emit).emit('message', command.payload);
         console.log('PEER-REPLY ' + JSON.stringify({ emitted: true }));
+      } else if (command.emitWithAck !== undefined) {
+        const answers = await io.to(command.emitWithAck).timeout(5000).emitWithAck(command.event);
+        console.log('PEER-REPLY ' + JSON.stringify({ answers }));
+      } else if (command.serverSideEmitWithAck !== undefined) {
+        const answers = await io.serverSideEmitWithAck(command.serverSideEmitWithAck);
+        console.log('PEER-REPLY ' + JSON.stringify({ answers }));
+      } else if (command.socketsJoin !== undefined) {
+        io.in(command.socketsJoin).socketsJoin(command.rooms);
+        console.log('PEER-REPLY ' + JSON.stringify({ joined: true }));
+      } else if (command.disconnect !== undefined) {
+        io.in(command.disconnect).disconnectSockets(true);
+        console.log('PEER-REPLY ' + JSON.stringify({ disconnected: true }));
       }
     } catch (e) {
       console.log('PEER-REPLY ' + JSON.stringify({ error: String(e && e.message || e) }));

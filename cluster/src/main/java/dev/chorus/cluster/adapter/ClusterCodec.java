@@ -26,6 +26,7 @@ final class ClusterCodec {
     static final int FETCH_SOCKETS = 7;
     static final int FETCH_SOCKETS_RESPONSE = 8;
     static final int SERVER_SIDE_EMIT = 9;
+    static final int SERVER_SIDE_EMIT_RESPONSE = 10;
     static final int BROADCAST_CLIENT_COUNT = 11;
     static final int BROADCAST_ACK = 12;
     private static final int EVENT = 2;

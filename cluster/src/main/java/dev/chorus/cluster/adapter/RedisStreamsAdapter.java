@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.engine.sio.Ack;
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.InMemoryAdapter;
 import dev.chorus.engine.sio.Namespace;
@@ -208,8 +209,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
                 }
             }
             case ClusterCodec.FETCH_SOCKETS -> answerFetch(data, message.path("uid").asText());
-            case ClusterCodec.SERVER_SIDE_EMIT -> log.debug("namespace {}: server-side emit with no listener here",
-                    nsp.name());
+            case ClusterCodec.SERVER_SIDE_EMIT -> serverSideEmit(data, message.path("uid").asText());
             default -> log.debug("namespace {}: cluster message of type {} ignored", nsp.name(),
                     message.path("type").asInt());
         }
@@ -247,6 +247,51 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         socket.rooms().forEach(rooms::add);
         node.set("data", socket.data().deepCopy());
         return node;
+    }
+
+    /**
+     * An event from another server. One that asks for an answer always gets one — null when nothing here listens —
+     * so that a Node peer's {@code serverSideEmitWithAck} hears from every server it counted, in time.
+     */
+    private void serverSideEmit(JsonNode data, String requesterUid) {
+        JsonNode packet = data.path("packet");
+        if (!packet.isArray()) {
+            return;
+        }
+        String requestId = data.has("requestId") ? data.get("requestId").asText() : null;
+        Ack ack = requestId == null ? Ack.NONE : new ServerSideAck(requesterUid, requestId);
+        if (!nsp.dispatchServerSideEmit((ArrayNode) packet, ack) && requestId != null) {
+            ack.send((Object) null);
+        }
+    }
+
+    /** Sends the first argument of the answer back to the emitting server, once. */
+    private final class ServerSideAck implements Ack {
+        private final String requesterUid;
+        private final String requestId;
+        private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+
+        ServerSideAck(String requesterUid, String requestId) {
+            this.requesterUid = requesterUid;
+            this.requestId = requestId;
+        }
+
+        @Override
+        public void send(Object... args) {
+            if (!sent.compareAndSet(false, true)) {
+                return;
+            }
+            ObjectNode response = JsonNodeFactory.instance.objectNode().put("requestId", requestId);
+            Object first = args.length > 0 ? args[0] : null;
+            response.set("packet", first == null ? JsonNodeFactory.instance.nullNode()
+                    : ClusterCodec.JSON.valueToTree(first));
+            respond(requesterUid, ClusterCodec.SERVER_SIDE_EMIT_RESPONSE, response);
+        }
+
+        @Override
+        public boolean requested() {
+            return true;
+        }
     }
 
     /** A broadcast whose every client ack goes back to the requester, as Node's {@code emitWithAck} expects. */

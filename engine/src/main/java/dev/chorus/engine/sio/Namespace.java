@@ -28,6 +28,7 @@ public final class Namespace {
     private final List<Middleware> middlewares;
     private final List<Consumer<Socket>> connectionListeners;
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+    private final Map<String, ServerSideHandler> serverSideHandlers = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
     private final Adapter adapter;
 
@@ -61,6 +62,30 @@ public final class Namespace {
     public Namespace onConnection(Consumer<Socket> listener) {
         connectionListeners.add(listener);
         return this;
+    }
+
+    /** Handles {@code event} when another server of the cluster emits it to this namespace. */
+    public Namespace onServerSideEmit(String event, ServerSideHandler handler) {
+        serverSideHandlers.put(event, handler);
+        return this;
+    }
+
+    /**
+     * Runs the handler of a server-side event ({@code data} is the event name, then its arguments), for adapters.
+     *
+     * @return false when nothing here handles that event
+     */
+    public boolean dispatchServerSideEmit(ArrayNode data, Ack ack) {
+        ServerSideHandler handler = data.isEmpty() ? null : serverSideHandlers.get(data.get(0).asText());
+        if (handler == null) {
+            return false;
+        }
+        try {
+            handler.onEvent(new EventArgs(data, 1, server.mapper()), ack);
+        } catch (RuntimeException e) {
+            log.warn("namespace {}: server-side handler of '{}' failed", name, data.get(0).asText(), e);
+        }
+        return true;
     }
 
     public BroadcastOperator to(String... rooms) {

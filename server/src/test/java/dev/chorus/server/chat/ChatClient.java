@@ -73,6 +73,11 @@ final class ChatClient implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** Listens for another event than the chat's messages. */
+    void on(String event, io.socket.emitter.Emitter.Listener listener) {
+        socket.on(event, listener);
+    }
+
     /** The socket id the server gave. */
     String id() {
         return socket.id();

@@ -183,6 +183,31 @@ class NodeInteropIT {
     }
 
     @Test
+    void chorusAnswersEveryRequestOfANodePeer() throws Exception {
+        chorus.io().sockets().onServerSideEmit("whoami", (args, ack) -> ack.send("chorus"));
+        assertThat(ask(Map.of("serverSideEmitWithAck", "whoami")).path("answers").toString())
+                .isEqualTo("[\"chorus\"]");
+        assertThat(ask(Map.of("serverSideEmitWithAck", "nobody-listens")).path("answers").toString())
+                .as("answered, not left to time out").isEqualTo("[null]");
+
+        ChatClient dave = chorusUserIn("dave", "acks");
+        dave.on("ping-all", args -> ((io.socket.client.Ack) args[args.length - 1]).call("pong from dave"));
+        try {
+            JsonNode acked = ask(Map.of("emitWithAck", "room:acks", "event", "ping-all"));
+            assertThat(acked.path("answers").toString()).isEqualTo("[\"pong from dave\"]");
+
+            ask(Map.of("socketsJoin", "room:acks", "rooms", List.of("extra")));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ask(Map.of("fetch", "extra")).toString()).contains(dave.id()));
+
+            ask(Map.of("disconnect", "extra"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !dave.connected());
+        } finally {
+            dave.close();
+        }
+    }
+
+    @Test
     void fetchSocketsOnTheNodeSideListsChorusSockets() throws Exception {
         ChatClient carol = chorusUserIn("carol", "fetch");
         NodePeerClient nodeUser = nodeClientIn("room:fetch");

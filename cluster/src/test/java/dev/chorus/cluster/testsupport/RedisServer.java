@@ -18,16 +18,58 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final List<String> settings;
     private Process process;
 
-    private RedisServer(Path dir, int port) {
+    private RedisServer(Path dir, int port, List<String> settings) {
         this.dir = dir;
         this.port = port;
+        this.settings = settings;
     }
 
     public static RedisServer start() {
+        return start(List.of());
+    }
+
+    /** A server with a password: clients must send it. */
+    public static RedisServer startWithPassword(String password) {
+        return start(List.of("--requirepass", password));
+    }
+
+    /** A server speaking only TLS, with a self-signed certificate made now with openssl. */
+    public static RedisServer startWithTls() {
         try {
-            RedisServer server = new RedisServer(Files.createTempDirectory("chorus-redis"), freePort());
+            Path dir = Files.createTempDirectory("chorus-redis-tls");
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+                    "-days", "1", "-subj", "/CN=localhost").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+            if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                throw new IllegalStateException("openssl could not make a certificate");
+            }
+            return start(List.of("--tls-cert-file", dir.resolve("cert.pem").toString(), "--tls-key-file",
+                    dir.resolve("key.pem").toString(), "--tls-ca-cert-file", dir.resolve("cert.pem").toString(),
+                    "--tls-auth-clients", "no"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RedisServer start(List<String> settings) {
+        return start(settings, false);
+    }
+
+    private static RedisServer start(List<String> settings, boolean tls) {
+        try {
+            int port = freePort();
+            List<String> all = new java.util.ArrayList<>(tls
+                    ? List.of("--port", "0", "--tls-port", Integer.toString(port))
+                    : List.of("--port", Integer.toString(port)));
+            all.addAll(settings);
+            RedisServer server = new RedisServer(Files.createTempDirectory("chorus-redis"), port, List.copyOf(all));
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -43,9 +85,10 @@ public final class RedisServer implements AutoCloseable {
 
     public synchronized void startProcess() {
         try {
-            process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes",
-                    "--appendfsync", "always"))
+            List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1",
+                    "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always"));
+            command.addAll(settings);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();

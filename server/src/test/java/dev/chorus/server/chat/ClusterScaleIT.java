@@ -84,6 +84,16 @@ class ClusterScaleIT {
             JsonNode rooms = clients.get(0).call("rooms", Map.of());
             assertThat(rooms.path("rooms").get(0).path("members").asInt()).as("presence of the stopped half is gone")
                     .isEqualTo(NODES / 2);
+
+            // One more dies without a goodbye: the survivors find out within 5 s and drop its presence.
+            NodeProcess killed = remaining.get(remaining.size() - 1);
+            killed.kill();
+            long killedAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> clusterSize(http, remaining.get(0)) == NODES / 2 - 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("declared dead").isLessThan(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(clients.get(0).call("rooms", Map.of())
+                    .path("rooms").get(0).path("members").asInt()).isEqualTo(NODES / 2 - 1));
         } finally {
             clients.forEach(ChatClient::close);
             nodes.forEach(NodeProcess::close);

@@ -95,6 +95,11 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the node gets no chance to say goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() {
         process.destroy();

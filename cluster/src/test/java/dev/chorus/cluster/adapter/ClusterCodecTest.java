@@ -1,0 +1,62 @@
+package dev.chorus.cluster.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.chorus.engine.sio.BroadcastOptions;
+import dev.chorus.engine.sio.PersistedSession;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The shapes Node's adapters read: checked against the entries and sessions they write (socketio-wire.md §5). */
+class ClusterCodecTest {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Test
+    void aBroadcastWithoutBinaryIsTheJsonNodeWrites() {
+        ArrayNode event = NODES.arrayNode().add("news").add("first");
+        String data = ClusterCodec.streamData(ClusterCodec.broadcastData(event,
+                new BroadcastOptions(Set.of("room1"), Set.of(), false, false)));
+        assertThat(data).isEqualTo("{\"packet\":{\"type\":2,\"data\":[\"news\",\"first\"]},"
+                + "\"opts\":{\"rooms\":[\"room1\"],\"except\":[],\"flags\":{}}}");
+    }
+
+    @Test
+    void flagsThatAreNotSetAreAbsentNotFalse() {
+        JsonNode opts = ClusterCodec.options(new BroadcastOptions(Set.of(), Set.of("x"), false, false));
+        assertThat(opts.path("flags").has("volatile")).isFalse();
+        assertThat(ClusterCodec.readOptions(opts).isVolatile()).isFalse();
+        JsonNode volatileOpts = ClusterCodec.options(new BroadcastOptions(Set.of(), Set.of(), true, false));
+        assertThat(ClusterCodec.readOptions(volatileOpts).isVolatile()).isTrue();
+    }
+
+    @Test
+    void binaryGoesAsBase64MsgpackAndComesBack() throws Exception {
+        ArrayNode event = NODES.arrayNode().add("file").add(NODES.binaryNode(new byte[] {1, 2, 3}));
+        String data = ClusterCodec.streamData(ClusterCodec.broadcastData(event,
+                new BroadcastOptions(Set.of(), Set.of(), false, false)));
+        assertThat(data).doesNotStartWith("{");
+        JsonNode back = ClusterCodec.readStreamData(data);
+        assertThat(back.path("packet").path("data").get(1).binaryValue()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aSessionRoundTripsThroughBase64Msgpack() {
+        PersistedSession session = new PersistedSession("sid1", "pid1", Set.of("sid1", "room:a"),
+                NODES.objectNode().put("user", "alice"));
+        PersistedSession back = ClusterCodec.decodeSession(ClusterCodec.encodeSession(session));
+        assertThat(back).isEqualTo(session);
+    }
+
+    @Test
+    void streamIdsOrderNumericallyAndRefuseOtherText() {
+        assertThat(StreamId.parse("1795499127549-10")).isGreaterThan(StreamId.parse("1795499127549-9"));
+        assertThat(StreamId.parse("1795499127550-0")).isGreaterThan(StreamId.parse("1795499127549-99"));
+        assertThat(StreamId.parse("12-3")).hasToString("12-3");
+        assertThat(StreamId.parse("abc")).isNull();
+        assertThat(StreamId.parse("1-")).isNull();
+        assertThat(StreamId.parse(null)).isNull();
+    }
+}

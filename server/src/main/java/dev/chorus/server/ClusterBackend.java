@@ -27,13 +27,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeoutException;
 
 /** A node in a cluster: everything shared lives in Redis, and the node announces itself there. */
 final class ClusterBackend implements Backend {
-    private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
     static final String PREFIX = "chorus:";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     /** A polling response holds at most the engine's maximum payload, plus framing. */
@@ -76,7 +75,7 @@ final class ClusterBackend implements Backend {
             ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return new ClusterBackend(redis, bus, settings, clock, nodeId, route);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             redis.close();
             throw new IllegalStateException("could not join the cluster in " + redis.describe() + ": " + e, e);
         } catch (InterruptedException | RuntimeException e) {
@@ -91,7 +90,7 @@ final class ClusterBackend implements Backend {
         joined.onNodeDead(dead -> CompletableFuture.allOf(presence.purgeNode(dead), connections.purgeNode(dead)));
         try {
             joined.start().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             joined.close();
             throw new IllegalStateException("could not announce node " + nodeId + " in " + redis.describe(), e);
         }

@@ -15,6 +15,8 @@ import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import io.netty.channel.ChannelHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,8 +164,8 @@ public final class Node implements AutoCloseable {
         String host = listeningHost;
         if (host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)) {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostAddress();
-            } catch (java.net.UnknownHostException e) {
+                host = InetAddress.getLocalHost().getHostAddress();
+            } catch (UnknownHostException e) {
                 host = "localhost";
             }
         }
@@ -199,7 +203,7 @@ public final class Node implements AutoCloseable {
             backend.leave().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("node {} could not leave the cluster cleanly; the others will find it dead", nodeId, e);
         }
         hashing.shutdownNow();

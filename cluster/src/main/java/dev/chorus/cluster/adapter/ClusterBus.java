@@ -3,6 +3,7 @@ package dev.chorus.cluster.adapter;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
@@ -12,6 +13,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -74,7 +76,7 @@ public final class ClusterBus implements AutoCloseable {
     /** Joins the stream at its current end and starts reading it. */
     public static CompletableFuture<ClusterBus> start(RedisBackbone redis, Settings settings, RecoveryOptions recovery) {
         return redis.strings().xrevrange(settings.streamName(), Range.create("-", "+"),
-                        io.lettuce.core.Limit.from(1)).toCompletableFuture()
+                        Limit.from(1)).toCompletableFuture()
                 .thenApply(last -> {
                     StreamId start = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
                     ClusterBus bus = new ClusterBus(redis, settings, recovery, start);
@@ -112,13 +114,13 @@ public final class ClusterBus implements AutoCloseable {
         });
     }
 
-    private java.util.Optional<RedisStreamsAdapter> adapterOfChannel(String channel) {
+    private Optional<RedisStreamsAdapter> adapterOfChannel(String channel) {
         int start = channel.indexOf('#');
         int end = start < 0 ? -1 : channel.indexOf('#', start + 1);
         if (end < 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.ofNullable(adapters.get(channel.substring(start + 1, end)));
+        return Optional.ofNullable(adapters.get(channel.substring(start + 1, end)));
     }
 
     String publicChannel(String nsp) {
@@ -156,6 +158,7 @@ public final class ClusterBus implements AutoCloseable {
                 "uid", uid, "nsp", nsp, "type", Integer.toString(type), "data", data).toCompletableFuture();
     }
 
+    @SuppressWarnings("unchecked")
     private void read() {
         if (closed) {
             return;

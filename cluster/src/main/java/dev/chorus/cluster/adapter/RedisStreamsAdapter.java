@@ -17,6 +17,8 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,7 +243,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
                 .put("issued", socket.handshake().time().toEpochMilli())
                 .put("url", socket.handshake().url());
         ObjectNode query = handshake.putObject("query");
-        new io.netty.handler.codec.http.QueryStringDecoder(socket.handshake().url()).parameters()
+        new QueryStringDecoder(socket.handshake().url()).parameters()
                 .forEach((name, values) -> query.put(name, values.get(0)));
         handshake.set("auth", socket.handshake().auth());
         ArrayNode rooms = node.putArray("rooms");
@@ -269,7 +272,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
     private final class ServerSideAck implements Ack {
         private final String requesterUid;
         private final String requestId;
-        private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean sent = new AtomicBoolean();
 
         ServerSideAck(String requesterUid, String requestId) {
             this.requesterUid = requesterUid;
@@ -376,7 +379,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
             }
         }
         bus.redis().bytes().publish(bus.responseChannel(nsp.name()),
-                response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                response.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- rooms, kept in Redis for recovery ----

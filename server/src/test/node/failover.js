@@ -1,20 +1,30 @@
-// Clients chat through a round-robin proxy in front of the cluster's nodes while one node is killed with SIGKILL;
-// every client on it must reconnect through the proxy to a live node, be recovered, and end up with every
-// acknowledged message of its rooms exactly once, in order. Prints one line: FAILOVER-RESULT <json>.
+// Clients chat through a proxy in front of the cluster's nodes while nodes go away; every client must come back
+// through the proxy to a live node, be recovered, and end up with every acknowledged message of its rooms exactly
+// once, in order. Prints one line at the end: FAILOVER-RESULT <json>.
 //
-//   node failover.js '{"backends":[p1,p2,p3],"senderPort":p1,"victimPid":123,"rooms":3,"receivers":30,
-//                      "messagesPerRoom":400,"killAfter":400,"proxy":"tcp","transports":["websocket"]}'
+//   node failover.js '<json config>'
 //
-// proxy "tcp" sends each connection to the next node; "http" sends each HTTP request to the next node (a balancer
-// with no affinity at all, which long-polling clients only survive when any node serves any session). A victimPid
-// of 0 kills nothing.
+// config:
+//   backends        the nodes' ports
+//   proxy           "tcp": a proxy of this script sending each connection to the next node; "http": one sending each
+//                   HTTP request to the next node (a balancer with no affinity at all); absent: use proxyUrl
+//   proxyUrl        a proxy started by the test (nginx, HAProxy, Apache)
+//   transports      ["websocket"], ["polling"], ["polling","websocket"], or "mixed" (half WebSocket only, half
+//                   polling only)
+//   rooms, receivers, receiverRooms ("all": every receiver in every room; "one": each in one room, in turn)
+//   senderPort      senders connect straight to this node; absent: through the proxy
+//   messagesPerRoom how many each room's sender sends
+//   killAfter, victimPid   SIGKILL victimPid once this many messages were sent (0: kill nothing)
+//   untilDone       instead: print FAILOVER-READY once everyone is in, then send until a line "DONE" on stdin
+//                   (the test restarts nodes meanwhile); messagesPerRoom still caps each room
 'use strict';
 const http = require('http');
 const net = require('net');
+const readline = require('readline');
 const { io } = require('socket.io-client');
 
 const config = JSON.parse(process.argv[2]);
-const deadline = setTimeout(() => finish('timed out'), 90_000);
+const deadline = setTimeout(() => finish('timed out'), 150_000);
 
 function tcpProxy(backends) {
   let next = 0;
@@ -35,7 +45,7 @@ function tcpProxy(backends) {
         upstream.on('close', () => client.destroy());
         client.on('close', () => upstream.destroy());
       });
-      upstream.once('error', (e) => {
+      upstream.once('error', () => {
         if (!upstream.remoteAddress) tryBackend(attempt + 1);
       });
     };
@@ -92,8 +102,8 @@ function httpProxy(backends) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function login(port, user) {
-  const response = await fetch(`http://127.0.0.1:${port}/login`, {
+async function login(url, user) {
+  const response = await fetch(`${url}/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: user }),
@@ -103,7 +113,7 @@ async function login(port, user) {
   return cookie.split(';')[0];
 }
 
-function connect(url, cookie, transports = ['websocket']) {
+function connect(url, cookie, transports) {
   return io(url, {
     transports,
     forceNew: true,
@@ -121,14 +131,22 @@ function once(socket, event) {
 }
 
 function call(socket, event, payload) {
-  return socket.timeout(10_000).emitWithAck(event, payload);
+  return socket.timeout(15_000).emitWithAck(event, payload);
+}
+
+function transportsOf(i) {
+  if (config.transports === 'mixed') return i % 2 === 0 ? ['websocket'] : ['polling'];
+  return config.transports || ['websocket'];
 }
 
 const rooms = Array.from({ length: config.rooms }, (_, i) => `failover-${i}`);
 const receivers = [];
-let killed = false;
 const senders = [];
 const acked = new Map(rooms.map((room) => [room, []]));
+let unacked = 0;
+const disconnectReasons = {};
+let killed = false;
+let done = false;
 let proxyServer;
 
 function percentile(values, p) {
@@ -143,7 +161,7 @@ function finish(error) {
   let duplicated = 0;
   let outOfOrder = 0;
   for (const receiver of receivers) {
-    for (const room of rooms) {
+    for (const room of receiver.rooms) {
       const got = receiver.received.get(room);
       const seen = new Set(got);
       duplicated += got.length - seen.size;
@@ -156,7 +174,9 @@ function finish(error) {
     error: error || null,
     receivers: receivers.length,
     messages: [...acked.values()].reduce((n, ids) => n + ids.length, 0),
+    unacked,
     reconnected: receivers.filter((r) => r.reconnects.length > 0).length,
+    reconnects: reconnects.length,
     disconnectsBeforeKill: receivers.reduce((n, r) => n + r.disconnectsBeforeKill, 0),
     connectErrors: receivers.reduce((n, r) => n + r.connectErrors, 0),
     recovered: reconnects.filter((r) => r.recovered).length,
@@ -166,6 +186,7 @@ function finish(error) {
     lost,
     duplicated,
     outOfOrder,
+    disconnectReasons,
   };
   console.log('FAILOVER-RESULT ' + JSON.stringify(result));
   for (const s of [...receivers.map((r) => r.socket), ...senders]) s.close();
@@ -174,19 +195,28 @@ function finish(error) {
 }
 
 async function main() {
-  proxyServer = await (config.proxy === 'http' ? httpProxy : tcpProxy)(config.backends);
-  const url = `http://127.0.0.1:${proxyServer.address().port}`;
+  let url = config.proxyUrl;
+  if (!url) {
+    proxyServer = await (config.proxy === 'http' ? httpProxy : tcpProxy)(config.backends);
+    url = `http://127.0.0.1:${proxyServer.address().port}`;
+  }
+  const senderUrl = config.senderPort ? `http://127.0.0.1:${config.senderPort}` : url;
 
   for (let i = 0; i < config.receivers; i++) {
-    const cookie = await login(config.backends[i % config.backends.length], `receiver${i}`);
-    const socket = connect(url, cookie, config.transports || ['websocket']);
-    const receiver = { socket, received: new Map(rooms.map((room) => [room, []])), reconnects: [], lostAt: null,
-      disconnectsBeforeKill: 0, connectErrors: 0 };
+    const cookie = await login(config.proxyUrl || `http://127.0.0.1:${config.backends[i % config.backends.length]}`,
+      `receiver${i}`);
+    const socket = connect(url, cookie, transportsOf(i));
+    const mine = config.receiverRooms === 'one' ? [rooms[i % rooms.length]] : rooms;
+    const receiver = { socket, rooms: mine, received: new Map(rooms.map((room) => [room, []])), reconnects: [],
+      lostAt: null, disconnectsBeforeKill: 0, connectErrors: 0 };
     socket.on('message', (m) => receiver.received.get(m.room).push(m.id));
     socket.on('connect_error', () => { receiver.connectErrors++; });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason, details) => {
       receiver.lostAt = Date.now();
       if (!killed) receiver.disconnectsBeforeKill++;
+      const why = `${killed ? 'after' : 'before'}: ${reason}${details && details.description !== undefined
+        ? ' (' + (details.description.message || details.description) + ')' : ''}`;
+      disconnectReasons[why] = (disconnectReasons[why] || 0) + 1;
     });
     socket.on('connect', () => {
       if (receiver.lostAt !== null) {
@@ -195,7 +225,7 @@ async function main() {
       }
     });
     await once(socket, 'connect');
-    for (const room of rooms) {
+    for (const room of mine) {
       const reply = await call(socket, 'join', { room });
       if (!reply.ok) throw new Error('join refused: ' + JSON.stringify(reply));
     }
@@ -203,51 +233,58 @@ async function main() {
   }
 
   for (const room of rooms) {
-    const cookie = await login(config.senderPort, `sender-${room}`);
-    const socket = connect(`http://127.0.0.1:${config.senderPort}`, cookie);
+    const cookie = await login(config.senderPort ? senderUrl : url, `sender-${room}`);
+    const socket = connect(senderUrl, cookie, ['websocket']);
     await once(socket, 'connect');
     await call(socket, 'join', { room });
     senders.push(socket);
   }
 
+  if (config.untilDone) {
+    killed = true; // disconnects from here on are the test's doing
+    readline.createInterface({ input: process.stdin }).on('line', (line) => { if (line.trim() === 'DONE') done = true; });
+    console.log('FAILOVER-READY');
+  }
+
   let sent = 0;
-  const window = 8;
+  const window = config.untilDone ? 2 : 8;
   await Promise.all(rooms.map(async (room, r) => {
     const sender = senders[r];
     let seq = 0;
     const inFlight = new Set();
-    while (seq < config.messagesPerRoom) {
-      while (inFlight.size < window && seq < config.messagesPerRoom) {
+    while (seq < config.messagesPerRoom && !done) {
+      while (inFlight.size < window && seq < config.messagesPerRoom && !done) {
         const n = seq++;
         const p = call(sender, 'message', { room, text: `${room}:${n}` }).then((reply) => {
           if (reply.error) throw new Error('message refused: ' + JSON.stringify(reply));
           acked.get(room).push(reply.id);
-          inFlight.delete(p);
-        });
+        }, () => {
+          // No answer in time: the sender's own node went away with it. Not counted as sent.
+          unacked++;
+        }).finally(() => inFlight.delete(p));
         inFlight.add(p);
         sent++;
-        if (!killed && sent >= config.killAfter) {
+        if (!killed && config.victimPid && sent >= config.killAfter) {
           killed = true;
-          if (config.victimPid) process.kill(config.victimPid, 'SIGKILL');
+          process.kill(config.victimPid, 'SIGKILL');
         }
       }
       await Promise.race(inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, config.untilDone ? 20 : 2));
     }
     await Promise.all(inFlight);
   }));
   for (const room of rooms) acked.get(room).sort((a, b) => a - b);
 
-  const total = [...acked.values()].reduce((n, ids) => n + ids.length, 0);
   const settleUntil = Date.now() + 20_000;
   while (Date.now() < settleUntil) {
     const complete = receivers.every((r) => r.socket.connected
-      && rooms.every((room) => r.received.get(room).length >= acked.get(room).length));
+      && r.rooms.every((room) => r.received.get(room).length >= acked.get(room).length));
     if (complete) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
-  finish(total === rooms.length * config.messagesPerRoom ? null : 'not every message was acknowledged');
+  finish(null);
 }
 
 main().catch((e) => finish(String(e && e.stack || e)));

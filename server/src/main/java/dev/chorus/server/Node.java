@@ -44,6 +44,7 @@ public final class Node implements AutoCloseable {
     private final SocketIoServer io;
     private final HttpServer http;
     private final String nodeId;
+    private final Drain drain;
 
     /**
      * Everything a node is started with; {@code ./chorus serve --help} documents each. A null {@code redisUrl}
@@ -53,7 +54,7 @@ public final class Node implements AutoCloseable {
             boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
             int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
             List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow, String redisUrl,
-            String route, Duration historyMaxAge) {
+            String route, Duration historyMaxAge, Duration drainTimeout, int drainRate) {
         /** A single node's settings: no Redis, no route, history kept for 30 days. */
         public Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
                 boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
@@ -61,13 +62,15 @@ public final class Node implements AutoCloseable {
                 List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow) {
             this(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
                     sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
-                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, null, null, Duration.ofDays(30));
+                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, null, null, Duration.ofDays(30),
+                    Duration.ofSeconds(30), 1000);
         }
 
         public Settings inCluster(String url, String routeId) {
             return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
                     sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
-                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, url, routeId, historyMaxAge);
+                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, url, routeId, historyMaxAge,
+                    drainTimeout, drainRate);
         }
 
         boolean clustered() {
@@ -75,12 +78,14 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, String nodeId) {
+    private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, String nodeId,
+            Drain drain) {
         this.backend = backend;
         this.hashing = hashing;
         this.io = io;
         this.http = http;
         this.nodeId = nodeId;
+        this.drain = drain;
     }
 
     public static Node start(Settings settings) throws InterruptedException {
@@ -135,7 +140,8 @@ public final class Node implements AutoCloseable {
             endpoints.add(web);
             HttpServer http = HttpServer.start(settings.host(), settings.port(), 0, engine.maxHttpBufferSize(),
                     route, endpoints,
-                    new RoutesHandler(() -> !server.engine().isClosed() && backend.isReady(), backend::nodes));
+                    new RoutesHandler(() -> !server.engine().isClosed() && !server.engine().isDraining()
+                            && backend.isReady(), backend::nodes));
             try {
                 backend.announce(advertisedAddress(settings.host(), http.port()));
             } catch (InterruptedException | RuntimeException e) {
@@ -145,7 +151,8 @@ public final class Node implements AutoCloseable {
             log.info("chorus node {} up on port {}: {}, auth {}, session cookie {}, recovery window {} s", nodeId,
                     http.port(), backend, settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
                     settings.recoveryWindow().toSeconds());
-            return new Node(backend, hashing, io, http, nodeId);
+            return new Node(backend, hashing, io, http, nodeId,
+                    new Drain(io.engine(), settings.drainRate(), settings.drainTimeout()));
         } catch (InterruptedException | RuntimeException e) {
             if (io != null) {
                 io.close();
@@ -192,6 +199,14 @@ public final class Node implements AutoCloseable {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /**
+     * Hands this node's clients over to the other nodes (see {@link Drain}); {@link #close} afterwards. Blocks for
+     * at most the drain timeout.
+     */
+    public void drain() throws InterruptedException {
+        drain.run();
     }
 
     @Override

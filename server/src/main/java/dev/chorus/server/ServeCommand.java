@@ -88,16 +88,33 @@ final class ServeCommand implements Callable<Integer> {
             description = "In a cluster, room history older than this is dropped (default: ${DEFAULT-VALUE}).")
     int historyMaxAgeDays;
 
+    @Option(names = "--drain-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "On SIGTERM, the longest the node spends handing its clients to the other nodes before it "
+                    + "stops (default: ${DEFAULT-VALUE}).")
+    int drainTimeoutSeconds;
+
+    @Option(names = "--drain-rate", defaultValue = "1000", paramLabel = "PER_SECOND",
+            description = "On SIGTERM, how many clients a second are handed over (default: ${DEFAULT-VALUE}).")
+    int drainRate;
+
     @Override
     public Integer call() throws Exception {
         Node node = Node.start(new Node.Settings(host, port, dataDir, auth, sessionCookie, trustProxy,
                 Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionMaxHours), historySize,
                 maxMessageSize, maxConnectionsPerUser, messageRate, messageBurst, corsOrigins, corsCredentials,
-                Duration.ofSeconds(recoveryWindowSeconds), redisUrl, route, Duration.ofDays(historyMaxAgeDays)));
+                Duration.ofSeconds(recoveryWindowSeconds), redisUrl, route, Duration.ofDays(historyMaxAgeDays),
+                Duration.ofSeconds(drainTimeoutSeconds), drainRate));
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (a rolling restart, a scale-down): hand the clients over, then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
+            try {
+                node.drain();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                node.close();
+                stopped.countDown();
+            }
         }, "chorus-shutdown"));
         stopped.await();
         return 0;

@@ -9,6 +9,8 @@ public enum EngineError {
     BAD_HANDSHAKE_METHOD(2, "Bad handshake method"),
     BAD_REQUEST(3, "Bad request"),
     FORBIDDEN(4, "Forbidden"),
+    /** A server that is handing its clients to others: 503, which proxies take as "try another node". */
+    DRAINING(4, "Server is draining"),
     UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version");
 
     private final int code;
@@ -28,6 +30,10 @@ public enum EngineError {
     }
 
     public HttpResponseStatus status() {
-        return this == FORBIDDEN ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST;
+        return switch (this) {
+            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
+            case DRAINING -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            default -> HttpResponseStatus.BAD_REQUEST;
+        };
     }
 }

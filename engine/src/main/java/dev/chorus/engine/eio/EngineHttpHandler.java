@@ -113,7 +113,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             } else if (session.transportName() != transport) {
                 refuse(exchange, false, EngineError.BAD_REQUEST, null);
             } else {
-                polling(exchange, request, session);
+                polling(exchange, request, session, param(uri, "t"));
             }
             return;
         }
@@ -133,6 +133,10 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             refuse(exchange, upgrade, EngineError.FORBIDDEN, "Server is shutting down");
             return;
         }
+        if (server.isDraining()) {
+            refuse(exchange, upgrade, EngineError.DRAINING, null);
+            return;
+        }
         EngineRequest engineRequest = new EngineRequest(request, uri, channel.remoteAddress());
         String refusal = options.requestFilter().refusal(engineRequest);
         if (refusal != null) {
@@ -148,9 +152,11 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void polling(HttpReplies.Exchange exchange, FullHttpRequest request, EngineSession session) {
+    /** @param requestId the client's cache buster ({@code t}), the same when a proxy sends a request again */
+    private void polling(HttpReplies.Exchange exchange, FullHttpRequest request, EngineSession session,
+            String requestId) {
         if (request.method() == HttpMethod.GET) {
-            session.execute(() -> session.onPoll(exchange));
+            session.execute(() -> session.onPoll(exchange, requestId));
             return;
         }
         if (request.method() != HttpMethod.POST) {
@@ -184,7 +190,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         session.execute(() -> {
-            if (session.onPolledPackets(packets)) {
+            if (session.onPolledPackets(packets, requestId)) {
                 HttpReplies.send(exchange, options.cors(), HttpResponseStatus.OK, "text/html",
                         Unpooled.wrappedBuffer(OK), null);
             } else {
@@ -271,7 +277,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(HttpReplies.Exchange exchange, boolean upgrade, EngineError error, String message) {
         String text = message != null ? message : error.message();
-        if (error == EngineError.UNKNOWN_SID) {
+        if (error == EngineError.UNKNOWN_SID || error == EngineError.DRAINING) {
             // Routine after a node restart or a balancer without affinity: the client reconnects by itself.
             log.debug("refused {} request from {}: {}", upgrade ? "upgrade" : "http",
                     exchange.channel().remoteAddress(), text);
@@ -283,7 +289,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             HttpHeaders headers = new DefaultHttpHeaders();
             HttpReplies.send(new HttpReplies.Exchange(exchange.channel(), false, null), CorsOptions.DISABLED,
-                    HttpResponseStatus.BAD_REQUEST, "text/html", body, headers);
+                    error == EngineError.DRAINING ? error.status() : HttpResponseStatus.BAD_REQUEST, "text/html", body,
+                    headers);
         } else {
             HttpReplies.sendError(exchange, options.cors(), error, text);
         }

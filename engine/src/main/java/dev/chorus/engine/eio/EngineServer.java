@@ -30,6 +30,7 @@ public final class EngineServer {
     private final Duration longestHeartbeatDelay;
     private final EngineHttpHandler httpHandler;
     private volatile boolean closed;
+    private volatile boolean draining;
 
     public EngineServer(EngineOptions options, SessionListener listener) {
         this.options = options;
@@ -63,6 +64,26 @@ public final class EngineServer {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Takes no new sessions from now on: handshakes get 503 (a proxy tries another node), while the open sessions go
+     * on until {@link #handOver} or {@link #close} ends them.
+     */
+    public void stopAccepting() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Ends a session so that its client comes back on its own, to another server: it sees its transport close
+     * ("transport close"), not a disconnection it asked for, and reconnects. What was queued for it goes out first.
+     */
+    public void handOver(EngineSession session) {
+        session.close(CloseReason.SERVER_SHUTTING_DOWN);
     }
 
     /**

@@ -205,11 +205,16 @@ public final class EngineSession {
     }
 
     void onPoll(HttpReplies.Exchange exchange) {
+        onPoll(exchange, null);
+    }
+
+    /** @param requestId the poll's {@code t}: a GET sent again by a proxy gets the answer the first one got */
+    void onPoll(HttpReplies.Exchange exchange, String requestId) {
         if (state == State.CLOSED) {
             if (owesCloseNoop) {
                 owesCloseNoop = false;
                 PollingTransport late = new PollingTransport(this);
-                late.onPoll(exchange);
+                late.onPoll(exchange, null);
                 late.releasePendingPoll();
             } else {
                 HttpReplies.sendError(exchange, options().cors(), EngineError.UNKNOWN_SID);
@@ -220,7 +225,10 @@ public final class EngineSession {
             HttpReplies.sendError(exchange, options().cors(), EngineError.BAD_REQUEST);
             return;
         }
-        if (!polling.onPoll(exchange)) {
+        if (polling.answerAgain(exchange, requestId)) {
+            return;
+        }
+        if (!polling.onPoll(exchange, requestId)) {
             HttpReplies.sendError(exchange, options().cors(), EngineError.BAD_REQUEST);
             onError("overlapping poll requests");
             return;
@@ -256,8 +264,19 @@ public final class EngineSession {
      * @return false when the session was already closed and took none of them
      */
     boolean onPolledPackets(List<InboundPacket> packets) {
+        return onPolledPackets(packets, null);
+    }
+
+    /**
+     * @param requestId the POST's {@code t}: a POST sent again by a proxy (its first answer was lost on the way) is
+     *                  answered without its packets being taken twice
+     */
+    boolean onPolledPackets(List<InboundPacket> packets, String requestId) {
         if (state == State.CLOSED) {
             return false;
+        }
+        if (transport instanceof PollingTransport polling && polling.seenPost(requestId)) {
+            return true;
         }
         for (InboundPacket packet : packets) {
             if (state == State.CLOSED) {

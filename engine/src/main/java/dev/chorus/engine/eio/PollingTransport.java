@@ -15,8 +15,16 @@ final class PollingTransport extends Transport {
             new DefaultHttpHeaders().add(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
 
     private HttpReplies.Exchange pendingPoll;
+    private String pendingPollId;
     private HttpHeaders nextReplyHeaders;
     private CloseReason closeOnNextPoll;
+    /**
+     * The last GET answered, by its {@code t}, and its body: when a proxy sends that GET again (the node it had sent
+     * it through died with the answer), the client gets the same packets instead of losing them.
+     */
+    private String answeredPollId;
+    private byte[] answeredPayload;
+    private String lastPostId;
 
     PollingTransport(EngineSession session) {
         super(session);
@@ -41,12 +49,35 @@ final class PollingTransport extends Transport {
         nextReplyHeaders = headers;
     }
 
+    /** @return whether this GET repeats the last one answered, and was answered again with the same packets */
+    boolean answerAgain(HttpReplies.Exchange exchange, String pollId) {
+        if (pollId == null || !pollId.equals(answeredPollId) || answeredPayload == null) {
+            return false;
+        }
+        HttpReplies.send(exchange, session.options().cors(), HttpResponseStatus.OK, HttpReplies.TEXT_PLAIN,
+                exchange.channel().alloc().buffer(answeredPayload.length).writeBytes(answeredPayload), NO_STORE);
+        return true;
+    }
+
+    /** @return whether a POST with this {@code t} was taken already; remembers it otherwise */
+    boolean seenPost(String postId) {
+        if (postId == null) {
+            return false;
+        }
+        if (postId.equals(lastPostId)) {
+            return true;
+        }
+        lastPostId = postId;
+        return false;
+    }
+
     /** @return false when a poll was already waiting: the client broke the protocol */
-    boolean onPoll(HttpReplies.Exchange exchange) {
+    boolean onPoll(HttpReplies.Exchange exchange, String pollId) {
         if (pendingPoll != null) {
             return false;
         }
         pendingPoll = exchange;
+        pendingPollId = pollId;
         exchange.channel().attr(EngineHttpHandler.PENDING_POLL).set(session);
         if (closeOnNextPoll != null) {
             write(new ArrayList<>(List.of(Frame.close())));
@@ -69,6 +100,12 @@ final class PollingTransport extends Transport {
         pendingPoll = null;
         exchange.channel().attr(EngineHttpHandler.PENDING_POLL).set(null);
         ByteBuf body = PacketCodec.encodePayload(frames, exchange.channel().alloc());
+        answeredPollId = pendingPollId;
+        pendingPollId = null;
+        if (answeredPollId != null) {
+            answeredPayload = new byte[body.readableBytes()];
+            body.getBytes(body.readerIndex(), answeredPayload);
+        }
         HttpHeaders headers = NO_STORE;
         if (nextReplyHeaders != null) {
             headers = nextReplyHeaders.add(NO_STORE);

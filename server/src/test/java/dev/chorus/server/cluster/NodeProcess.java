@@ -18,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private final List<String> command;
     private final Process process;
     private final int port;
     private final Path log;
 
-    private NodeProcess(Process process, int port, Path log) {
+    private NodeProcess(List<String> command, Process process, int port, Path log) {
+        this.command = command;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -37,9 +39,18 @@ public final class NodeProcess implements AutoCloseable {
     /** The same with a given heap, {@code -Xmx} style: many nodes fit on one machine with small ones. */
     public static NodeProcess startWithHeap(String heap, Path dir, String redisUrl, String... extraArgs)
             throws IOException, InterruptedException {
-        int port = RedisServer.freePort();
+        return launch(heap, dir, redisUrl, RedisServer.freePort(), extraArgs);
+    }
+
+    /** The same on a given port, for a proxy configured with it. */
+    public static NodeProcess startOnPort(Path dir, String redisUrl, int port, String... extraArgs)
+            throws IOException, InterruptedException {
+        return launch("256m", dir, redisUrl, port, extraArgs);
+    }
+
+    private static NodeProcess launch(String heap, Path dir, String redisUrl, int port, String... extraArgs)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Path log = dir.resolve("node-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -49,10 +60,32 @@ public final class NodeProcess implements AutoCloseable {
                 "--data", dir.resolve("data-" + port).toString(),
                 "--redis", redisUrl, "--auth", "guest"));
         command.addAll(List.of(extraArgs));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        NodeProcess node = new NodeProcess(process, port, log);
+        return run(command, port, dir.resolve("node-" + port + ".log"));
+    }
+
+    private static NodeProcess run(List<String> command, int port, Path log) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        NodeProcess node = new NodeProcess(List.copyOf(command), process, port, log);
         node.awaitReady(Duration.ofSeconds(30));
         return node;
+    }
+
+    /** The same node started again (same port, route, data): the second half of a rolling restart. */
+    public NodeProcess restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("node on port " + port + " still runs");
+        }
+        return run(command, port, log);
+    }
+
+    /** SIGTERM, then waits for the node to drain and exit. */
+    public void terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("node on port " + port + " still runs " + timeout + " after SIGTERM:\n"
+                    + output());
+        }
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {

@@ -1,0 +1,62 @@
+package dev.chorus.server;
+
+import dev.chorus.engine.eio.EngineServer;
+import dev.chorus.engine.eio.EngineSession;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands a node's clients to the other nodes before it stops: no new sessions (503 to handshakes, not ready on
+ * {@code /health}), then the open sessions are ended in batches — each client sees its transport close, reconnects
+ * through the proxy to another node and recovers there — so that the others are not hit by every client at once.
+ * Whatever is still open when the drain time is up is closed at once.
+ */
+final class Drain {
+    private static final Logger log = LoggerFactory.getLogger(Drain.class);
+    private static final Duration BATCH_EVERY = Duration.ofMillis(200);
+    /** Time for proxies' health checks to see the node not ready before the first clients come back through them. */
+    private static final Duration NOTICE = Duration.ofMillis(500);
+
+    private final EngineServer engine;
+    private final Duration timeout;
+    private final int perBatch;
+
+    /**
+     * @param sessionsPerSecond how fast clients are handed over
+     * @param timeout           the longest the drain may take
+     */
+    Drain(EngineServer engine, int sessionsPerSecond, Duration timeout) {
+        this.engine = engine;
+        this.timeout = timeout;
+        this.perBatch = Math.max(1, (int) (sessionsPerSecond * BATCH_EVERY.toMillis() / 1000));
+    }
+
+    /** Runs the drain on the calling thread (the shutdown hook's), never on an event loop. */
+    void run() throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        engine.stopAccepting();
+        int open = engine.sessionCount();
+        log.info("drain started: {} sessions to hand over, {} per {} ms, at most {} s", open, perBatch,
+                BATCH_EVERY.toMillis(), timeout.toSeconds());
+        if (open > 0) {
+            Thread.sleep(Math.min(NOTICE.toMillis(), timeout.toMillis()));
+        }
+        int handedOver = 0;
+        while (System.nanoTime() < deadline) {
+            List<EngineSession> batch = engine.sessions().stream().filter(EngineSession::isOpen).limit(perBatch)
+                    .toList();
+            if (batch.isEmpty()) {
+                break;
+            }
+            batch.forEach(engine::handOver);
+            handedOver += batch.size();
+            Thread.sleep(BATCH_EVERY.toMillis());
+        }
+        int left = engine.sessionCount();
+        log.info("drain finished in {} ms: {} sessions handed over, {} left to close", 
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), handedOver, left);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.chorus.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.cluster.NodeProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The configurations in {@code deploy/} on the real nginx, HAProxy and Apache httpd, in front of three node
+ * processes: 200 official clients (half WebSocket only, half polling only) chat through the proxy while a node is
+ * killed, or while every node is restarted in turn.
+ */
+class ProxyIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESULT = "FAILOVER-RESULT ";
+    private static final List<String> ROUTES = List.of("a", "b", "c");
+
+    @TempDir
+    Path dir;
+    private RedisServer redis;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private ProxyProcess proxy;
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        nodes.forEach(NodeProcess::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private void startCluster(ProxyProcess.Kind kind, String config) throws Exception {
+        redis = RedisServer.start();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(NodeProcess.startOnPort(dir.resolve("node" + i), redis.url(), RedisServer.freePort(),
+                    "--route", ROUTES.get(i), "--message-rate", "100000", "--message-burst", "100000",
+                    "--drain-rate", "200"));
+        }
+        proxy = ProxyProcess.start(kind, config, nodes.stream().map(NodeProcess::port).toList(), dir.resolve("proxy"));
+    }
+
+    private Map<String, Object> traffic(int receivers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("proxyUrl", proxy.url());
+        config.put("backends", nodes.stream().map(NodeProcess::port).toList());
+        config.put("transports", "mixed");
+        config.put("rooms", 4);
+        config.put("receivers", receivers);
+        config.put("receiverRooms", "one");
+        return config;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"NGINX, nginx/nginx-sticky.conf", "NGINX, nginx/nginx-round-robin.conf",
+            "HAPROXY, haproxy/haproxy-sticky.cfg", "HAPROXY, haproxy/haproxy-round-robin.cfg"})
+    void aKilledNodesClientsComeBackThroughTheProxyWithEveryMessage(ProxyProcess.Kind kind, String config)
+            throws Exception {
+        startCluster(kind, config);
+        Map<String, Object> traffic = traffic(200);
+        traffic.put("senderPort", nodes.get(0).port());
+        traffic.put("messagesPerRoom", 250);
+        traffic.put("killAfter", 400);
+        traffic.put("victimPid", nodes.get(1).pid());
+
+        JsonNode result = run(traffic, null);
+
+        assertThat(nodes.get(1).isAlive()).isFalse();
+        assertThat(result.path("messages").asInt()).isEqualTo(1000);
+        assertThat(result.path("unacked").asInt()).isZero();
+        assertThat(result.path("disconnectsBeforeKill").asInt()).as("%s", result).isZero();
+        assertThat(result.path("reconnected").asInt()).as("the victim's clients came back").isPositive();
+        assertThat(result.path("notRecovered").asInt()).isZero();
+        assertThat(result.path("lost").asInt()).isZero();
+        assertThat(result.path("duplicated").asInt()).isZero();
+        assertThat(result.path("outOfOrder").asInt()).isZero();
+        System.out.println("kill -9 behind " + config + ": " + result);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"HAPROXY, haproxy/haproxy-sticky.cfg", "NGINX, nginx/nginx-round-robin.conf"})
+    void aRollingRestartUnderTrafficLosesNothing(ProxyProcess.Kind kind, String config) throws Exception {
+        startCluster(kind, config);
+        Map<String, Object> traffic = traffic(200);
+        traffic.put("messagesPerRoom", 100_000);
+        traffic.put("untilDone", true);
+
+        JsonNode result = run(traffic, this::restartEveryNode);
+
+        assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        assertThat(result.path("messages").asInt()).isPositive();
+        assertThat(result.path("reconnected").asInt()).as("every client was handed over at least once")
+                .isEqualTo(200);
+        assertThat(result.path("notRecovered").asInt()).isZero();
+        assertThat(result.path("connectErrors").asInt()).as("no error beyond the reconnection").isZero();
+        assertThat(result.path("unacked").asInt()).as("no message went unanswered").isZero();
+        assertThat(result.path("lost").asInt()).isZero();
+        assertThat(result.path("duplicated").asInt()).isZero();
+        assertThat(result.path("outOfOrder").asInt()).isZero();
+        System.out.println("rolling restart behind " + config + ": " + result);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"apache/chorus-sticky.conf", "apache/chorus-round-robin.conf"})
+    void apacheCarriesLoginWebSocketAndPolling(String config) throws Exception {
+        startCluster(ProxyProcess.Kind.APACHE, config);
+        Map<String, Object> traffic = traffic(20);
+        traffic.put("messagesPerRoom", 50);
+
+        JsonNode result = run(traffic, null);
+
+        assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        assertThat(result.path("messages").asInt()).isEqualTo(200);
+        assertThat(result.path("disconnectsBeforeKill").asInt()).isZero();
+        assertThat(result.path("lost").asInt()).isZero();
+        assertThat(result.path("duplicated").asInt()).isZero();
+        System.out.println("behind " + config + ": " + result);
+    }
+
+    /** SIGTERM each node in turn (it drains), start it again, next one. */
+    private void restartEveryNode() {
+        try {
+            for (int i = 0; i < nodes.size(); i++) {
+                nodes.get(i).terminate(Duration.ofSeconds(40));
+                nodes.set(i, nodes.get(i).restart());
+                Thread.sleep(2000);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs failover.js; with {@code whileRunning}, runs it once the clients are in, then tells the script DONE. */
+    private JsonNode run(Map<String, Object> config, Runnable whileRunning) throws Exception {
+        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
+        Process script = new ProcessBuilder("node", "failover.js", JSON.writeValueAsString(config))
+                .directory(nodeDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> result = new CompletableFuture<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.equals("FAILOVER-READY")) {
+                        ready.complete(null);
+                    } else if (line.startsWith(RESULT)) {
+                        result.complete(line.substring(RESULT.length()));
+                    }
+                }
+                result.completeExceptionally(new AssertionError("failover.js printed no result"));
+            } catch (IOException e) {
+                result.completeExceptionally(e);
+            }
+        }, "failover-output");
+        reader.start();
+        try {
+            if (whileRunning != null) {
+                CompletableFuture.anyOf(ready, result).get(120, TimeUnit.SECONDS);
+                if (ready.isDone()) {
+                    whileRunning.run();
+                    try (Writer in = new java.io.OutputStreamWriter(script.getOutputStream(), StandardCharsets.UTF_8)) {
+                        in.write("DONE\n");
+                    }
+                }
+            }
+            return JSON.readTree(result.get(180, TimeUnit.SECONDS));
+        } finally {
+            script.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.chorus.server.proxy;
+
+import dev.chorus.cluster.testsupport.RedisServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx, HAProxy or Apache httpd running one of the configurations shipped in {@code deploy/}, as shipped
+ * but for its ports: the proxy's 8080 and the nodes' 8081–8083 become free ports of the test.
+ */
+final class ProxyProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    enum Kind {
+        NGINX, HAPROXY, APACHE
+    }
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private ProxyProcess(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /**
+     * @param config    a file under {@code deploy/}, e.g. {@code haproxy/haproxy-sticky.cfg}
+     * @param nodePorts the ports standing in for 8081, 8082, 8083
+     */
+    static ProxyProcess start(Kind kind, String config, List<Integer> nodePorts, Path dir)
+            throws IOException, InterruptedException {
+        Path shipped = Path.of(System.getProperty("chorus.root", "..")).resolve("deploy").resolve(config);
+        int port = RedisServer.freePort();
+        String text = Files.readString(shipped).replaceAll("\\b8080\\b", Integer.toString(port));
+        for (int i = 0; i < 3; i++) {
+            text = text.replace(":" + (8081 + i), ":" + nodePorts.get(i));
+        }
+        Files.createDirectories(dir.resolve("tmp"));
+        Path rendered = dir.resolve(shipped.getFileName());
+        Files.writeString(rendered, text);
+        List<String> command = switch (kind) {
+            case NGINX -> List.of("nginx", "-p", dir.toString(), "-c", rendered.toString(), "-g", "daemon off;");
+            case HAPROXY -> List.of("haproxy", "-db", "-f", rendered.toString());
+            case APACHE -> List.of("apache2", "-d", dir.toString(), "-f", rendered.toString(), "-DFOREGROUND");
+        };
+        if (kind == Kind.APACHE) {
+            // Apache drops to www-data when started as root: its files must be reachable for that user.
+            dir.toFile().setWritable(true, false);
+            dir.toFile().setExecutable(true, false);
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("proxy.log").toFile()).start();
+        ProxyProcess proxy = new ProxyProcess(process, port, dir);
+        proxy.awaitServing(Duration.ofSeconds(20));
+        return proxy;
+    }
+
+    private void awaitServing(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("proxy exited:\n" + log());
+            }
+            try {
+                HttpResponse<Void> health = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Still starting.
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("proxy not serving in " + timeout + ":\n" + log());
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String log() {
+        try {
+            Path error = dir.resolve("error.log");
+            return Files.readString(dir.resolve("proxy.log")) + (Files.exists(error) ? Files.readString(error) : "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

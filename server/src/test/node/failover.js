@@ -210,7 +210,11 @@ async function main() {
     const receiver = { socket, rooms: mine, received: new Map(rooms.map((room) => [room, []])), reconnects: [],
       lostAt: null, disconnectsBeforeKill: 0, connectErrors: 0 };
     socket.on('message', (m) => receiver.received.get(m.room).push(m.id));
-    socket.on('connect_error', () => { receiver.connectErrors++; });
+    socket.on('connect_error', (e) => {
+      receiver.connectErrors++;
+      const why = `connect_error: ${e && e.message}${e && e.description ? ' (' + (e.description.message || e.description) + ')' : ''}`;
+      disconnectReasons[why] = (disconnectReasons[why] || 0) + 1;
+    });
     socket.on('disconnect', (reason, details) => {
       receiver.lostAt = Date.now();
       if (!killed) receiver.disconnectsBeforeKill++;
@@ -247,7 +251,9 @@ async function main() {
   }
 
   let sent = 0;
-  const window = config.untilDone ? 2 : 8;
+  // While nodes restart, each sender chats as a person does: one message, its answer, a pause. (A message still on
+  // its way when its node hands the sender over is at most once: Socket.IO resends nothing by itself.)
+  const window = config.untilDone ? 1 : 8;
   await Promise.all(rooms.map(async (room, r) => {
     const sender = senders[r];
     let seq = 0;
@@ -255,12 +261,16 @@ async function main() {
     while (seq < config.messagesPerRoom && !done) {
       while (inFlight.size < window && seq < config.messagesPerRoom && !done) {
         const n = seq++;
+        const emittedAt = Date.now();
         const p = call(sender, 'message', { room, text: `${room}:${n}` }).then((reply) => {
           if (reply.error) throw new Error('message refused: ' + JSON.stringify(reply));
           acked.get(room).push(reply.id);
         }, () => {
           // No answer in time: the sender's own node went away with it. Not counted as sent.
           unacked++;
+          const why = `unacked while ${sender.connected ? 'connected' : 'disconnected'}, emitted ${
+            Math.round((Date.now() - emittedAt) / 10) * 10} ms before`;
+          disconnectReasons[why] = (disconnectReasons[why] || 0) + 1;
         }).finally(() => inFlight.delete(p));
         inFlight.add(p);
         sent++;
@@ -270,7 +280,7 @@ async function main() {
         }
       }
       await Promise.race(inFlight);
-      await new Promise((resolve) => setTimeout(resolve, config.untilDone ? 20 : 2));
+      await new Promise((resolve) => setTimeout(resolve, config.untilDone ? 100 : 2));
     }
     await Promise.all(inFlight);
   }));

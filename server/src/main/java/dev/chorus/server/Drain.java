@@ -4,6 +4,7 @@ import dev.chorus.engine.eio.EngineServer;
 import dev.chorus.engine.eio.EngineSession;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,11 @@ final class Drain {
     private static final Duration BATCH_EVERY = Duration.ofMillis(200);
     /** Time for proxies' health checks to see the node not ready before the first clients come back through them. */
     private static final Duration NOTICE = Duration.ofMillis(500);
+    /**
+     * How long a session that is owed answers (a request being worked on) is left for later batches: ended then, its
+     * client would miss the answer. After this, it is ended all the same.
+     */
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private final EngineServer engine;
     private final Duration timeout;
@@ -38,25 +44,27 @@ final class Drain {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         engine.stopAccepting();
-        int open = engine.sessionCount();
-        log.info("drain started: {} sessions to hand over, {} per {} ms, at most {} s", open, perBatch,
+        int sessions = engine.sessionCount();
+        log.info("drain started: {} sessions to hand over, {} per {} ms, at most {} s", sessions, perBatch,
                 BATCH_EVERY.toMillis(), timeout.toSeconds());
-        if (open > 0) {
+        if (sessions > 0) {
             Thread.sleep(Math.min(NOTICE.toMillis(), timeout.toMillis()));
         }
-        int handedOver = 0;
+        long patienceEnds = System.nanoTime() + PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
-            List<EngineSession> batch = engine.sessions().stream().filter(EngineSession::isOpen).limit(perBatch)
-                    .toList();
-            if (batch.isEmpty()) {
+            List<EngineSession> open = engine.sessions().stream().filter(EngineSession::isOpen).toList();
+            if (open.isEmpty()) {
                 break;
             }
-            batch.forEach(engine::handOver);
-            handedOver += batch.size();
+            boolean patient = System.nanoTime() < patienceEnds;
+            List<EngineSession> batch = open.stream().filter(session -> !patient || !session.owesAnswers())
+                    .limit(perBatch).toList();
+            Consumer<EngineSession> handOver = patient ? engine::handOverWhenIdle : engine::handOver;
+            batch.forEach(handOver);
             Thread.sleep(BATCH_EVERY.toMillis());
         }
         int left = engine.sessionCount();
-        log.info("drain finished in {} ms: {} sessions handed over, {} left to close", 
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), handedOver, left);
+        log.info("drain finished in {} ms: {} sessions handed over, {} left to close",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), Math.max(0, sessions - left), left);
     }
 }

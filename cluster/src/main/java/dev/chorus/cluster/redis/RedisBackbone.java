@@ -40,6 +40,7 @@ public final class RedisBackbone implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> bytes;
     private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
     private final AtomicBoolean up = new AtomicBoolean(true);
+    private volatile boolean closing;
 
     private RedisBackbone(RedisURI uri, ClientResources resources, RedisClient client,
             StatefulRedisConnection<String, String> strings, StatefulRedisConnection<String, byte[]> bytes,
@@ -84,7 +85,7 @@ public final class RedisBackbone implements AutoCloseable {
     /** Logs once when Redis goes away and once when it is back, not once per connection. */
     private void watchConnection() {
         resources.eventBus().get().subscribe(event -> {
-            if (event instanceof DisconnectedEvent && up.compareAndSet(true, false)) {
+            if (event instanceof DisconnectedEvent && !closing && up.compareAndSet(true, false)) {
                 log.warn("redis {}: connection lost, reconnecting", describe());
             } else if (event instanceof ConnectedEvent && !up.get() && strings.isOpen() && bytes.isOpen()
                     && pubSub.isOpen() && up.compareAndSet(false, true)) {
@@ -125,6 +126,7 @@ public final class RedisBackbone implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         pubSub.close();
         bytes.close();
         strings.close();

@@ -129,12 +129,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             refuse(exchange, upgrade, EngineError.UNSUPPORTED_PROTOCOL_VERSION, null);
             return;
         }
-        if (server.isClosed()) {
-            refuse(exchange, upgrade, EngineError.FORBIDDEN, "Server is shutting down");
-            return;
-        }
-        if (server.isDraining()) {
-            refuse(exchange, upgrade, EngineError.DRAINING, null);
+        if (server.isClosed() || server.isDraining()) {
+            refuse(exchange, upgrade, EngineError.DRAINING, server.isClosed() ? "Server is shutting down" : null);
             return;
         }
         EngineRequest engineRequest = new EngineRequest(request, uri, channel.remoteAddress());

@@ -87,6 +87,18 @@ public final class EngineServer {
     }
 
     /**
+     * Hands a session over only if, on its own loop (where its requests are read), it is owed no answers: ended
+     * then, its client would miss them.
+     */
+    public void handOverWhenIdle(EngineSession session) {
+        session.execute(() -> {
+            if (!session.owesAnswers()) {
+                handOver(session);
+            }
+        });
+    }
+
+    /**
      * Stops taking sessions and ends the open ones with reason "server shutting down", without waiting for polling
      * clients to come back for what was queued for them.
      */

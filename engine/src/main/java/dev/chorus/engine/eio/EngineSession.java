@@ -29,7 +29,7 @@ public final class EngineSession {
     private final EventLoop loop;
     private final EngineRequest request;
     private final ArrayDeque<Frame> writeQueue = new ArrayDeque<>();
-    private SessionHandler handler = SessionHandler.IGNORE;
+    private volatile SessionHandler handler = SessionHandler.IGNORE;
     private volatile State state = State.OPEN;
     private Transport transport;
     private WebSocketTransport probe;
@@ -115,6 +115,11 @@ public final class EngineSession {
             return ws.writable() && !ws.congested();
         }
         return current != null && current.writable();
+    }
+
+    /** Whether the layer above still owes the client answers (see {@link SessionHandler#owesAnswers}). Any thread. */
+    public boolean owesAnswers() {
+        return handler.owesAnswers();
     }
 
     /** Closes the session from the server side: queued packets are sent first. */

@@ -73,6 +73,11 @@ final class PollingTransport extends Transport {
 
     /** @return false when a poll was already waiting: the client broke the protocol */
     boolean onPoll(HttpReplies.Exchange exchange, String pollId) {
+        if (pendingPoll != null && pollId != null && pollId.equals(pendingPollId)) {
+            // The same GET again: a proxy resent it, the way it first came having broken. It takes the old one's place.
+            pendingPoll.channel().attr(EngineHttpHandler.PENDING_POLL).set(null);
+            pendingPoll = null;
+        }
         if (pendingPoll != null) {
             return false;
         }

@@ -21,4 +21,12 @@ public interface SessionHandler {
     void onBinary(EngineSession session, byte[] bytes);
 
     void onClose(EngineSession session, CloseReason reason);
+
+    /**
+     * Whether the client is owed answers now (requests still being worked on): a server handing its clients over
+     * prefers to end a session when it is not. Any thread.
+     */
+    default boolean owesAnswers() {
+        return false;
+    }
 }

@@ -53,8 +53,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame) {
-            // RFC 6455: answer a close by echoing its status.
-            ctx.writeAndFlush(frame.retain()).addListener(f -> ctx.close());
+            if (transport.closeSent()) {
+                // The client's answer to our close: the closing handshake is done.
+                ctx.close();
+            } else {
+                // RFC 6455: answer a close by echoing its status.
+                ctx.writeAndFlush(frame.retain()).addListener(f -> ctx.close());
+            }
         }
     }
 

@@ -6,10 +6,15 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** WebSocket: each Engine.IO packet in a frame of its own; binary messages as binary frames without a type digit. */
 final class WebSocketTransport extends Transport {
+    /** How long a client has to answer our close frame before its connection is cut. */
+    private static final long CLOSE_HANDSHAKE_MILLIS = 2000;
+
     private final Channel channel;
+    private volatile boolean closeSent;
 
     WebSocketTransport(EngineSession session, Channel channel) {
         super(session);
@@ -45,11 +50,28 @@ final class WebSocketTransport extends Transport {
         channel.flush();
     }
 
+    /**
+     * Sends the close frame and waits for the client's (RFC 6455 closing handshake) before the connection goes. Cut
+     * at once, the connection would answer what the client still sends (a pong, say) with a reset, which can make
+     * the client's system drop what it had received and not yet read — the last acknowledgements among it.
+     */
     @Override
     void close(boolean closePacket) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-                    .addListener(f -> channel.close());
+        if (channel.isActive() && !closeSent) {
+            closeSent = true;
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(f -> {
+                if (f.isSuccess()) {
+                    channel.eventLoop().schedule(() -> channel.close(), CLOSE_HANDSHAKE_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                } else {
+                    channel.close();
+                }
+            });
         }
+    }
+
+    /** Whether this side started the closing handshake: the client's close frame then ends it. */
+    boolean closeSent() {
+        return closeSent;
     }
 }

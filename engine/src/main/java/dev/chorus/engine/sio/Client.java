@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Socket.IO side of one Engine.IO session: decodes its packets and routes them to its sockets, one per
@@ -27,6 +28,22 @@ final class Client implements SessionHandler {
     private final Set<String> connecting = new HashSet<>();
     private final ScheduledFuture<?> connectTimer;
     private boolean open = true;
+    /** Acknowledgements the client asked for and has not had yet, over all its sockets. */
+    private final AtomicInteger owedAcks = new AtomicInteger();
+
+    @Override
+    public boolean owesAnswers() {
+        return owedAcks.get() > 0;
+    }
+
+    /** Counts an acknowledgement the client asked for; {@link #ackSent} when it goes out. */
+    void ackOwed() {
+        owedAcks.incrementAndGet();
+    }
+
+    void ackSent() {
+        owedAcks.decrementAndGet();
+    }
 
     Client(SocketIoServer server, EngineSession session) {
         this.server = server;

@@ -170,6 +170,7 @@ public final class Namespace {
             String offset = auth.get("offset").asText();
             adapter.restoreSession(pid, offset).whenComplete((session, error) -> client.session().execute(() -> {
                 if (!client.isOpen()) {
+                    giveBack(session);
                     return;
                 }
                 if (error != null) {
@@ -193,7 +194,7 @@ public final class Namespace {
         runMiddlewares(client, socket, 0, () -> {
             register(client, socket);
             connected(socket, List.of());
-        });
+        }, () -> { });
     }
 
     private void recover(Client client, Handshake handshake, PersistedSession session, String offset,
@@ -221,11 +222,22 @@ public final class Namespace {
         if (recovery.skipMiddlewares()) {
             restore.run();
         } else {
-            runMiddlewares(client, socket, 0, restore);
+            runMiddlewares(client, socket, 0, restore, () -> giveBack(session));
         }
     }
 
-    private void runMiddlewares(Client client, Socket socket, int index, Runnable then) {
+    /**
+     * A restored session whose client went away before its socket was back: kept again for the client's next try,
+     * which still has the same pid and offset.
+     */
+    private void giveBack(PersistedSession session) {
+        if (session != null) {
+            adapter.persistSession(session);
+        }
+    }
+
+    /** @param abandoned run when the client is gone before the middlewares are done */
+    private void runMiddlewares(Client client, Socket socket, int index, Runnable then, Runnable abandoned) {
         if (index == middlewares.size()) {
             then.run();
             return;
@@ -239,12 +251,13 @@ public final class Namespace {
         }
         stage.whenComplete((result, error) -> client.session().execute(() -> {
             if (!client.isOpen()) {
+                abandoned.run();
                 return;
             }
             if (error != null) {
                 client.refuse(name, asConnectError(error));
             } else {
-                runMiddlewares(client, socket, index + 1, then);
+                runMiddlewares(client, socket, index + 1, then, abandoned);
             }
         }));
     }

@@ -339,7 +339,9 @@ public final class Socket {
         if (wasConnected) {
             notify(disconnectingListeners, reason);
         }
-        if (wasConnected && reason.recoverable() && pid != null) {
+        // A socket cut off while it was being recovered keeps what it was recovered from: its client still has the
+        // same pid and offset, and tries again.
+        if ((wasConnected || recovered) && reason.recoverable() && pid != null) {
             nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data.deepCopy()));
         }
         nsp.adapter().delAll(id);
@@ -371,6 +373,7 @@ public final class Socket {
 
         SocketAck(long ackId) {
             this.ackId = ackId;
+            client.ackOwed();
         }
 
         @Override
@@ -382,6 +385,7 @@ public final class Socket {
             client.session().execute(() -> {
                 if (!sent && connected()) {
                     sent = true;
+                    client.ackSent();
                     client.send(new Packet(PacketType.ACK, nsp.name(), ackId, payload));
                 }
             });

@@ -114,6 +114,32 @@ class EngineIoWireTest {
 
     // ---- polling ----
 
+    /**
+     * A proxy that lost a request's answer on the way (the node it went through died) sends the same request again,
+     * with the same {@code t}: a GET gets the same packets, a POST is not taken twice.
+     */
+    @Test
+    void aPollingRequestSentAgainIsAnsweredAsTheFirstWas() {
+        String sid = polling.handshake();
+        HttpRequest.Builder postAgain = HttpRequest.newBuilder(polling.uri(
+                "EIO=4&transport=polling&sid=" + sid + "&t=post1")).header("Content-Type", "text/plain;charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("4once"));
+        assertThat(polling.send(postAgain).body()).isEqualTo("ok");
+        assertThat(polling.send(postAgain).body()).as("answered, not echoed twice").isEqualTo("ok");
+
+        HttpRequest.Builder get = HttpRequest.newBuilder(polling.uri("EIO=4&transport=polling&sid=" + sid + "&t=get1"))
+                .GET();
+        HttpResponse<String> first = polling.send(get);
+        assertThat(first.body()).contains("4once");
+        HttpResponse<String> again = polling.send(get);
+        assertThat(again.body()).isEqualTo(first.body());
+
+        polling.post(sid, "4next");
+        assertThat(polling.send(HttpRequest.newBuilder(polling.uri(
+                "EIO=4&transport=polling&sid=" + sid + "&t=get2")).GET()).body())
+                .as("a new GET gets what is new, and the first echo only once").isEqualTo("4next");
+    }
+
     @Test
     void echoesTextAndBinaryOverPolling() {
         String sid = polling.handshake();

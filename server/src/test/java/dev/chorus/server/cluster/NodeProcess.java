@@ -54,6 +54,9 @@ public final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // Logs as a node logs in production, not as the tests' quiet configuration would have it.
+                "-Dlogback.configurationFile=" + Path.of(System.getProperty("chorus.root", ".."))
+                        .resolve("server/src/main/resources/logback.xml"),
                 "-cp", System.getProperty("java.class.path"),
                 "dev.chorus.server.Main", "serve",
                 "--host", "127.0.0.1", "--port", Integer.toString(port),

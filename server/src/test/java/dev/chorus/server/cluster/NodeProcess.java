@@ -30,7 +30,7 @@ public final class NodeProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a node in guest mode in the cluster of {@code redisUrl} and waits until it is ready. */
+    /** Starts a node (in guest mode unless told otherwise) in the cluster of {@code redisUrl}; waits until it is ready. */
     public static NodeProcess start(Path dir, String redisUrl, String... extraArgs)
             throws IOException, InterruptedException {
         return startWithHeap("256m", dir, redisUrl, extraArgs);
@@ -61,7 +61,10 @@ public final class NodeProcess implements AutoCloseable {
                 "dev.chorus.server.Main", "serve",
                 "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--data", dir.resolve("data-" + port).toString(),
-                "--redis", redisUrl, "--auth", "guest"));
+                "--redis", redisUrl));
+        if (!List.of(extraArgs).contains("--auth")) {
+            command.addAll(List.of("--auth", "guest"));
+        }
         command.addAll(List.of(extraArgs));
         return run(command, port, dir.resolve("node-" + port + ".log"));
     }

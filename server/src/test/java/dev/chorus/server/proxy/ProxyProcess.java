@@ -50,9 +50,11 @@ final class ProxyProcess implements AutoCloseable {
         Path rendered = dir.resolve(shipped.getFileName());
         Files.writeString(rendered, text);
         List<String> command = switch (kind) {
-            case NGINX -> List.of("nginx", "-p", dir.toString(), "-c", rendered.toString(), "-g", "daemon off;");
-            case HAPROXY -> List.of("haproxy", "-db", "-f", rendered.toString());
-            case APACHE -> List.of("apache2", "-d", dir.toString(), "-f", rendered.toString(), "-DFOREGROUND");
+            case NGINX -> List.of(binary("nginx"), "-p", dir.toString(), "-c", rendered.toString(), "-g",
+                    "daemon off;");
+            case HAPROXY -> List.of(binary("haproxy"), "-db", "-f", rendered.toString());
+            case APACHE -> List.of(binary("apache2"), "-d", dir.toString(), "-f", rendered.toString(),
+                    "-DFOREGROUND");
         };
         if (kind == Kind.APACHE) {
             // Apache drops to www-data when started as root: its files must be reachable for that user.
@@ -64,6 +66,12 @@ final class ProxyProcess implements AutoCloseable {
         ProxyProcess proxy = new ProxyProcess(process, port, dir);
         proxy.awaitServing(Duration.ofSeconds(20));
         return proxy;
+    }
+
+    /** Debian puts the servers in /usr/sbin, which a user's PATH may not have. */
+    private static String binary(String name) {
+        Path sbin = Path.of("/usr/sbin", name);
+        return Files.isExecutable(sbin) ? sbin.toString() : name;
     }
 
     private void awaitServing(Duration timeout) throws IOException, InterruptedException {

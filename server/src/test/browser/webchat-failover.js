@@ -1,0 +1,130 @@
+// The web chat through a proxy while the node a user is on is killed: the banner shows "Reconnecting…" then
+// "Reconnected", and what was said meanwhile appears.
+//
+//   node webchat-failover.js <proxy url> <screenshot dir>
+// Prints WEBCHAT-KILL <node id> when the test should kill alice's node, waits for a line KILLED on stdin, and ends
+// with WEBCHAT-RESULT <json> (exit 0) or an error (exit 1).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const readline = require('readline');
+const { chromium } = require('playwright-core');
+
+const OVERALL_TIMEOUT_MS = 90000;
+const STEP_TIMEOUT_MS = 15000;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const base = process.argv[2];
+const shots = process.argv[3];
+const steps = [];
+const lines = readline.createInterface({ input: process.stdin });
+const killed = new Promise((resolve) => lines.on('line', (line) => { if (line.trim() === 'KILLED') resolve(); }));
+
+setTimeout(() => {
+  console.error(`webchat-failover: still running after ${OVERALL_TIMEOUT_MS} ms; steps done: ${steps.join(', ')}`);
+  process.exit(3);
+}, OVERALL_TIMEOUT_MS);
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function step(name, fn) {
+  await fn();
+  steps.push(name);
+  console.log(`ok ${steps.length} - ${name}`);
+}
+
+async function register(page, username) {
+  await page.goto(base + '/');
+  await page.locator('#login-form').waitFor();
+  await page.fill('#username', username);
+  await page.fill('#password', username + '-secret-1');
+  await page.click('#register-btn');
+  await page.locator('#chat').waitFor();
+}
+
+async function joinRoom(page, room) {
+  await page.fill('#room-input', room);
+  await page.press('#room-input', 'Enter');
+  await page.locator('#room-title', { hasText: '# ' + room }).waitFor();
+}
+
+async function send(page, text) {
+  await page.fill('#send-text', text);
+  await page.press('#send-text', 'Enter');
+}
+
+async function seeMessage(page, user, text) {
+  await page.waitForFunction(([u, t]) => [...document.querySelectorAll('#message-list .msg')]
+    .some((li) => li.querySelector('.user').textContent === u && li.querySelector('.text').textContent === t),
+  [user, text], { timeout: STEP_TIMEOUT_MS });
+}
+
+async function main() {
+  fs.mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30000 });
+  try {
+    const alice = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
+    const bob = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
+    alice.setDefaultTimeout(STEP_TIMEOUT_MS);
+    bob.setDefaultTimeout(STEP_TIMEOUT_MS);
+    // Every text the banner shows, in order: "Reconnecting…" may last less than a poll of it.
+    await alice.addInitScript(() => {
+      window.bannerLog = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const banner = document.getElementById('banner');
+        new MutationObserver(() => window.bannerLog.push(banner.textContent))
+          .observe(banner, { childList: true, characterData: true, subtree: true });
+      });
+    });
+
+    await step('two users meet in a room through the proxy', async () => {
+      await register(alice, 'alice');
+      await register(bob, 'bob');
+      await joinRoom(alice, 'failover');
+      await joinRoom(bob, 'failover');
+      await send(bob, 'hello before');
+      await seeMessage(alice, 'bob', 'hello before');
+      await send(alice, 'hi bob');
+      await seeMessage(bob, 'alice', 'hi bob');
+    });
+
+    await step("alice's node is killed mid-conversation", async () => {
+      await alice.waitForFunction(() => window.chorusSocket && window.chorusSocket.io.engine
+        && window.chorusSocket.io.engine.id);
+      const sid = await alice.evaluate(() => window.chorusSocket.io.engine.id);
+      console.log('WEBCHAT-KILL ' + sid.substring(0, 12));
+      await killed;
+    });
+
+    await step('the banner shows reconnecting, then reconnected, and the messages sent meanwhile appear', async () => {
+      await send(bob, 'while your node was down');
+      await alice.waitForFunction(() => window.bannerLog.some((text) => /Reconnecting/.test(text)));
+      await alice.locator('#banner', { hasText: 'Reconnected' }).waitFor();
+      await seeMessage(alice, 'bob', 'while your node was down');
+      await shot(alice, '10-failover-reconnected');
+      const log = await alice.evaluate(() => window.bannerLog);
+      const reconnecting = log.findIndex((text) => /Reconnecting/.test(text));
+      const reconnected = log.findIndex((text, i) => i > reconnecting && /Reconnected/.test(text));
+      check(reconnecting >= 0 && reconnected > reconnecting, 'banner: ' + JSON.stringify(log));
+      await send(alice, 'still here');
+      await seeMessage(bob, 'alice', 'still here');
+    });
+
+    console.log('WEBCHAT-RESULT ' + JSON.stringify({ steps }));
+  } finally {
+    await browser.close();
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: false });
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(`webchat-failover: failed after ${steps.length} steps (${steps.join(', ')}): ${error.stack || error}`);
+  process.exit(1);
+});

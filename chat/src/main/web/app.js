@@ -183,6 +183,12 @@
     showLogin(message);
   }
 
+  /** A key for one message, unique enough among one user's messages of the last minutes. */
+  function newClientId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   /** An event with an acknowledgement, as a promise: rejects on timeout or an {error} reply. */
   function call(event, data) {
     return new Promise((resolve, reject) => {
@@ -198,7 +204,9 @@
   function connect() {
     banner('Connecting…');
     state.connectedOnce = false;
-    const socket = io({ withCredentials: true });
+    // Requests not answered (the connection broke, the node went away) are sent again once reconnected; messages
+    // carry a key of their own so that the server sends each one once however often it comes.
+    const socket = io({ withCredentials: true, retries: 3, ackTimeout: ACK_TIMEOUT_MS });
     state.socket = socket;
     window.chorusSocket = socket; // for the browser tests and the curious
 
@@ -544,7 +552,7 @@
     ui.sendText.value = '';
     autosize();
     try {
-      await call('message', { room: room.name, text });
+      await call('message', { room: room.name, text, clientId: newClientId() });
     } catch (e) {
       if (!ui.sendText.value) ui.sendText.value = text; // not lost
       autosize();

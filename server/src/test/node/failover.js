@@ -113,13 +113,14 @@ async function login(url, user) {
   return cookie.split(';')[0];
 }
 
-function connect(url, cookie, transports) {
+function connect(url, cookie, transports, more = {}) {
   return io(url, {
     transports,
     forceNew: true,
     extraHeaders: { Cookie: cookie },
     reconnectionDelay: 100,
     reconnectionDelayMax: 500,
+    ...more,
   });
 }
 
@@ -238,7 +239,9 @@ async function main() {
 
   for (const room of rooms) {
     const cookie = await login(config.senderPort ? senderUrl : url, `sender-${room}`);
-    const socket = connect(senderUrl, cookie, ['websocket']);
+    // A sender resends what was not answered (its node went away with the answer), with its own key for each
+    // message so that the server sends it once: at-least-once from the client, exactly once in the room.
+    const socket = connect(senderUrl, cookie, ['websocket'], { retries: 10, ackTimeout: 10_000 });
     await once(socket, 'connect');
     await call(socket, 'join', { room });
     senders.push(socket);
@@ -251,8 +254,7 @@ async function main() {
   }
 
   let sent = 0;
-  // While nodes restart, each sender chats as a person does: one message, its answer, a pause. (A message still on
-  // its way when its node hands the sender over is at most once: Socket.IO resends nothing by itself.)
+  // While nodes restart, each sender chats as a person does: one message, its answer, a pause.
   const window = config.untilDone ? 1 : 8;
   await Promise.all(rooms.map(async (room, r) => {
     const sender = senders[r];
@@ -262,7 +264,7 @@ async function main() {
       while (inFlight.size < window && seq < config.messagesPerRoom && !done) {
         const n = seq++;
         const emittedAt = Date.now();
-        const p = call(sender, 'message', { room, text: `${room}:${n}` }).then((reply) => {
+        const p = call(sender, 'message', { room, text: `${room}:${n}`, clientId: `${room}:${n}` }).then((reply) => {
           if (reply.error) throw new Error('message refused: ' + JSON.stringify(reply));
           acked.get(room).push(reply.id);
         }, () => {

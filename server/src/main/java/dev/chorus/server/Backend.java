@@ -2,12 +2,14 @@ package dev.chorus.server;
 
 import dev.chorus.chat.account.AccountStore;
 import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.history.SentMessages;
 import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.presence.Presence;
 import dev.chorus.chat.session.SessionStore;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +19,17 @@ import java.util.concurrent.CompletableFuture;
  * for a node in a cluster.
  */
 interface Backend extends AutoCloseable {
+    /** How long a sent message's client key is remembered: longer than any client keeps retrying. */
+    Duration REMEMBER_SENT = Duration.ofMinutes(5);
+
     AccountStore accounts();
 
     SessionStore sessions();
 
     HistoryStore history();
+
+    /** Keys of messages sent lately, so that a client's retry is not sent twice. */
+    SentMessages sentMessages();
 
     Presence presence();
 

@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.chat.account.AccountStore;
 import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.history.SentMessages;
 import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.presence.Presence;
@@ -14,6 +15,7 @@ import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
 import dev.chorus.cluster.store.RedisMessageRate;
 import dev.chorus.cluster.store.RedisPresence;
+import dev.chorus.cluster.store.RedisSentMessages;
 import dev.chorus.cluster.store.RedisSessionStore;
 import dev.chorus.cluster.store.RedisUserConnections;
 import dev.chorus.cluster.routing.SessionForwarder;
@@ -47,6 +49,7 @@ final class ClusterBackend implements Backend {
     private final AccountStore accounts;
     private final RedisSessionStore sessions;
     private final HistoryStore history;
+    private final SentMessages sentMessages;
     private final RedisPresence presence;
     private final RedisUserConnections connections;
     private final MessageRate messageRate;
@@ -62,6 +65,7 @@ final class ClusterBackend implements Backend {
         this.sessions = new RedisSessionStore(redis, settings.sessionAbsoluteTimeout());
         this.history = new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock,
                 PREFIX);
+        this.sentMessages = new RedisSentMessages(redis, REMEMBER_SENT);
         this.presence = new RedisPresence(redis, nodeId);
         this.connections = new RedisUserConnections(redis, nodeId, settings.maxConnectionsPerUser());
         this.messageRate = new RedisMessageRate(redis, settings.messagesPerSecond(), settings.messageBurst(), clock);
@@ -110,6 +114,11 @@ final class ClusterBackend implements Backend {
     @Override
     public HistoryStore history() {
         return history;
+    }
+
+    @Override
+    public SentMessages sentMessages() {
+        return sentMessages;
     }
 
     @Override

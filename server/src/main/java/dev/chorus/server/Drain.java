@@ -24,6 +24,8 @@ final class Drain {
      * client would miss the answer. After this, it is ended all the same.
      */
     private static final Duration PATIENCE = Duration.ofSeconds(5);
+    /** How long handed-over sessions that are still closing are waited for at the end. */
+    private static final Duration CLOSING = Duration.ofSeconds(3);
 
     private final EngineServer engine;
     private final Duration timeout;
@@ -62,6 +64,13 @@ final class Drain {
             Consumer<EngineSession> handOver = patient ? engine::handOverWhenIdle : engine::handOver;
             batch.forEach(handOver);
             Thread.sleep(BATCH_EVERY.toMillis());
+        }
+        // A polling client handed over between two requests gets its close packet with its next one: give those a
+        // moment, else they find their session gone (400) and take longer to come back.
+        long closingUntil = Math.min(deadline, System.nanoTime() + CLOSING.toNanos());
+        while (System.nanoTime() < closingUntil
+                && engine.sessions().stream().anyMatch(session -> !session.isOpen() && !session.isClosed())) {
+            Thread.sleep(50);
         }
         int left = engine.sessionCount();
         log.info("drain finished in {} ms: {} sessions handed over, {} left to close",

@@ -2,6 +2,8 @@ package dev.chorus.server;
 
 import dev.chorus.chat.account.AccountStore;
 import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.history.LocalSentMessages;
+import dev.chorus.chat.history.SentMessages;
 import dev.chorus.chat.limits.LocalUserConnections;
 import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.RateLimiter;
@@ -27,6 +29,7 @@ final class EmbeddedBackend implements Backend {
     private final AccountStore accounts;
     private final SessionStore sessions;
     private final HistoryStore history;
+    private final SentMessages sentMessages;
     private final Presence presence = new LocalPresence();
     private final UserConnections connections;
     private final MessageRate messageRate;
@@ -37,6 +40,7 @@ final class EmbeddedBackend implements Backend {
         this.accounts = new EmbeddedAccountStore(database);
         this.sessions = new EmbeddedSessionStore(database);
         this.history = new EmbeddedHistoryStore(database, settings.historyPerRoom());
+        this.sentMessages = new LocalSentMessages(Backend.REMEMBER_SENT, clock);
         this.connections = new LocalUserConnections(settings.maxConnectionsPerUser());
         this.messageRate = new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock);
         this.recovery = recovery;
@@ -55,6 +59,11 @@ final class EmbeddedBackend implements Backend {
     @Override
     public HistoryStore history() {
         return history;
+    }
+
+    @Override
+    public SentMessages sentMessages() {
+        return sentMessages;
     }
 
     @Override

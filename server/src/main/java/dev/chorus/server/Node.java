@@ -126,8 +126,8 @@ public final class Node implements AutoCloseable {
                     .build());
             ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), backend.connections(),
                     backend.messageRate());
-            new ChatRooms(io.sockets(), sessions, cookie, backend.history(), backend.presence(), clock, limits)
-                    .install();
+            new ChatRooms(io.sockets(), sessions, cookie, backend.history(), backend.presence(),
+                    backend.sentMessages(), clock, limits).install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);
             AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,

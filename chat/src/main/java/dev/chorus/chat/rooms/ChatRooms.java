@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.chat.account.UsernameRules;
 import dev.chorus.chat.history.ChatMessage;
 import dev.chorus.chat.history.HistoryStore;
+import dev.chorus.chat.history.SentMessages;
 import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.presence.Presence;
@@ -42,6 +43,7 @@ public final class ChatRooms {
     private final SessionCookie cookie;
     private final HistoryStore history;
     private final Presence presence;
+    private final SentMessages sent;
     private final Clock clock;
     private final Limits limits;
 
@@ -52,13 +54,16 @@ public final class ChatRooms {
     public record Limits(int maxMessageBytes, UserConnections connections, MessageRate messages) {
     }
 
+    private static final int MAX_CLIENT_ID = 64;
+
     public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Presence presence,
-            Clock clock, Limits limits) {
+            SentMessages sent, Clock clock, Limits limits) {
         this.nsp = nsp;
         this.sessions = sessions;
         this.cookie = cookie;
         this.history = history;
         this.presence = presence;
+        this.sent = sent;
         this.clock = clock;
         this.limits = limits;
     }
@@ -210,29 +215,72 @@ public final class ChatRooms {
     private void direct(Socket socket, Requests.Direct request, Ack ack) {
         String from = userOf(socket);
         Optional<String> badName = UsernameRules.check(request.to());
-        if (refused(badName.map(reason -> "to: " + reason), ack) || refused(textProblem(request.text()), ack)) {
+        if (refused(badName.map(reason -> "to: " + reason), ack) || refused(textProblem(request.text()), ack)
+                || refused(clientIdProblem(request.clientId()), ack)) {
             return;
         }
-        withToken(from, ack, () -> history.append(RoomNames.direct(from, request.to()), from, request.text(),
+        String key = request.clientId() == null ? null : "dm:" + request.to() + ":" + request.clientId();
+        once(from, key, ack, () -> history.append(RoomNames.direct(from, request.to()), from, request.text(),
                 clock.millis()).whenComplete((message, error) -> {
                     if (error != null) {
                         log.warn("direct message of {} to {} not stored", from, request.to(), error);
+                        release(from, key);
                         ack.send(error("the message could not be stored"));
                         return;
                     }
                     nsp.to(RoomNames.userChannel(request.to()), RoomNames.userChannel(from))
                             .emit("dm", directPayload(message, from, request.to()));
+                    markSent(from, key, message.id());
                     ack.send(Map.of("id", message.id()));
                 }));
     }
 
+    /**
+     * Sends a message once per client key: a retry of one already sent gets its id back and nothing is sent again;
+     * otherwise {@code send} runs when the user has a message token.
+     */
+    private void once(String user, String key, Ack ack, Runnable send) {
+        if (key == null) {
+            withToken(user, null, ack, send);
+            return;
+        }
+        sent.claim(user, key).whenComplete((earlier, error) -> {
+            if (error != null) {
+                ack.send(error("the message could not be sent"));
+            } else if (earlier.isPresent()) {
+                ack.send(Map.of("id", earlier.get()));
+            } else {
+                withToken(user, key, ack, send);
+            }
+        });
+    }
+
+    private void markSent(String user, String key, long id) {
+        if (key != null) {
+            sent.sent(user, key, id);
+        }
+    }
+
+    private void release(String user, String key) {
+        if (key != null) {
+            sent.release(user, key);
+        }
+    }
+
+    private static Optional<String> clientIdProblem(String clientId) {
+        return clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID)
+                ? Optional.of("clientId must have 1 to " + MAX_CLIENT_ID + " characters") : Optional.empty();
+    }
+
     /** Runs {@code send} when the user has a message token; otherwise tells the client when to try again. */
-    private void withToken(String user, Ack ack, Runnable send) {
+    private void withToken(String user, String key, Ack ack, Runnable send) {
         limits.messages().acquire(user).whenComplete((retryAfterMs, error) -> {
             if (error != null) {
                 log.warn("user {}: message rate could not be checked", user, error);
+                release(user, key);
                 ack.send(error("the message could not be sent"));
             } else if (retryAfterMs > 0) {
+                release(user, key);
                 ack.send(error("rate limited").put("retryAfterMs", retryAfterMs));
             } else {
                 send.run();
@@ -278,7 +326,7 @@ public final class ChatRooms {
         if (refused(RoomNames.check(room), ack)) {
             return;
         }
-        if (refused(textProblem(request.text()), ack)) {
+        if (refused(textProblem(request.text()), ack) || refused(clientIdProblem(request.clientId()), ack)) {
             return;
         }
         if (!socket.rooms().contains(RoomNames.channel(room))) {
@@ -286,14 +334,17 @@ public final class ChatRooms {
             return;
         }
         String user = userOf(socket);
-        withToken(user, ack, () -> history.append(room, user, request.text(), clock.millis())
+        String key = request.clientId() == null ? null : "room:" + room + ":" + request.clientId();
+        once(user, key, ack, () -> history.append(room, user, request.text(), clock.millis())
                 .whenComplete((message, error) -> {
                     if (error != null) {
                         log.warn("message of {} to room {} not stored", user, room, error);
+                        release(user, key);
                         ack.send(error("the message could not be stored"));
                         return;
                     }
                     nsp.to(RoomNames.channel(room)).emit("message", message);
+                    markSent(user, key, message.id());
                     ack.send(Map.of("id", message.id()));
                 }));
     }

@@ -12,7 +12,8 @@ final class Requests {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Message(String room, String text) {
+    /** {@code clientId}: the client's own key for the message, so that a retry is not sent twice (optional). */
+    record Message(String room, String text, String clientId) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -21,7 +22,7 @@ final class Requests {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Direct(String to, String text) {
+    record Direct(String to, String text, String clientId) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -66,6 +66,11 @@ public final class EngineSession {
         return state == State.OPEN;
     }
 
+    /** Whether the session has ended: closing ones (a polling client yet to fetch its close packet) have not. */
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
     /** The transport in use now; polling until an upgrade completes. */
     public TransportName transportName() {
         Transport current = transport;

@@ -109,6 +109,28 @@ class ClusterChatIT {
         assertThat(rooms.path("rooms").get(0).path("members").asInt()).as("users, across the nodes").isEqualTo(2);
     }
 
+    /** A client whose connection broke before the answer retries on another node: the message is sent once. */
+    @Test
+    void aMessageSentAgainWithItsClientIdIsSentOnce() throws Exception {
+        String session = register(0, "frank");
+        ChatClient first = connect(0, session);
+        ChatClient retry = connect(2, session);
+        ChatClient reader = connect(1, register(1, "grace"));
+        first.call("join", Map.of("room", "once"));
+        retry.call("join", Map.of("room", "once"));
+        reader.call("join", Map.of("room", "once"));
+
+        long id = first.call("message", Map.of("room", "once", "text", "just once", "clientId", "c-1"))
+                .path("id").asLong();
+        assertThat(retry.call("message", Map.of("room", "once", "text", "just once", "clientId", "c-1"))
+                .path("id").asLong()).isEqualTo(id);
+        long other = retry.call("message", Map.of("room", "once", "text", "another", "clientId", "c-2"))
+                .path("id").asLong();
+
+        assertThat(reader.nextMessage().path("id").asLong()).isEqualTo(id);
+        assertThat(reader.nextMessage().path("id").asLong()).as("no second copy of the first").isEqualTo(other);
+    }
+
     @Test
     void aLogoutOnOneNodeEndsTheSocketsOnAnother() throws Exception {
         String session = register(0, "dave");

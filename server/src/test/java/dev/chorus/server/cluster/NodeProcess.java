@@ -54,9 +54,11 @@ public final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                // Logs as a node logs in production, not as the tests' quiet configuration would have it.
-                "-Dlogback.configurationFile=" + Path.of(System.getProperty("chorus.root", ".."))
-                        .resolve("server/src/main/resources/logback.xml"),
+                // Logs as a node logs in production, not as the tests' quiet configuration would have it (or as
+                // CHORUS_TEST_NODE_LOGBACK says, to look closer).
+                "-Dlogback.configurationFile=" + System.getenv().getOrDefault("CHORUS_TEST_NODE_LOGBACK",
+                        Path.of(System.getProperty("chorus.root", "..")).resolve("server/src/main/resources/logback.xml")
+                                .toString()),
                 "-cp", System.getProperty("java.class.path"),
                 "dev.chorus.server.Main", "serve",
                 "--host", "127.0.0.1", "--port", Integer.toString(port),

@@ -114,6 +114,14 @@ class ProxyIT {
         assertThat(result.path("reconnected").asInt()).as("every client was handed over at least once")
                 .isEqualTo(200);
         assertThat(result.path("notRecovered").asInt()).isZero();
+        assertThat(result.path("unacked").asInt()).as("every message answered, retried when needed").isZero();
+        // A reconnection attempt may fail on the way (a node that stopped in between) and be tried again; the
+        // server never refuses a client.
+        result.path("disconnectReasons").fieldNames().forEachRemaining(reason -> {
+            if (reason.startsWith("connect_error")) {
+                assertThat(reason).matches("connect_error: (xhr poll error|xhr post error|websocket error).*");
+            }
+        });
         assertThat(result.path("lost").asInt()).isZero();
         assertThat(result.path("duplicated").asInt()).isZero();
         assertThat(result.path("outOfOrder").asInt()).isZero();

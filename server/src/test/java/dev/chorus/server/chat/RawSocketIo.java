@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class RawSocketIo implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<String> packets = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
     private WebSocket webSocket;
 
     /** Opens the Engine.IO session; the Socket.IO CONNECT is up to the caller. */
@@ -44,6 +45,17 @@ final class RawSocketIo implements WebSocket.Listener, AutoCloseable {
             throw new AssertionError("nothing received within " + ChatClient.TIMEOUT_SECONDS + " s");
         }
         return packet;
+    }
+
+    /** Completes with the status of the server's close frame. */
+    java.util.concurrent.CompletableFuture<Integer> closedByServer() {
+        return closed;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
     }
 
     /** Drops the connection without a goodbye, as a network failure would. */

@@ -9,9 +9,9 @@ const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 const { chromium } = require('playwright-core');
+const { check, register: registerAt, joinRoom, send, seeMessage, STEP_TIMEOUT_MS } = require('./chat-page');
 
 const OVERALL_TIMEOUT_MS = 90000;
-const STEP_TIMEOUT_MS = 15000;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -27,40 +27,14 @@ setTimeout(() => {
   process.exit(3);
 }, OVERALL_TIMEOUT_MS);
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
 async function step(name, fn) {
   await fn();
   steps.push(name);
   console.log(`ok ${steps.length} - ${name}`);
 }
 
-async function register(page, username) {
-  await page.goto(base + '/');
-  await page.locator('#login-form').waitFor();
-  await page.fill('#username', username);
-  await page.fill('#password', username + '-secret-1');
-  await page.click('#register-btn');
-  await page.locator('#chat').waitFor();
-}
-
-async function joinRoom(page, room) {
-  await page.fill('#room-input', room);
-  await page.press('#room-input', 'Enter');
-  await page.locator('#room-title', { hasText: '# ' + room }).waitFor();
-}
-
-async function send(page, text) {
-  await page.fill('#send-text', text);
-  await page.press('#send-text', 'Enter');
-}
-
-async function seeMessage(page, user, text) {
-  await page.waitForFunction(([u, t]) => [...document.querySelectorAll('#message-list .msg')]
-    .some((li) => li.querySelector('.user').textContent === u && li.querySelector('.text').textContent === t),
-  [user, text], { timeout: STEP_TIMEOUT_MS });
+function register(page, username) {
+  return registerAt(page, base, username, username + '-secret-1');
 }
 
 async function main() {

@@ -6,6 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { check, register: registerAt, joinRoom, send, seeMessage } = require('./chat-page');
 
 const OVERALL_TIMEOUT_MS = 90000;
 const STEP_TIMEOUT_MS = 10000;
@@ -25,10 +26,6 @@ setTimeout(() => {
   console.error(`webchat: still running after ${OVERALL_TIMEOUT_MS} ms; steps done: ${steps.join(', ')}`);
   process.exit(3);
 }, OVERALL_TIMEOUT_MS);
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 async function step(name, fn) {
   const started = Date.now();
@@ -59,33 +56,8 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: false });
 }
 
-async function register(page, username, password) {
-  await page.goto(base + '/');
-  await page.locator('#login-form').waitFor();
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('#register-btn');
-  await page.locator('#chat').waitFor();
-  check(await page.textContent('#me') === username, `${username} is shown as logged in`);
-}
-
-async function joinRoom(page, room) {
-  await page.fill('#room-input', room);
-  await page.press('#room-input', 'Enter');
-  await page.locator('#room-title', { hasText: '# ' + room }).waitFor();
-  await page.locator('#member-list li', { hasText: '(you)' }).waitFor();
-}
-
-async function send(page, text) {
-  await page.fill('#send-text', text);
-  await page.press('#send-text', 'Enter');
-}
-
-/** Waits until a message with this text, from this user, is in the list. */
-async function seeMessage(page, user, text) {
-  await page.waitForFunction(([u, t]) => [...document.querySelectorAll('#message-list .msg')]
-    .some((li) => li.querySelector('.user').textContent === u && li.querySelector('.text').textContent === t),
-  [user, text], { timeout: STEP_TIMEOUT_MS });
+function register(page, username, password) {
+  return registerAt(page, base, username, password);
 }
 
 async function main() {

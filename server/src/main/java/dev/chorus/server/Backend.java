@@ -1,12 +1,5 @@
 package dev.chorus.server;
 
-import dev.chorus.chat.account.AccountStore;
-import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.history.SentMessages;
-import dev.chorus.chat.limits.MessageRate;
-import dev.chorus.chat.limits.UserConnections;
-import dev.chorus.chat.presence.Presence;
-import dev.chorus.chat.session.SessionStore;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import java.time.Duration;
@@ -22,20 +15,7 @@ interface Backend extends AutoCloseable {
     /** How long a sent message's client key is remembered: longer than any client keeps retrying. */
     Duration REMEMBER_SENT = Duration.ofMinutes(5);
 
-    AccountStore accounts();
-
-    SessionStore sessions();
-
-    HistoryStore history();
-
-    /** Keys of messages sent lately, so that a client's retry is not sent twice. */
-    SentMessages sentMessages();
-
-    Presence presence();
-
-    UserConnections connections();
-
-    MessageRate messageRate();
+    ChatStores stores();
 
     AdapterFactory adapterFactory();
 

@@ -1,12 +1,5 @@
 package dev.chorus.server;
 
-import dev.chorus.chat.account.AccountStore;
-import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.history.SentMessages;
-import dev.chorus.chat.limits.MessageRate;
-import dev.chorus.chat.limits.UserConnections;
-import dev.chorus.chat.presence.Presence;
-import dev.chorus.chat.session.SessionStore;
 import dev.chorus.cluster.adapter.ClusterBus;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.registry.ClusterNode;
@@ -46,13 +39,9 @@ final class ClusterBackend implements Backend {
     private final String route;
     private final Clock clock;
     private volatile NodeRegistry registry;
-    private final AccountStore accounts;
-    private final RedisSessionStore sessions;
-    private final HistoryStore history;
-    private final SentMessages sentMessages;
     private final RedisPresence presence;
     private final RedisUserConnections connections;
-    private final MessageRate messageRate;
+    private final ChatStores stores;
 
     private ClusterBackend(RedisBackbone redis, ClusterBus bus, Node.Settings settings, Clock clock, String nodeId,
             String route) {
@@ -61,14 +50,13 @@ final class ClusterBackend implements Backend {
         this.nodeId = nodeId;
         this.route = route;
         this.clock = clock;
-        this.accounts = new RedisAccountStore(redis);
-        this.sessions = new RedisSessionStore(redis, settings.sessionAbsoluteTimeout());
-        this.history = new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock,
-                PREFIX);
-        this.sentMessages = new RedisSentMessages(redis, REMEMBER_SENT);
         this.presence = new RedisPresence(redis, nodeId);
         this.connections = new RedisUserConnections(redis, nodeId, settings.maxConnectionsPerUser());
-        this.messageRate = new RedisMessageRate(redis, settings.messagesPerSecond(), settings.messageBurst(), clock);
+        this.stores = new ChatStores(new RedisAccountStore(redis),
+                new RedisSessionStore(redis, settings.sessionAbsoluteTimeout()),
+                new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock, PREFIX),
+                new RedisSentMessages(redis, REMEMBER_SENT), presence, connections,
+                new RedisMessageRate(redis, settings.messagesPerSecond(), settings.messageBurst(), clock));
     }
 
     /** Connects to Redis and joins the cluster stream; the node is announced by {@link #announce}. */
@@ -102,38 +90,8 @@ final class ClusterBackend implements Backend {
     }
 
     @Override
-    public AccountStore accounts() {
-        return accounts;
-    }
-
-    @Override
-    public SessionStore sessions() {
-        return sessions;
-    }
-
-    @Override
-    public HistoryStore history() {
-        return history;
-    }
-
-    @Override
-    public SentMessages sentMessages() {
-        return sentMessages;
-    }
-
-    @Override
-    public Presence presence() {
-        return presence;
-    }
-
-    @Override
-    public UserConnections connections() {
-        return connections;
-    }
-
-    @Override
-    public MessageRate messageRate() {
-        return messageRate;
+    public ChatStores stores() {
+        return stores;
     }
 
     @Override

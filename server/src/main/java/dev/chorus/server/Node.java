@@ -111,8 +111,9 @@ public final class Node implements AutoCloseable {
         ExecutorService hashing = passwordHashingPool();
         SocketIoServer io = null;
         try {
-            Accounts accounts = new Accounts(backend.accounts(), hashing, clock);
-            Sessions sessions = new Sessions(backend.sessions(), settings.sessionIdleTimeout(),
+            ChatStores stores = backend.stores();
+            Accounts accounts = new Accounts(stores.accounts(), hashing, clock);
+            Sessions sessions = new Sessions(stores.sessions(), settings.sessionIdleTimeout(),
                     settings.sessionAbsoluteTimeout(), clock);
             SessionCookie cookie = new SessionCookie(settings.sessionCookieName(), settings.trustProxy());
             EngineOptions engine = backend.routeSessions(EngineOptions.builder()
@@ -124,10 +125,10 @@ public final class Node implements AutoCloseable {
                     .recovery(recovery)
                     .adapterFactory(backend.adapterFactory())
                     .build());
-            ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), backend.connections(),
-                    backend.messageRate());
-            new ChatRooms(io.sockets(), sessions, cookie, backend.history(), backend.presence(),
-                    backend.sentMessages(), clock, limits).install();
+            ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), stores.connections(),
+                    stores.messageRate());
+            new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
+                    stores.sentMessages(), clock, limits).install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);
             AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,
@@ -168,13 +169,13 @@ public final class Node implements AutoCloseable {
      * machine's address when listening on all.
      */
     private static String advertisedAddress(String listeningHost, int port) {
+        // An address, never a name: other nodes connect to it from their event loops, where no lookup may block.
         String host = listeningHost;
-        if (host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)) {
-            try {
-                host = InetAddress.getLocalHost().getHostAddress();
-            } catch (UnknownHostException e) {
-                host = "localhost";
-            }
+        try {
+            host = host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)
+                    ? InetAddress.getLocalHost().getHostAddress() : InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            host = InetAddress.getLoopbackAddress().getHostAddress();
         }
         return host + ":" + port;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.engine.sio.BroadcastOptions;
+import dev.chorus.engine.sio.Packet;
 import dev.chorus.engine.sio.PersistedSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ final class ClusterCodec {
     /** The {@code data} field of a stream entry. */
     static String streamData(JsonNode data) {
         try {
-            return hasBinary(data) ? Base64.getEncoder().encodeToString(MSGPACK.writeValueAsBytes(data))
+            return Packet.hasBinary(data) ? Base64.getEncoder().encodeToString(MSGPACK.writeValueAsBytes(data))
                     : JSON.writeValueAsString(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,20 +79,6 @@ final class ClusterCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static boolean hasBinary(JsonNode node) {
-        if (node.isBinary()) {
-            return true;
-        }
-        if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                if (hasBinary(child)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** A broadcast's data: the event without namespace or ack id, and whom it is for. */

@@ -66,10 +66,6 @@ public final class NodeRegistry implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    public ClusterNode self() {
-        return self;
-    }
-
     /** Runs for every dead node, once in the cluster, to drop what it held. */
     public void onNodeDead(Function<String, CompletableFuture<?>> purge) {
         purges.add(purge);

@@ -19,4 +19,19 @@ public record Packet(PacketType type, String nsp, long ackId, JsonNode data) {
     public static Packet event(String nsp, JsonNode data) {
         return new Packet(PacketType.EVENT, nsp, NO_ACK, data);
     }
+
+    /** Whether a payload holds binary anywhere: then it travels with attachments (or as msgpack). */
+    public static boolean hasBinary(JsonNode node) {
+        if (node.isBinary()) {
+            return true;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (hasBinary(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

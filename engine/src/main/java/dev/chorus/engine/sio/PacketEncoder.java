@@ -41,7 +41,7 @@ final class PacketEncoder {
             case BINARY_ACK -> PacketType.ACK;
             default -> packet.type();
         };
-        if (data != null && (type == PacketType.EVENT || type == PacketType.ACK) && hasBinary(data)) {
+        if (data != null && (type == PacketType.EVENT || type == PacketType.ACK) && Packet.hasBinary(data)) {
             data = extractBinary(data, attachments);
             type = type == PacketType.ACK ? PacketType.BINARY_ACK : PacketType.BINARY_EVENT;
         }
@@ -73,20 +73,6 @@ final class PacketEncoder {
             frames.add(Frame.binary(Unpooled.wrappedBuffer(attachment)));
         }
         return frames;
-    }
-
-    static boolean hasBinary(JsonNode node) {
-        if (node.isBinary()) {
-            return true;
-        }
-        if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                if (hasBinary(child)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** A copy of {@code node} with every binary node replaced by a placeholder; the bytes go to {@code out}. */

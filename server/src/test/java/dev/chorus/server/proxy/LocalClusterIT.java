@@ -24,9 +24,12 @@ class LocalClusterIT {
     void startsAClusterBehindHaproxyAndStopsItAll() throws Exception {
         Path root = Path.of(System.getProperty("chorus.root", ".."));
         int port = RedisServer.freePort();
-        Process cluster = new ProcessBuilder("bash", root.resolve("deploy/local-cluster.sh").toString(),
+        ProcessBuilder script = new ProcessBuilder("bash", root.resolve("deploy/local-cluster.sh").toString(),
                 "--nodes", "2", "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // The build running this test has built the jars: the launcher must not start a build of its own.
+        script.environment().put("CHORUS_NO_BUILD", "1");
+        Process cluster = script.start();
         HttpClient http = HttpClient.newHttpClient();
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()

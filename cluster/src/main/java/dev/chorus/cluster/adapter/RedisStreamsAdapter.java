@@ -184,10 +184,10 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
 
     /** A cluster message or response on one of this namespace's channels; any thread. */
     void onChannelMessage(String channel, byte[] raw) {
+        boolean classicRequest = channel.startsWith(bus.settings().channelPrefix() + "-request#");
         JsonNode message;
         try {
-            message = channel.startsWith(bus.settings().channelPrefix() + "-request#")
-                    ? ClusterCodec.readJson(raw) : ClusterCodec.readMsgpack(raw);
+            message = classicRequest ? ClusterCodec.readJson(raw) : ClusterCodec.readMsgpack(raw);
         } catch (RuntimeException e) {
             log.warn("namespace {}: unreadable message on {} ignored", nsp.name(), channel);
             return;
@@ -195,7 +195,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         if (!message.isObject()) {
             return;
         }
-        if (channel.startsWith(bus.settings().channelPrefix() + "-request#")) {
+        if (classicRequest) {
             onClassicRequest(message);
             return;
         }

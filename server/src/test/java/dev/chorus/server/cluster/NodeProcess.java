@@ -143,6 +143,11 @@ public final class NodeProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** SIGTERM, and SIGKILL when the process is still there 10 s later. */
+    public static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

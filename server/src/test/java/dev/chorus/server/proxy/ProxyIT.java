@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.cluster.testsupport.RedisServer;
-import dev.chorus.server.cluster.NodeProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,39 +29,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ProxyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESULT = "FAILOVER-RESULT ";
-    private static final List<String> ROUTES = List.of("a", "b", "c");
 
     @TempDir
     Path dir;
-    private RedisServer redis;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-    private ProxyProcess proxy;
+    private ProxiedCluster cluster;
 
     @AfterEach
     void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        nodes.forEach(NodeProcess::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private void startCluster(ProxyProcess.Kind kind, String config) throws Exception {
-        redis = RedisServer.start();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(NodeProcess.startOnPort(dir.resolve("node" + i), redis.url(), RedisServer.freePort(),
-                    "--route", ROUTES.get(i), "--message-rate", "100000", "--message-burst", "100000",
-                    "--drain-rate", "200"));
-        }
-        proxy = ProxyProcess.start(kind, config, nodes.stream().map(NodeProcess::port).toList(), dir.resolve("proxy"));
+        cluster = ProxiedCluster.start(dir, kind, config, "--message-rate", "100000", "--message-burst", "100000",
+                "--drain-rate", "200");
     }
 
     private Map<String, Object> traffic(int receivers) {
         Map<String, Object> config = new HashMap<>();
-        config.put("proxyUrl", proxy.url());
-        config.put("backends", nodes.stream().map(NodeProcess::port).toList());
+        config.put("proxyUrl", cluster.proxy().url());
+        config.put("backends", cluster.ports());
         config.put("transports", "mixed");
         config.put("rooms", 4);
         config.put("receivers", receivers);
@@ -79,15 +64,15 @@ class ProxyIT {
             throws Exception {
         startCluster(kind, config);
         Map<String, Object> traffic = traffic(200);
-        traffic.put("senderPort", nodes.get(0).port());
+        traffic.put("senderPort", cluster.nodes().get(0).port());
         traffic.put("messagesPerRoom", 250);
         traffic.put("killAfter", 400);
-        traffic.put("victimPid", nodes.get(1).pid());
+        traffic.put("victimPid", cluster.nodes().get(1).pid());
 
         JsonNode result = run(traffic, null);
         System.out.println("kill -9 behind " + config + ": " + result);
 
-        assertThat(nodes.get(1).isAlive()).isFalse();
+        assertThat(cluster.nodes().get(1).isAlive()).isFalse();
         assertThat(result.path("messages").asInt()).isEqualTo(1000);
         assertThat(result.path("unacked").asInt()).isZero();
         assertThat(result.path("disconnectsBeforeKill").asInt()).as("%s", result).isZero();
@@ -147,9 +132,9 @@ class ProxyIT {
     /** SIGTERM each node in turn (it drains), start it again, next one. */
     private void restartEveryNode() {
         try {
-            for (int i = 0; i < nodes.size(); i++) {
-                nodes.get(i).terminate(Duration.ofSeconds(40));
-                nodes.set(i, nodes.get(i).restart());
+            for (int i = 0; i < cluster.nodes().size(); i++) {
+                cluster.nodes().get(i).terminate(Duration.ofSeconds(40));
+                cluster.nodes().set(i, cluster.nodes().get(i).restart());
                 Thread.sleep(2000);
             }
         } catch (IOException e) {

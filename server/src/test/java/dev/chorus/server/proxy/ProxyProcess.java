@@ -1,6 +1,7 @@
 package dev.chorus.server.proxy;
 
 import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.cluster.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx, HAProxy or Apache httpd running one of the configurations shipped in {@code deploy/}, as shipped
@@ -109,13 +109,6 @@ final class ProxyProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        NodeProcess.stop(process);
     }
 }

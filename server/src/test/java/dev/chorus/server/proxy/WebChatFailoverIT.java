@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.cluster.NodeProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,36 +31,25 @@ class WebChatFailoverIT {
 
     @TempDir
     Path dir;
-    private RedisServer redis;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-    private ProxyProcess proxy;
+    private ProxiedCluster cluster;
 
     @AfterEach
     void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        nodes.forEach(NodeProcess::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void theBannerShowsReconnectingThenReconnectedAndNothingIsMissed() throws Exception {
-        redis = RedisServer.start();
-        List<String> routes = List.of("a", "b", "c");
-        for (int i = 0; i < 3; i++) {
-            nodes.add(NodeProcess.startOnPort(dir.resolve("node" + i), redis.url(), RedisServer.freePort(),
-                    "--auth", "password", "--route", routes.get(i)));
-        }
-        proxy = ProxyProcess.start(ProxyProcess.Kind.HAPROXY, "haproxy/haproxy-sticky.cfg",
-                nodes.stream().map(NodeProcess::port).toList(), dir.resolve("proxy"));
+        cluster = ProxiedCluster.start(dir, ProxyProcess.Kind.HAPROXY, "haproxy/haproxy-sticky.cfg",
+                "--auth", "password");
 
         Path browserDir = Path.of(System.getProperty("web.browser.dir"));
         Path screenshots = Path.of(System.getProperty("web.screenshots.dir"));
         Path err = Files.createTempFile(dir, "browser", ".err");
-        Process script = new ProcessBuilder("node", "webchat-failover.js", proxy.url(), screenshots.toString())
+        Process script = new ProcessBuilder("node", "webchat-failover.js", cluster.proxy().url(),
+                screenshots.toString())
                 .directory(browserDir.toFile())
                 .redirectError(err.toFile())
                 .start();
@@ -90,15 +76,15 @@ class WebChatFailoverIT {
 
     /** The node process whose node id is this, as {@code GET /cluster} names it. */
     private NodeProcess nodeWithId(String id) throws Exception {
-        HttpResponse<String> cluster = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + nodes.get(0).port() + "/cluster")).build(),
+        HttpResponse<String> listing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cluster.nodes().get(0).port() + "/cluster")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        for (JsonNode node : JSON.readTree(cluster.body()).path("nodes")) {
+        for (JsonNode node : JSON.readTree(listing.body()).path("nodes")) {
             if (node.path("id").asText().equals(id)) {
                 int port = Integer.parseInt(node.path("address").asText().replaceAll(".*:", ""));
-                return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+                return cluster.nodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow();
             }
         }
-        throw new AssertionError("no node " + id + " in " + cluster.body());
+        throw new AssertionError("no node " + id + " in " + listing.body());
     }
 }

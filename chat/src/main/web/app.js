@@ -299,7 +299,7 @@
     saveRooms();
     render();
     try {
-      const reply = await call('join', { room: name });
+      const reply = await call('join', { room: name, presence: true });
       room.joined = true;
       room.members = new Set(reply.members || []);
       if (room.messages.length > 0) await catchUp(room);

@@ -6,9 +6,8 @@ import dev.chorus.cluster.registry.ClusterNode;
 import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
-import dev.chorus.cluster.store.RedisMessageRate;
 import dev.chorus.cluster.store.RedisPresence;
-import dev.chorus.cluster.store.RedisSentMessages;
+import dev.chorus.cluster.store.RedisPublisher;
 import dev.chorus.cluster.store.RedisSessionStore;
 import dev.chorus.cluster.store.RedisUserConnections;
 import dev.chorus.cluster.routing.SessionForwarder;
@@ -52,11 +51,11 @@ final class ClusterBackend implements Backend {
         this.clock = clock;
         this.presence = new RedisPresence(redis, nodeId);
         this.connections = new RedisUserConnections(redis, nodeId, settings.maxConnectionsPerUser());
+        RedisPublisher.Limits limits = new RedisPublisher.Limits(settings.messagesPerSecond(), settings.messageBurst(),
+                settings.historyPerRoom(), settings.historyMaxAge(), REMEMBER_SENT);
         this.stores = new ChatStores(new RedisAccountStore(redis),
-                new RedisSessionStore(redis, settings.sessionAbsoluteTimeout()),
-                new RedisHistoryStore(redis, settings.historyPerRoom(), settings.historyMaxAge(), clock, PREFIX),
-                new RedisSentMessages(redis, REMEMBER_SENT), presence, connections,
-                new RedisMessageRate(redis, settings.messagesPerSecond(), settings.messageBurst(), clock));
+                new RedisSessionStore(redis, settings.sessionAbsoluteTimeout()), new RedisHistoryStore(redis, PREFIX),
+                nsp -> new RedisPublisher(redis, bus, nsp.name(), limits, clock, PREFIX), presence, connections);
     }
 
     /** Connects to Redis and joins the cluster stream; the node is announced by {@link #announce}. */

@@ -4,6 +4,7 @@ import dev.chorus.chat.history.LocalSentMessages;
 import dev.chorus.chat.limits.LocalUserConnections;
 import dev.chorus.chat.limits.RateLimiter;
 import dev.chorus.chat.presence.LocalPresence;
+import dev.chorus.chat.publish.LocalPublisher;
 import dev.chorus.chat.store.EmbeddedAccountStore;
 import dev.chorus.chat.store.EmbeddedDatabase;
 import dev.chorus.chat.store.EmbeddedHistoryStore;
@@ -24,11 +25,12 @@ final class EmbeddedBackend implements Backend {
 
     EmbeddedBackend(Node.Settings settings, RecoveryOptions recovery, Clock clock) {
         this.database = EmbeddedDatabase.open(settings.dataDir());
-        this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedSessionStore(database),
-                new EmbeddedHistoryStore(database, settings.historyPerRoom()),
-                new LocalSentMessages(REMEMBER_SENT, clock), new LocalPresence(),
-                new LocalUserConnections(settings.maxConnectionsPerUser()),
-                new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock));
+        EmbeddedHistoryStore history = new EmbeddedHistoryStore(database, settings.historyPerRoom());
+        this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedSessionStore(database), history,
+                nsp -> new LocalPublisher(nsp, history,
+                        new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock),
+                        new LocalSentMessages(REMEMBER_SENT, clock)),
+                new LocalPresence(), new LocalUserConnections(settings.maxConnectionsPerUser()));
         this.recovery = recovery;
     }
 

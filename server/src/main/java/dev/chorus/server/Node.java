@@ -125,10 +125,9 @@ public final class Node implements AutoCloseable {
                     .recovery(recovery)
                     .adapterFactory(backend.adapterFactory())
                     .build());
-            ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), stores.connections(),
-                    stores.messageRate());
+            ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), stores.connections());
             new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
-                    stores.sentMessages(), clock, limits).install();
+                    stores.publishers().apply(io.sockets()), clock, limits).install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);
             AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,

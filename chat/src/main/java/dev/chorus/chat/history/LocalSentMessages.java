@@ -9,8 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Sent-message keys of a node that is not part of a cluster, in memory, forgotten after {@code remember}. */
-public final class LocalSentMessages implements SentMessages {
+/**
+ * Messages a client marked with its own key ({@code clientId}), remembered for a few minutes on a node that is not
+ * part of a cluster, so that a client that sends one again — its connection broke before the answer came — gets the
+ * same message back instead of a second copy.
+ */
+public final class LocalSentMessages {
     private static final int SWEEP_EVERY = 1_000;
 
     private final Duration remember;
@@ -26,7 +30,12 @@ public final class LocalSentMessages implements SentMessages {
         this.clock = clock;
     }
 
-    @Override
+    /**
+     * Claims a key for a send. A claim still being worked on (the first try, on another connection) is waited for.
+     *
+     * @return empty when the key is new (the caller sends, then calls {@link #sent} or {@link #release}); the id of
+     *         the message sent with this key before otherwise
+     */
     public CompletableFuture<Optional<Long>> claim(String user, String key) {
         long now = clock.millis();
         sweep(now);
@@ -39,7 +48,7 @@ public final class LocalSentMessages implements SentMessages {
         return earlier.id().thenApply(Optional::of);
     }
 
-    @Override
+    /** The claimed send is done: later claims of the key get {@code id}. */
     public void sent(String user, String key, long id) {
         Claim claim = claims.get(user + '\n' + key);
         if (claim != null) {
@@ -47,7 +56,7 @@ public final class LocalSentMessages implements SentMessages {
         }
     }
 
-    @Override
+    /** The claimed send failed: the key is free to be tried again. */
     public void release(String user, String key) {
         Claim claim = claims.remove(user + '\n' + key);
         if (claim != null) {

@@ -2,7 +2,6 @@ package dev.chorus.chat.limits;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Token buckets by key (a user, an address): {@code ratePerSecond} tokens a second, at most {@code burst} saved
  * up. Buckets that have refilled completely hold no information and are dropped when the map is swept.
  */
-public final class RateLimiter implements MessageRate {
+public final class RateLimiter {
     private static final int SWEEP_EVERY = 10_000;
 
     private final double ratePerMilli;
@@ -36,11 +35,6 @@ public final class RateLimiter implements MessageRate {
         this.ratePerMilli = ratePerSecond / 1000.0;
         this.burst = burst;
         this.clock = clock;
-    }
-
-    @Override
-    public CompletableFuture<Long> acquire(String key) {
-        return CompletableFuture.completedFuture(tryAcquire(key) ? 0L : Math.max(1, millisUntilNext(key)));
     }
 
     /** Takes a token for {@code key}. @return false when the key has none left */

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.chat.account.UsernameRules;
 import dev.chorus.chat.history.ChatMessage;
 import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.history.SentMessages;
-import dev.chorus.chat.limits.MessageRate;
 import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.chat.presence.Presence;
+import dev.chorus.chat.publish.Post;
+import dev.chorus.chat.publish.Publication;
+import dev.chorus.chat.publish.Publisher;
 import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.engine.sio.Ack;
@@ -43,27 +44,27 @@ public final class ChatRooms {
     private final SessionCookie cookie;
     private final HistoryStore history;
     private final Presence presence;
-    private final SentMessages sent;
+    private final Publisher publisher;
     private final Clock clock;
     private final Limits limits;
 
     /**
-     * The Vines-style limits: the largest message text, the connections a user may have open at once, and how
-     * fast a user may send messages.
+     * The Vines-style limits: the largest message text and the connections a user may have open at once (how fast
+     * a user may send is the {@link Publisher}'s to check).
      */
-    public record Limits(int maxMessageBytes, UserConnections connections, MessageRate messages) {
+    public record Limits(int maxMessageBytes, UserConnections connections) {
     }
 
     private static final int MAX_CLIENT_ID = 64;
 
     public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Presence presence,
-            SentMessages sent, Clock clock, Limits limits) {
+            Publisher publisher, Clock clock, Limits limits) {
         this.nsp = nsp;
         this.sessions = sessions;
         this.cookie = cookie;
         this.history = history;
         this.presence = presence;
-        this.sent = sent;
+        this.publisher = publisher;
         this.clock = clock;
         this.limits = limits;
     }
@@ -85,7 +86,7 @@ public final class ChatRooms {
         }));
         nsp.onConnection(this::onConnection);
         sessions.onClose(this::disconnectSession);
-        presence.onVanished((room, user) -> nsp.to(RoomNames.channel(room))
+        presence.onVanished((room, user) -> nsp.to(RoomNames.presenceChannel(room))
                 .emit("presence", presence(room, user, "offline")));
     }
 
@@ -124,11 +125,11 @@ public final class ChatRooms {
         // A recovered socket is back in its rooms without having joined them here: it is present again.
         chatRoomsOf(socket).forEach(room -> presence.enter(room, user).thenAccept(first -> {
             if (first) {
-                socket.to(RoomNames.channel(room)).emit("presence", presence(room, user, "online"));
+                socket.to(RoomNames.presenceChannel(room)).emit("presence", presence(room, user, "online"));
             }
         }));
         socket.onDisconnecting((s, reason) -> chatRoomsOf(s).forEach(room -> exit(s, room)));
-        socket.on("join", Requests.Room.class, this::join);
+        socket.on("join", Requests.Join.class, this::join);
         socket.on("leave", Requests.Room.class, this::leave);
         socket.on("message", Requests.Message.class, this::message);
         socket.on("history", Requests.History.class, this::history);
@@ -138,7 +139,12 @@ public final class ChatRooms {
         socket.on("dm-history", Requests.DirectHistory.class, this::directHistory);
     }
 
-    private void join(Socket socket, Requests.Room request, Ack ack) {
+    /**
+     * Presence events go only to the sockets that asked for them: a web chat shows who comes and goes, while a
+     * client that only sends and receives messages is spared them — in a room of n members, n joins would otherwise
+     * cost n² deliveries.
+     */
+    private void join(Socket socket, Requests.Join request, Ack ack) {
         if (refused(RoomNames.check(request.room()), ack)) {
             return;
         }
@@ -150,9 +156,14 @@ public final class ChatRooms {
             socket.join(channel);
             entered = presence.enter(room, user);
         }
+        if (Boolean.TRUE.equals(request.presence())) {
+            socket.join(RoomNames.presenceChannel(room));
+        } else {
+            socket.leave(RoomNames.presenceChannel(room));
+        }
         entered.thenCompose(first -> {
             if (first) {
-                socket.to(channel).emit("presence", presence(room, user, "online"));
+                socket.to(RoomNames.presenceChannel(room)).emit("presence", presence(room, user, "online"));
             }
             return presence.members(room);
         }).whenComplete((members, error) -> {
@@ -171,6 +182,7 @@ public final class ChatRooms {
         }
         if (socket.rooms().contains(RoomNames.channel(request.room()))) {
             socket.leave(RoomNames.channel(request.room()));
+            socket.leave(RoomNames.presenceChannel(request.room()));
             exit(socket, request.room());
         }
         ack.send(Map.of("ok", true));
@@ -183,7 +195,8 @@ public final class ChatRooms {
             if (error != null) {
                 log.warn("user {}: leaving room {} not recorded", user, room, error);
             } else if (gone) {
-                nsp.to(RoomNames.channel(room)).except(leaving.id()).emit("presence", presence(room, user, "offline"));
+                nsp.to(RoomNames.presenceChannel(room)).except(leaving.id())
+                        .emit("presence", presence(room, user, "offline"));
             }
         });
     }
@@ -219,73 +232,37 @@ public final class ChatRooms {
                 || refused(clientIdProblem(request.clientId()), ack)) {
             return;
         }
-        String key = request.clientId() == null ? null : "dm:" + request.to() + ":" + request.clientId();
-        once(from, key, ack, () -> history.append(RoomNames.direct(from, request.to()), from, request.text(),
-                clock.millis()).whenComplete((message, error) -> {
-                    if (error != null) {
-                        log.warn("direct message of {} to {} not stored", from, request.to(), error);
-                        release(from, key);
-                        ack.send(error("the message could not be stored"));
-                        return;
-                    }
-                    nsp.to(RoomNames.userChannel(request.to()), RoomNames.userChannel(from))
-                            .emit("dm", directPayload(message, from, request.to()));
-                    markSent(from, key, message.id());
-                    ack.send(Map.of("id", message.id()));
-                }));
+        String to = request.to();
+        String key = request.clientId() == null ? null : "dm:" + to + ":" + request.clientId();
+        publish(new Post(from, RoomNames.direct(from, to), request.text(), clock.millis(), key, "dm",
+                List.of(RoomNames.userChannel(to), RoomNames.userChannel(from)),
+                message -> directPayload(message, from, to)), ack);
     }
 
-    /**
-     * Sends a message once per client key: a retry of one already sent gets its id back and nothing is sent again;
-     * otherwise {@code send} runs when the user has a message token.
-     */
-    private void once(String user, String key, Ack ack, Runnable send) {
-        if (key == null) {
-            withToken(user, null, ack, send);
-            return;
-        }
-        sent.claim(user, key).whenComplete((earlier, error) -> {
+    /** A direct message as its two users see it. Its id comes first, as a {@link Post}'s payload must have it. */
+    record DirectMessage(long id, String from, String to, String text, long ts) {
+    }
+
+    private void publish(Post post, Ack ack) {
+        publisher.publish(post).whenComplete((publication, error) -> {
             if (error != null) {
-                ack.send(error("the message could not be sent"));
-            } else if (earlier.isPresent()) {
-                ack.send(Map.of("id", earlier.get()));
-            } else {
-                withToken(user, key, ack, send);
+                log.warn("message of {} to {} not stored", post.user(), post.conversation(), error);
+                ack.send(error("the message could not be stored"));
+                return;
+            }
+            if (publication instanceof Publication.Published published) {
+                ack.send(Map.of("id", published.message().id()));
+            } else if (publication instanceof Publication.AlreadySent earlier) {
+                ack.send(Map.of("id", earlier.id()));
+            } else if (publication instanceof Publication.RateLimited limited) {
+                ack.send(error("rate limited").put("retryAfterMs", limited.retryAfterMs()));
             }
         });
-    }
-
-    private void markSent(String user, String key, long id) {
-        if (key != null) {
-            sent.sent(user, key, id);
-        }
-    }
-
-    private void release(String user, String key) {
-        if (key != null) {
-            sent.release(user, key);
-        }
     }
 
     private static Optional<String> clientIdProblem(String clientId) {
         return clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID)
                 ? Optional.of("clientId must have 1 to " + MAX_CLIENT_ID + " characters") : Optional.empty();
-    }
-
-    /** Runs {@code send} when the user has a message token; otherwise tells the client when to try again. */
-    private void withToken(String user, String key, Ack ack, Runnable send) {
-        limits.messages().acquire(user).whenComplete((retryAfterMs, error) -> {
-            if (error != null) {
-                log.warn("user {}: message rate could not be checked", user, error);
-                release(user, key);
-                ack.send(error("the message could not be sent"));
-            } else if (retryAfterMs > 0) {
-                release(user, key);
-                ack.send(error("rate limited").put("retryAfterMs", retryAfterMs));
-            } else {
-                send.run();
-            }
-        });
     }
 
     private void directHistory(Socket socket, Requests.DirectHistory request, Ack ack) {
@@ -307,8 +284,8 @@ public final class ChatRooms {
                 });
     }
 
-    private static Map<String, Object> directPayload(ChatMessage message, String from, String to) {
-        return Map.of("id", message.id(), "from", from, "to", to, "text", message.text(), "ts", message.ts());
+    private static DirectMessage directPayload(ChatMessage message, String from, String to) {
+        return new DirectMessage(message.id(), from, to, message.text(), message.ts());
     }
 
     private Optional<String> textProblem(String text) {
@@ -335,18 +312,8 @@ public final class ChatRooms {
         }
         String user = userOf(socket);
         String key = request.clientId() == null ? null : "room:" + room + ":" + request.clientId();
-        once(user, key, ack, () -> history.append(room, user, request.text(), clock.millis())
-                .whenComplete((message, error) -> {
-                    if (error != null) {
-                        log.warn("message of {} to room {} not stored", user, room, error);
-                        release(user, key);
-                        ack.send(error("the message could not be stored"));
-                        return;
-                    }
-                    nsp.to(RoomNames.channel(room)).emit("message", message);
-                    markSent(user, key, message.id());
-                    ack.send(Map.of("id", message.id()));
-                }));
+        publish(new Post(user, room, request.text(), clock.millis(), key, "message",
+                List.of(RoomNames.channel(room)), message -> message), ack);
     }
 
     private void history(Socket socket, Requests.History request, Ack ack) {

@@ -12,6 +12,11 @@ final class Requests {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    /** {@code presence}: whether the socket wants the room's presence events (optional, no by default). */
+    record Join(String room, Boolean presence) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
     /** {@code clientId}: the client's own key for the message, so that a retry is not sent twice (optional). */
     record Message(String room, String text, String clientId) {
     }

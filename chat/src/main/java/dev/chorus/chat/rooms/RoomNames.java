@@ -12,6 +12,7 @@ final class RoomNames {
     static final int MAX_LENGTH = 64;
     private static final String PREFIX = "room:";
     private static final String USER_PREFIX = "user:";
+    private static final String PRESENCE_PREFIX = "presence:";
     private static final String DIRECT = "@";
 
     private RoomNames() {
@@ -35,6 +36,11 @@ final class RoomNames {
 
     static String channel(String room) {
         return PREFIX + room;
+    }
+
+    /** The Socket.IO room of the sockets that asked for a chat room's presence events. */
+    static String presenceChannel(String room) {
+        return PRESENCE_PREFIX + room;
     }
 
     /** The Socket.IO room of all of a user's sockets on this namespace. */

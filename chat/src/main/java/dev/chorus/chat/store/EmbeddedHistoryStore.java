@@ -29,7 +29,7 @@ public final class EmbeddedHistoryStore implements HistoryStore {
         this.lastIds = db.map("room-last-ids");
     }
 
-    @Override
+    /** Stores a message and gives it the room's next id. Appends to one room complete in id order. */
     public CompletableFuture<ChatMessage> append(String room, String user, String text, long ts) {
         return db.run(() -> {
             long id = lastIds.getOrDefault(room, 0L) + 1;

@@ -1,7 +1,9 @@
 package dev.chorus.cluster.adapter;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.engine.sio.AdapterFactory;
+import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.RecoveryOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -12,8 +14,10 @@ import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -60,12 +64,13 @@ public final class ClusterBus implements AutoCloseable {
         }
     }
 
-    private ClusterBus(RedisBackbone redis, Settings settings, RecoveryOptions recovery, StreamId start) {
+    private ClusterBus(RedisBackbone redis, Settings settings, RecoveryOptions recovery, StreamId start,
+            StatefulRedisConnection<String, String> reader) {
         this.redis = redis;
         this.settings = settings;
         this.recovery = recovery;
         this.position = start;
-        this.reader = redis.dedicatedConnection();
+        this.reader = reader;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "chorus-cluster-bus");
             thread.setDaemon(true);
@@ -75,16 +80,21 @@ public final class ClusterBus implements AutoCloseable {
 
     /** Joins the stream at its current end and starts reading it. */
     public static CompletableFuture<ClusterBus> start(RedisBackbone redis, Settings settings, RecoveryOptions recovery) {
-        return redis.strings().xrevrange(settings.streamName(), Range.create("-", "+"),
-                        Limit.from(1)).toCompletableFuture()
+        return redis.dedicatedConnection().thenCompose(reader -> redis.strings()
+                .xrevrange(settings.streamName(), Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
                 .thenApply(last -> {
                     StreamId start = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
-                    ClusterBus bus = new ClusterBus(redis, settings, recovery, start);
+                    ClusterBus bus = new ClusterBus(redis, settings, recovery, start, reader);
                     bus.listen();
                     bus.read();
                     bus.scheduleSessionRefresh();
                     return bus;
-                });
+                })
+                .whenComplete((bus, error) -> {
+                    if (error != null) {
+                        reader.closeAsync();
+                    }
+                }));
     }
 
     /** Creates the adapter of each namespace of the Socket.IO server. */
@@ -149,6 +159,27 @@ public final class ClusterBus implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /**
+     * A durable broadcast as the stream holds it, for a caller that appends it in one script with other writes: the
+     * entry then reaches every node's sockets in {@code rooms} of the namespace as if broadcast there.
+     */
+    public StreamEntry broadcastEntry(String nsp, String event, Object argument, Collection<String> rooms) {
+        RedisStreamsAdapter adapter = adapters.get(nsp);
+        if (adapter == null) {
+            throw new IllegalArgumentException("namespace " + nsp + " has no adapter in the cluster");
+        }
+        ArrayNode eventData = ClusterCodec.JSON.createArrayNode().add(event);
+        eventData.add(ClusterCodec.JSON.valueToTree(argument));
+        BroadcastOptions options = new BroadcastOptions(Set.copyOf(rooms), Set.of(), false, false);
+        return new StreamEntry(settings.streamName(), settings.maxLength(), adapter.uid(), nsp,
+                Integer.toString(ClusterCodec.BROADCAST),
+                ClusterCodec.streamData(ClusterCodec.broadcastData(eventData, options)));
+    }
+
+    /** The fields of an entry of the cluster stream, and the length the stream is kept at (approximately). */
+    public record StreamEntry(String stream, long maxLength, String uid, String nsp, String type, String data) {
     }
 
     /** Appends a durable message to the stream. */

@@ -16,6 +16,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -111,12 +112,16 @@ public final class RedisBackbone implements AutoCloseable {
         return pubSub;
     }
 
-    /** A connection of its own, for blocking reads; the caller closes it. */
-    public StatefulRedisConnection<String, String> dedicatedConnection() {
-        StatefulRedisConnection<String, String> connection = client.connect();
-        // A blocking read waits longer than the command timeout on purpose.
-        connection.setTimeout(Duration.ofMinutes(1));
-        return connection;
+    /**
+     * A connection of its own, for blocking reads; the caller closes it. Made without waiting, as it may be asked for
+     * on one of Lettuce's threads, which a connection being made needs.
+     */
+    public CompletableFuture<StatefulRedisConnection<String, String>> dedicatedConnection() {
+        return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(connection -> {
+            // A blocking read waits longer than the command timeout on purpose.
+            connection.setTimeout(Duration.ofMinutes(1));
+            return connection;
+        });
     }
 
     /** host:port/database, without the password. */

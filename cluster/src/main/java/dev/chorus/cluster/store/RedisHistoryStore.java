@@ -5,11 +5,8 @@ import dev.chorus.chat.history.HistoryStore;
 import dev.chorus.cluster.redis.RedisBackbone;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,56 +14,20 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Room history in Redis, a stream per room under {@code <prefix>history:<room>} holding its last messages, none
- * older than the maximum age. A message's id is its stream entry's, {@code <id>-0}: the milliseconds of its append,
- * or one more than the room's previous id when that is not smaller, so that ids increase in stream order whichever
- * node appends and however its clock stands.
+ * older than the maximum age. A message's id is its stream entry's, {@code <id>-0}. Messages are appended by the
+ * {@link RedisPublisher}, in the same step as their broadcast.
  */
 public final class RedisHistoryStore implements HistoryStore {
-    // The previous id is the stream's last entry: the age trim never removes it, as it is the newest. Trimming by
-    // count is exact, as the embedded store's: one entry at a time is cheap.
-    private static final String APPEND = """
-            local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-            local previous = 0
-            if last then previous = tonumber(string.match(last[1], '^(%d+)')) end
-            local now = tonumber(ARGV[1])
-            local id = math.max(now, previous + 1)
-            redis.call('XADD', KEYS[1], string.format('%.0f-0', id), 'user', ARGV[2], 'text', ARGV[3], 'ts', ARGV[4])
-            redis.call('XTRIM', KEYS[1], 'MAXLEN', '=', ARGV[5])
-            redis.call('XTRIM', KEYS[1], 'MINID', '=', string.format('%.0f', math.max(0, now - tonumber(ARGV[6]))))
-            redis.call('PEXPIRE', KEYS[1], ARGV[6])
-            return id
-            """;
-
     private final RedisAsyncCommands<String, String> redis;
-    private final int maxPerRoom;
-    private final long maxAgeMillis;
-    private final Clock clock;
-    private final String keyPrefix;
-    private final LuaScript append;
+    private final String prefix;
 
-    public RedisHistoryStore(RedisBackbone backbone, int maxPerRoom, Duration maxAge) {
-        this(backbone, maxPerRoom, maxAge, Clock.systemUTC(), RedisKeys.DEFAULT_PREFIX);
-    }
-
-    /** @param clock the time ids and the age trim go by */
-    public RedisHistoryStore(RedisBackbone backbone, int maxPerRoom, Duration maxAge, Clock clock, String prefix) {
-        if (maxPerRoom < 1 || maxAge.toMillis() < 1) {
-            throw new IllegalArgumentException("a room must keep at least one message for a while");
-        }
+    public RedisHistoryStore(RedisBackbone backbone, String prefix) {
         this.redis = backbone.strings();
-        this.maxPerRoom = maxPerRoom;
-        this.maxAgeMillis = maxAge.toMillis();
-        this.clock = clock;
-        this.keyPrefix = prefix + "history:";
-        this.append = new LuaScript(redis, APPEND);
+        this.prefix = prefix;
     }
 
-    @Override
-    public CompletableFuture<ChatMessage> append(String room, String user, String text, long ts) {
-        return append.<Long>run(ScriptOutputType.INTEGER, new String[] {keyPrefix + room},
-                        Long.toString(clock.millis()), user, text, Long.toString(ts), Integer.toString(maxPerRoom),
-                        Long.toString(maxAgeMillis))
-                .thenApply(id -> new ChatMessage(id, room, user, text, ts));
+    static String key(String prefix, String conversation) {
+        return prefix + "history:" + conversation;
     }
 
     @Override
@@ -77,7 +38,7 @@ public final class RedisHistoryStore implements HistoryStore {
         }
         Range.Boundary<String> upper = beforeId == null ? Range.Boundary.unbounded()
                 : Range.Boundary.excluding(beforeId + "-0");
-        return redis.xrevrange(keyPrefix + room, Range.from(Range.Boundary.unbounded(), upper), Limit.from(limit))
+        return redis.xrevrange(key(prefix, room), Range.from(Range.Boundary.unbounded(), upper), Limit.from(limit))
                 .toCompletableFuture()
                 .thenApply(newestFirst -> {
                     List<ChatMessage> messages = messages(room, newestFirst);
@@ -92,7 +53,7 @@ public final class RedisHistoryStore implements HistoryStore {
             return CompletableFuture.completedFuture(List.of());
         }
         Range.Boundary<String> lower = Range.Boundary.including(Math.max(afterId, 0) + 1 + "-0");
-        return redis.xrange(keyPrefix + room, Range.from(lower, Range.Boundary.unbounded()), Limit.from(limit))
+        return redis.xrange(key(prefix, room), Range.from(lower, Range.Boundary.unbounded()), Limit.from(limit))
                 .toCompletableFuture()
                 .thenApply(oldestFirst -> messages(room, oldestFirst));
     }

@@ -51,7 +51,7 @@ class ChatPresenceIT {
         Socket aliceSocket = connect(node.register("alice"), alice);
         Socket bobSocket = connect(node.register("bob"), bob);
 
-        JSONObject aliceJoined = ack(aliceSocket, "join", new JSONObject().put("room", "lobby"));
+        JSONObject aliceJoined = ack(aliceSocket, "join", new JSONObject().put("room", "lobby").put("presence", true));
         assertThat(aliceJoined.getJSONArray("members").toString()).isEqualTo("[\"alice\"]");
         JSONObject bobJoined = ack(bobSocket, "join", new JSONObject().put("room", "lobby"));
         assertThat(bobJoined.getJSONArray("members").toString()).isEqualTo("[\"alice\",\"bob\"]");
@@ -59,6 +59,10 @@ class ChatPresenceIT {
         assertThat(online.getString("user")).isEqualTo("bob");
         assertThat(online.getString("status")).isEqualTo("online");
         assertThat(online.getString("room")).isEqualTo("lobby");
+        Socket carolSocket = connect(node.register("carol"), new Events());
+        ack(carolSocket, "join", new JSONObject().put("room", "lobby"));
+        assertThat(alice.next("presence").getString("user")).isEqualTo("carol");
+        assertThat(bob.queue("presence")).as("bob did not ask for presence events").isEmpty();
 
         bobSocket.emit("typing", new JSONObject().put("room", "lobby"));
         JSONObject typing = alice.next("typing");
@@ -113,7 +117,7 @@ class ChatPresenceIT {
             return event;
         }
 
-        private BlockingQueue<JSONObject> queue(String name) {
+        BlockingQueue<JSONObject> queue(String name) {
             return byName.computeIfAbsent(name, n -> new LinkedBlockingQueue<>());
         }
     }

@@ -1,0 +1,129 @@
+package dev.chorus.cluster.store;
+
+import dev.chorus.chat.history.ChatMessage;
+import dev.chorus.chat.publish.Post;
+import dev.chorus.chat.publish.Publication;
+import dev.chorus.chat.publish.Publisher;
+import dev.chorus.cluster.adapter.ClusterBus;
+import dev.chorus.cluster.redis.RedisBackbone;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes a chat message in one round trip to Redis: one script checks the client key and the sender's token
+ * bucket, appends the message to its conversation's history (which gives it its id) and appends the broadcast to the
+ * cluster stream, from which every node — this one too — delivers it to its sockets in stream order.
+ *
+ * <p>The buckets are shared by the cluster ({@code <prefix>rate:<user>}: {@code ratePerSecond} tokens a second, at
+ * most {@code burst} saved up); client keys are remembered for {@code rememberSent} ({@code <prefix>sent:<user>:<key>}).
+ */
+public final class RedisPublisher implements Publisher {
+    /*
+     * KEYS: bucket, history, cluster stream[, client key]. The time comes from the caller's clock, as for the local
+     * limiter; a clock behind the bucket's refills nothing. History ids are the milliseconds of the append, or one more
+     * than the conversation's last id when that is not smaller, so that they increase whichever node appends. The
+     * broadcast's data is sent in two pieces, the id goes between them.
+     */
+    private static final String PUBLISH = """
+            local now = tonumber(ARGV[1])
+            if KEYS[4] then
+              local earlier = redis.call('GET', KEYS[4])
+              if earlier then return {1, tonumber(earlier)} end
+            end
+            local rate = tonumber(ARGV[2])
+            local burst = tonumber(ARGV[3])
+            local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+            local tokens = math.min(burst, (tonumber(bucket[1]) or burst)
+              + math.max(0, now - (tonumber(bucket[2]) or now)) * rate)
+            if tokens < 1 then return {2, math.max(1, math.ceil((1 - tokens) / rate))} end
+            tokens = tokens - 1
+            redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((burst - tokens) / rate)))
+            local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+            local previous = 0
+            if last then previous = tonumber(string.match(last[1], '^(%d+)')) end
+            local id = string.format('%.0f', math.max(now, previous + 1))
+            redis.call('XADD', KEYS[2], id .. '-0', 'user', ARGV[4], 'text', ARGV[5], 'ts', ARGV[6])
+            redis.call('XTRIM', KEYS[2], 'MAXLEN', '=', ARGV[7])
+            redis.call('XTRIM', KEYS[2], 'MINID', '=', string.format('%.0f', math.max(0, now - tonumber(ARGV[8]))))
+            redis.call('PEXPIRE', KEYS[2], ARGV[8])
+            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'uid', ARGV[10], 'nsp', ARGV[11], 'type', ARGV[12],
+              'data', ARGV[13] .. id .. ARGV[14])
+            if KEYS[4] then redis.call('SET', KEYS[4], id, 'PX', ARGV[15]) end
+            return {0, tonumber(id)}
+            """;
+    /** Stands for the id in the encoded broadcast; the payload's first property, so found before any user text. */
+    private static final long ID_PLACEHOLDER = Long.MIN_VALUE;
+    private static final String ID_PLACEHOLDER_TEXT = Long.toString(ID_PLACEHOLDER);
+
+    private final ClusterBus bus;
+    private final String nsp;
+    private final Clock clock;
+    private final String keyPrefix;
+    private final String ratePerMilli;
+    private final String burst;
+    private final String maxPerConversation;
+    private final String maxAgeMillis;
+    private final String rememberSentMillis;
+    private final LuaScript publish;
+
+    /** The limits of a cluster's messages: the sender's rate, how much history is kept, how long client keys last. */
+    public record Limits(double ratePerSecond, int burst, int maxPerConversation, Duration maxAge,
+            Duration rememberSent) {
+        public Limits {
+            if (ratePerSecond <= 0 || burst < 1) {
+                throw new IllegalArgumentException("rate and burst must be positive");
+            }
+            if (maxPerConversation < 1 || maxAge.toMillis() < 1) {
+                throw new IllegalArgumentException("a conversation must keep at least one message for a while");
+            }
+        }
+    }
+
+    /** @param nsp the namespace whose sockets get the broadcasts */
+    public RedisPublisher(RedisBackbone redis, ClusterBus bus, String nsp, Limits limits, Clock clock, String prefix) {
+        this.bus = bus;
+        this.nsp = nsp;
+        this.clock = clock;
+        this.keyPrefix = prefix;
+        this.ratePerMilli = Double.toString(limits.ratePerSecond() / 1000.0);
+        this.burst = Integer.toString(limits.burst());
+        this.maxPerConversation = Integer.toString(limits.maxPerConversation());
+        this.maxAgeMillis = Long.toString(limits.maxAge().toMillis());
+        this.rememberSentMillis = Long.toString(limits.rememberSent().toMillis());
+        this.publish = new LuaScript(redis.strings(), PUBLISH);
+    }
+
+    @Override
+    public CompletableFuture<Publication> publish(Post post) {
+        ClusterBus.StreamEntry entry = bus.broadcastEntry(nsp, post.event(), post.payload().apply(
+                new ChatMessage(ID_PLACEHOLDER, post.conversation(), post.user(), post.text(), post.ts())),
+                post.channels());
+        String data = entry.data();
+        int at = data.indexOf(ID_PLACEHOLDER_TEXT);
+        if (at < 0) {
+            throw new IllegalArgumentException("the payload of " + post.event() + " does not carry the message id");
+        }
+        String rateKey = keyPrefix + "rate:" + post.user();
+        String historyKey = RedisHistoryStore.key(keyPrefix, post.conversation());
+        String[] keys = post.clientKey() == null ? new String[] {rateKey, historyKey, entry.stream()}
+                : new String[] {rateKey, historyKey, entry.stream(),
+                        keyPrefix + "sent:" + post.user() + ":" + post.clientKey()};
+        return publish.<List<Long>>run(ScriptOutputType.MULTI, keys, Long.toString(clock.millis()), ratePerMilli,
+                        burst, post.user(), post.text(), Long.toString(post.ts()), maxPerConversation, maxAgeMillis,
+                        Long.toString(entry.maxLength()), entry.uid(), entry.nsp(), entry.type(),
+                        data.substring(0, at), data.substring(at + ID_PLACEHOLDER_TEXT.length()), rememberSentMillis)
+                .thenApply(outcome -> {
+                    long value = outcome.get(1);
+                    return switch (outcome.get(0).intValue()) {
+                        case 0 -> new Publication.Published(
+                                new ChatMessage(value, post.conversation(), post.user(), post.text(), post.ts()));
+                        case 1 -> new Publication.AlreadySent(value);
+                        default -> new Publication.RateLimited(value);
+                    };
+                });
+    }
+}

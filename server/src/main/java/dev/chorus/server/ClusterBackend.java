@@ -15,6 +15,7 @@ import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
+import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,10 +59,13 @@ final class ClusterBackend implements Backend {
                 nsp -> new RedisPublisher(redis, bus, nsp.name(), limits, clock, PREFIX), presence, connections);
     }
 
-    /** Connects to Redis and joins the cluster stream; the node is announced by {@link #announce}. */
+    /**
+     * Connects to Redis, on the node's event loops, and joins the cluster stream; the node is announced by
+     * {@link #announce}.
+     */
     static ClusterBackend start(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
-            String route) throws InterruptedException {
-        RedisBackbone redis = RedisBackbone.connect(settings.redisUrl());
+            String route, EventLoopGroup loops) throws InterruptedException {
+        RedisBackbone redis = RedisBackbone.connect(settings.redisUrl(), loops);
         try {
             ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -108,7 +112,7 @@ final class ClusterBackend implements Backend {
         return engine.sessionIds(ids::next).foreignSessions(new SessionForwarder(nodeId, ids, id -> {
             NodeRegistry current = registry;
             return current == null ? CompletableFuture.completedFuture(null) : current.findLive(id);
-        }, MAX_FORWARDED_RESPONSE_BYTES));
+        }, MAX_FORWARDED_RESPONSE_BYTES, EventLoops.socketChannel()));
     }
 
     @Override

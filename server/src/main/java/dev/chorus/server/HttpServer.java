@@ -7,10 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
@@ -27,31 +24,29 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
     private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
     private final Channel channel;
 
-    private HttpServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel channel) {
+    private HttpServer(EventLoopGroup bossGroup, Channel channel) {
         this.bossGroup = bossGroup;
-        this.workerGroup = workerGroup;
         this.channel = channel;
     }
 
     /**
      * Binds and starts serving.
      *
+     * @param workers        the event loops of the connections, the caller's to shut down after {@link #close}
      * @param maxRequestSize the largest request body accepted; larger ones get 413
      * @param route          the route id named in a cookie for sticky proxies, or null for none
      * @param endpoints      sharable handlers, each serving its own paths
      * @param routes         the last handler: everything no endpoint took
      */
-    public static HttpServer start(String host, int port, int workerThreads, int maxRequestSize, String route,
+    public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());
+        EventLoopGroup boss = EventLoops.create(1);
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(EventLoops.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -69,10 +64,9 @@ public final class HttpServer implements AutoCloseable {
                     })
                     .bind(host, port).sync().channel();
             log.info("listening on {}", channel.localAddress());
-            return new HttpServer(boss, workers, channel);
+            return new HttpServer(boss, channel);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -85,6 +79,5 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -15,6 +15,7 @@ import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ public final class Node implements AutoCloseable {
     private final ExecutorService hashing;
     private final SocketIoServer io;
     private final HttpServer http;
+    /** Shared by the clients' connections and Redis'. */
+    private final EventLoopGroup loops;
     private final String nodeId;
     private final Drain drain;
 
@@ -54,8 +57,8 @@ public final class Node implements AutoCloseable {
             boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
             int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
             List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow, String redisUrl,
-            String route, Duration historyMaxAge, Duration drainTimeout, int drainRate) {
-        /** A single node's settings: no Redis, no route, history kept for 30 days. */
+            String route, Duration historyMaxAge, Duration drainTimeout, int drainRate, int ioThreads) {
+        /** A single node's settings: no Redis, no route, history kept for 30 days, a thread per core. */
         public Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
                 boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
                 int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
@@ -63,14 +66,14 @@ public final class Node implements AutoCloseable {
             this(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
                     sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
                     messageBurst, corsOrigins, corsCredentials, recoveryWindow, null, null, Duration.ofDays(30),
-                    Duration.ofSeconds(30), 1000);
+                    Duration.ofSeconds(30), 1000, 0);
         }
 
         public Settings inCluster(String url, String routeId) {
             return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
                     sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
                     messageBurst, corsOrigins, corsCredentials, recoveryWindow, url, routeId, historyMaxAge,
-                    drainTimeout, drainRate);
+                    drainTimeout, drainRate, ioThreads);
         }
 
         boolean clustered() {
@@ -78,12 +81,13 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, String nodeId,
-            Drain drain) {
+    private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
+            String nodeId, Drain drain) {
         this.backend = backend;
         this.hashing = hashing;
         this.io = io;
         this.http = http;
+        this.loops = loops;
         this.nodeId = nodeId;
         this.drain = drain;
     }
@@ -104,9 +108,16 @@ public final class Node implements AutoCloseable {
             log.warn("route sticky session cookie not set: using the node id {} as route (set --route)", nodeId);
             route = nodeId;
         }
-        Backend backend = settings.clustered()
-                ? ClusterBackend.start(settings, recovery, clock, nodeId, route)
-                : new EmbeddedBackend(settings, recovery, clock);
+        EventLoopGroup loops = EventLoops.create(settings.ioThreads());
+        Backend backend;
+        try {
+            backend = settings.clustered()
+                    ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops)
+                    : new EmbeddedBackend(settings, recovery, clock);
+        } catch (InterruptedException | RuntimeException e) {
+            shutDown(loops);
+            throw e;
+        }
 
         ExecutorService hashing = passwordHashingPool();
         SocketIoServer io = null;
@@ -138,7 +149,7 @@ public final class Node implements AutoCloseable {
             endpoints.add(io.httpHandler());
             endpoints.add(auth);
             endpoints.add(web);
-            HttpServer http = HttpServer.start(settings.host(), settings.port(), 0, engine.maxHttpBufferSize(),
+            HttpServer http = HttpServer.start(settings.host(), settings.port(), loops, engine.maxHttpBufferSize(),
                     route, endpoints,
                     new RoutesHandler(() -> !server.engine().isClosed() && !server.engine().isDraining()
                             && backend.isReady(), backend::nodes));
@@ -148,10 +159,10 @@ public final class Node implements AutoCloseable {
                 http.close();
                 throw e;
             }
-            log.info("chorus node {} up on port {}: {}, auth {}, session cookie {}, recovery window {} s", nodeId,
-                    http.port(), backend, settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
+            log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
+                    nodeId, http.port(), backend, EventLoops.describe(), settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
                     settings.recoveryWindow().toSeconds());
-            return new Node(backend, hashing, io, http, nodeId,
+            return new Node(backend, hashing, io, http, loops, nodeId,
                     new Drain(io.engine(), settings.drainRate(), settings.drainTimeout()));
         } catch (InterruptedException | RuntimeException e) {
             if (io != null) {
@@ -159,6 +170,7 @@ public final class Node implements AutoCloseable {
             }
             hashing.shutdownNow();
             backend.close();
+            shutDown(loops);
             throw e;
         }
     }
@@ -223,5 +235,10 @@ public final class Node implements AutoCloseable {
         }
         hashing.shutdownNow();
         backend.close();
+        shutDown(loops);
+    }
+
+    private static void shutDown(EventLoopGroup loops) {
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -97,13 +97,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how many clients a second are handed over (default: ${DEFAULT-VALUE}).")
     int drainRate;
 
+    @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+            description = "Event loop threads, shared by the clients' connections and Redis'; 0 for one per core "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
     @Override
     public Integer call() throws Exception {
         Node node = Node.start(new Node.Settings(host, port, dataDir, auth, sessionCookie, trustProxy,
                 Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionMaxHours), historySize,
                 maxMessageSize, maxConnectionsPerUser, messageRate, messageBurst, corsOrigins, corsCredentials,
                 Duration.ofSeconds(recoveryWindowSeconds), redisUrl, route, Duration.ofDays(historyMaxAgeDays),
-                Duration.ofSeconds(drainTimeoutSeconds), drainRate));
+                Duration.ofSeconds(drainTimeoutSeconds), drainRate, ioThreads));
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (a rolling restart, a scale-down): hand the clients over, then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -15,6 +15,12 @@ import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,11 +66,25 @@ public final class RedisBackbone implements AutoCloseable {
      * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached now
      */
     public static RedisBackbone connect(String url) {
+        return connect(url, null);
+    }
+
+    /**
+     * Connects with the connections on the server's own event loops: a Redis answer is then handled on a thread that
+     * serves clients too, often the very one whose client it concerns, rather than handed from Lettuce's threads to
+     * the server's and back for every message.
+     *
+     * @param loops the server's event loops, which stay the caller's to shut down; null for Lettuce's own
+     */
+    public static RedisBackbone connect(String url, EventLoopGroup loops) {
         RedisURI uri = RedisURI.create(url);
-        ClientResources resources = ClientResources.builder()
+        ClientResources.Builder builder = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
+                        TimeUnit.MILLISECONDS));
+        if (loops != null) {
+            builder.eventLoopGroupProvider(new SharedEventLoops(loops));
+        }
+        ClientResources resources = builder.build();
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -80,6 +100,38 @@ public final class RedisBackbone implements AutoCloseable {
             client.shutdown();
             resources.shutdown();
             throw e;
+        }
+    }
+
+    /** Lends Lettuce event loops it does not own: releasing and shutting down leave them running. */
+    private record SharedEventLoops(EventLoopGroup loops) implements EventLoopGroupProvider {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends EventLoopGroup> T allocate(Class<T> type) {
+            if (!type.isInstance(loops)) {
+                throw new IllegalArgumentException("Lettuce wants " + type.getName() + " event loops, the server has "
+                        + loops.getClass().getName());
+            }
+            return (T) loops;
+        }
+
+        @Override
+        public int threadPoolSize() {
+            int count = 0;
+            for (EventExecutor ignored : loops) {
+                count++;
+            }
+            return count;
+        }
+
+        @Override
+        public Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
+
+        @Override
+        public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
         }
     }
 

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -56,17 +55,22 @@ public final class SessionForwarder implements ForeignSessions {
     private final SessionIds ids;
     private final Function<String, CompletableFuture<ClusterNode>> liveNodes;
     private final int maxResponseBytes;
+    private final Class<? extends Channel> channelType;
 
     /**
      * @param liveNodes        a node by id when it is alive, else null
      * @param maxResponseBytes the largest polling response relayed
+     * @param channelType      the client connections' kind of channel (NIO, epoll), which a connection to another
+     *                         node made on the same event loop must be too
      */
     public SessionForwarder(String selfId, SessionIds ids,
-            Function<String, CompletableFuture<ClusterNode>> liveNodes, int maxResponseBytes) {
+            Function<String, CompletableFuture<ClusterNode>> liveNodes, int maxResponseBytes,
+            Class<? extends Channel> channelType) {
         this.selfId = selfId;
         this.ids = ids;
         this.liveNodes = liveNodes;
         this.maxResponseBytes = maxResponseBytes;
+        this.channelType = channelType;
     }
 
     @Override
@@ -202,10 +206,10 @@ public final class SessionForwarder implements ForeignSessions {
         });
     }
 
-    private static ChannelFuture connect(Channel client, InetSocketAddress holder, ChannelInitializer<Channel> init) {
+    private ChannelFuture connect(Channel client, InetSocketAddress holder, ChannelInitializer<Channel> init) {
         return new Bootstrap()
                 .group(client.eventLoop())
-                .channel(NioSocketChannel.class)
+                .channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(init)

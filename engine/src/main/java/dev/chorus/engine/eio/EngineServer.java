@@ -26,6 +26,7 @@ public final class EngineServer {
     private final SessionListener listener;
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
     private final Map<EventLoop, HeartbeatWheel> wheels = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopFlusher> flushers = new ConcurrentHashMap<>();
     private final Duration wheelResolution;
     private final Duration longestHeartbeatDelay;
     private final EngineHttpHandler httpHandler;
@@ -141,6 +142,12 @@ public final class EngineServer {
     /** Keeps a closed session findable for a while, so that a late request gets its answer rather than an error. */
     void removeLater(EngineSession session, long millis) {
         session.eventLoop().schedule(() -> remove(session), millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Only ever asked for on {@code loop}. */
+    LoopFlusher flusher(EventLoop loop) {
+        LoopFlusher flusher = flushers.get(loop);
+        return flusher != null ? flusher : flushers.computeIfAbsent(loop, LoopFlusher::new);
     }
 
     HeartbeatWheel heartbeatWheel(EventLoop loop) {

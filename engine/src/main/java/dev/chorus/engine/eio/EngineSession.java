@@ -40,6 +40,7 @@ public final class EngineSession {
     private boolean transportClosing;
     private boolean owesCloseNoop;
     private boolean awaitingPong;
+    private boolean flushPending;
     /** The heartbeat wheel's bookkeeping: the tick at which this session is due. */
     long heartbeatTick;
 
@@ -90,11 +91,14 @@ public final class EngineSession {
         }
     }
 
-    /** Queues a frame and sends it as soon as the transport allows. Takes ownership of the frame. */
+    /**
+     * Queues a frame and sends it as soon as the transport allows, together with whatever else the session is given
+     * before its loop gets round to it. Takes ownership of the frame.
+     */
     public void send(Frame frame) {
         if (loop.inEventLoop()) {
             enqueue(frame);
-            flush();
+            flushSoon();
         } else {
             loop.execute(() -> send(frame));
         }
@@ -104,10 +108,23 @@ public final class EngineSession {
     public void send(List<Frame> frames) {
         if (loop.inEventLoop()) {
             frames.forEach(this::enqueue);
-            flush();
+            flushSoon();
         } else {
             loop.execute(() -> send(frames));
         }
+    }
+
+    private void flushSoon() {
+        if (!flushPending && state != State.CLOSED) {
+            flushPending = true;
+            server.flusher(loop).add(this);
+        }
+    }
+
+    /** The loop's flusher got round to this session. */
+    void flushQueued() {
+        flushPending = false;
+        flush();
     }
 
     /**

@@ -12,9 +12,11 @@ import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.Socket;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
+import dev.chorus.server.EventLoops;
 import dev.chorus.server.HttpServer;
 import dev.chorus.server.RoutesHandler;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,10 +58,12 @@ public final class CompatServer implements AutoCloseable {
 
     private final List<SocketIoServer> servers;
     private final HttpServer http;
+    private final EventLoopGroup loops;
 
-    private CompatServer(List<SocketIoServer> servers, HttpServer http) {
+    private CompatServer(List<SocketIoServer> servers, HttpServer http, EventLoopGroup loops) {
         this.servers = servers;
         this.http = http;
+        this.loops = loops;
     }
 
     public static CompatServer start() throws InterruptedException {
@@ -87,9 +91,10 @@ public final class CompatServer implements AutoCloseable {
         small.sockets().onConnection(handlers);
 
         List<SocketIoServer> servers = List.of(main, recovery, shortRecovery, small);
-        HttpServer http = HttpServer.start("127.0.0.1", 0, 2, 1_000_000, null,
+        EventLoopGroup loops = EventLoops.create(2);
+        HttpServer http = HttpServer.start("127.0.0.1", 0, loops, 1_000_000, null,
                 servers.stream().map(SocketIoServer::httpHandler).toList(), new RoutesHandler(() -> true));
-        return new CompatServer(servers, http);
+        return new CompatServer(servers, http, loops);
     }
 
     private static SocketIoOptions options(String path, int maxPayload, RecoveryOptions recovery) {
@@ -113,6 +118,7 @@ public final class CompatServer implements AutoCloseable {
     public void close() {
         servers.forEach(SocketIoServer::close);
         http.close();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static void install(Socket socket) {

@@ -85,6 +85,14 @@ public final class ChatRooms {
             });
         }));
         nsp.onConnection(this::onConnection);
+        nsp.onEvent("join", Requests.Join.class, this::join)
+                .onEvent("leave", Requests.Room.class, this::leave)
+                .onEvent("message", Requests.Message.class, this::message)
+                .onEvent("history", Requests.History.class, this::history)
+                .onEvent("rooms", (s, args, ack) -> roomList(ack))
+                .onEvent("typing", Requests.Room.class, this::typing)
+                .onEvent("dm", Requests.Direct.class, this::direct)
+                .onEvent("dm-history", Requests.DirectHistory.class, this::directHistory);
         sessions.onClose(this::disconnectSession);
         presence.onVanished((room, user) -> nsp.to(RoomNames.presenceChannel(room))
                 .emit("presence", presence(room, user, "offline")));
@@ -129,14 +137,6 @@ public final class ChatRooms {
             }
         }));
         socket.onDisconnecting((s, reason) -> chatRoomsOf(s).forEach(room -> exit(s, room)));
-        socket.on("join", Requests.Join.class, this::join);
-        socket.on("leave", Requests.Room.class, this::leave);
-        socket.on("message", Requests.Message.class, this::message);
-        socket.on("history", Requests.History.class, this::history);
-        socket.on("rooms", (s, args, ack) -> roomList(ack));
-        socket.on("typing", Requests.Room.class, this::typing);
-        socket.on("dm", Requests.Direct.class, this::direct);
-        socket.on("dm-history", Requests.DirectHistory.class, this::directHistory);
     }
 
     /**

@@ -3,9 +3,12 @@ package dev.chorus.engine.eio;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -27,9 +30,24 @@ public final class EngineRequest {
         this.uri = request.uri();
         this.path = decoder.path();
         this.query = Map.copyOf(decoder.parameters());
-        this.headers = request.headers().copy();
+        this.headers = compact(request.headers());
         this.remoteAddress = remoteAddress;
         this.receivedAt = Instant.now();
+    }
+
+    /**
+     * A session keeps its handshake's headers as long as it lives: as one array of names and values, a fraction of
+     * what a mutable copy holds per header.
+     */
+    private static HttpHeaders compact(HttpHeaders headers) {
+        CharSequence[] pairs = new CharSequence[headers.size() * 2];
+        int i = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            pairs[i++] = header.getKey();
+            pairs[i++] = header.getValue().toString();
+        }
+        return new ReadOnlyHttpHeaders(false, i == pairs.length ? pairs : Arrays.copyOf(pairs, i));
     }
 
     public String method() {

@@ -29,6 +29,7 @@ public final class Namespace {
     private final List<Consumer<Socket>> connectionListeners;
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<String, ServerSideHandler> serverSideHandlers = new ConcurrentHashMap<>();
+    private final Map<String, EventHandler> eventHandlers = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
     private final Adapter adapter;
 
@@ -62,6 +63,24 @@ public final class Namespace {
     public Namespace onConnection(Consumer<Socket> listener) {
         connectionListeners.add(listener);
         return this;
+    }
+
+    /**
+     * Handles {@code event} from every socket of the namespace, unless the socket has a handler of its own for it:
+     * one registration for all sockets, where handlers set on each socket would cost every connection a map of them.
+     */
+    public Namespace onEvent(String event, EventHandler handler) {
+        eventHandlers.put(event, handler);
+        return this;
+    }
+
+    /** {@link #onEvent(String, EventHandler)} for an event whose first argument is converted to {@code type}. */
+    public <T> Namespace onEvent(String event, Class<T> type, TypedEventHandler<T> handler) {
+        return onEvent(event, EventHandler.typed(type, handler));
+    }
+
+    EventHandler eventHandler(String event) {
+        return eventHandlers.get(event);
     }
 
     /** Handles {@code event} when another server of the cluster emits it to this namespace. */

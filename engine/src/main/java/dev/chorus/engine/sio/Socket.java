@@ -113,17 +113,7 @@ public final class Socket {
 
     /** Handles an event whose first argument is converted to {@code type}; a mismatch answers the ack with an error. */
     public <T> Socket on(String event, Class<T> type, TypedEventHandler<T> handler) {
-        return on(event, (socket, args, ack) -> {
-            T payload;
-            try {
-                payload = args.get(0, type);
-            } catch (IllegalArgumentException e) {
-                log.debug("socket {}: bad {} payload: {}", id, event, e.getMessage());
-                ack.send(nsp.server().mapper().createObjectNode().put("error", "invalid payload"));
-                return;
-            }
-            handler.onEvent(socket, payload, ack);
-        });
+        return on(event, EventHandler.typed(type, handler));
     }
 
     /** Runs when the socket leaves the namespace, after it has left its rooms. */
@@ -302,6 +292,9 @@ public final class Socket {
         ArrayNode args = (ArrayNode) packet.data();
         String event = args.get(0).asText();
         EventHandler handler = handlers.get(event);
+        if (handler == null) {
+            handler = nsp.eventHandler(event);
+        }
         Ack ack = packet.hasAck() ? new SocketAck(packet.ackId()) : Ack.NONE;
         if (handler == null) {
             log.trace("socket {}: no handler for event {}", id, event);

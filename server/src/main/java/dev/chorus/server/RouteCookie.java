@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -62,11 +63,19 @@ final class RouteCookie extends ChannelDuplexHandler {
         return false;
     }
 
+    /** Once the connection has become a WebSocket, no response follows: the handler leaves the write path. */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && !requestHadIt && !namesARoute(response)) {
-            response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
+        boolean upgraded = false;
+        if (msg instanceof HttpResponse response) {
+            if (!requestHadIt && !namesARoute(response)) {
+                response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
+            }
+            upgraded = HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status());
         }
         ctx.write(msg, promise);
+        if (upgraded) {
+            ctx.pipeline().remove(this);
+        }
     }
 }

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A frame owns one reference to its content. Whoever takes the frame out of a queue passes that reference on
  * (to a WebSocket frame or a polling payload) or releases it. A broadcast encodes its frames once and hands every
- * recipient a {@link #retainedDuplicate()}.
+ * recipient a {@link #retainedDuplicate()}; {@link #withWebSocketFraming()} also puts the WebSocket frame header
+ * in front of the bytes once, so that every WebSocket recipient writes the very same buffer.
  */
 public final class Frame {
     private static final Frame PING = constant(PacketType.PING, "");
@@ -19,11 +20,18 @@ public final class Frame {
     private static final Frame NOOP = constant(PacketType.NOOP, "");
     private static final Frame CLOSE = constant(PacketType.CLOSE, "");
 
-    private final ByteBuf content;
+    /** The packet's bytes, behind a WebSocket frame header of {@code webSocketHeader} bytes when there is one. */
+    private final ByteBuf buffer;
+    private final int webSocketHeader;
     private final boolean binary;
 
-    private Frame(ByteBuf content, boolean binary) {
-        this.content = content;
+    private Frame(ByteBuf buffer, boolean binary) {
+        this(buffer, 0, binary);
+    }
+
+    private Frame(ByteBuf buffer, int webSocketHeader, boolean binary) {
+        this.buffer = buffer;
+        this.webSocketHeader = webSocketHeader;
         this.binary = binary;
     }
 
@@ -70,11 +78,47 @@ public final class Frame {
 
     private static Frame constant(PacketType type, String data) {
         Frame frame = text(type, data);
-        return new Frame(Unpooled.unreleasableBuffer(frame.content.asReadOnly()), false);
+        return new Frame(Unpooled.unreleasableBuffer(frame.buffer.asReadOnly()), false);
     }
 
+    /** The packet's bytes; the frame's reference covers them (a view, when a WebSocket header is in front). */
     public ByteBuf content() {
-        return content;
+        return webSocketHeader == 0 ? buffer
+                : buffer.slice(buffer.readerIndex() + webSocketHeader, buffer.readableBytes() - webSocketHeader);
+    }
+
+    /**
+     * This frame with an unmasked WebSocket frame header (RFC 6455 §5.2) in front of its bytes, as a server sends
+     * it; takes ownership of this frame. Costs one copy of the bytes, worth it for a frame many recipients get.
+     */
+    public Frame withWebSocketFraming() {
+        if (webSocketHeader > 0) {
+            return this;
+        }
+        int length = buffer.readableBytes();
+        int header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+        ByteBuf framed = buffer.alloc().directBuffer(header + length);
+        framed.writeByte(binary ? 0x82 : 0x81);
+        if (length < 126) {
+            framed.writeByte(length);
+        } else if (length < 65536) {
+            framed.writeByte(126).writeShort(length);
+        } else {
+            framed.writeByte(127).writeLong(length);
+        }
+        framed.writeBytes(buffer, buffer.readerIndex(), length);
+        buffer.release();
+        return new Frame(framed, header, binary);
+    }
+
+    /** Whether {@link #webSocketBytes()} is ready to be written as it is. */
+    boolean isWebSocketFramed() {
+        return webSocketHeader > 0;
+    }
+
+    /** The whole WebSocket frame, header and bytes; the frame's reference covers it. */
+    ByteBuf webSocketBytes() {
+        return buffer;
     }
 
     public boolean isBinary() {
@@ -83,20 +127,21 @@ public final class Frame {
 
     /** A frame sharing this one's bytes, holding a reference of its own. */
     public Frame retainedDuplicate() {
-        return new Frame(content.retainedDuplicate(), binary);
+        return new Frame(buffer.retainedDuplicate(), webSocketHeader, binary);
     }
 
     public void release() {
-        content.release();
+        buffer.release();
     }
 
     /** Constants are shared by every session; each use reads through indices of its own. */
     private Frame indexedView() {
-        return new Frame(content.duplicate(), binary);
+        return new Frame(buffer.duplicate(), binary);
     }
 
     @Override
     public String toString() {
+        ByteBuf content = content();
         return binary ? "binary(" + content.readableBytes() + " bytes)" : content.toString(StandardCharsets.UTF_8);
     }
 }

@@ -43,9 +43,14 @@ final class WebSocketTransport extends Transport {
     @Override
     void write(List<Frame> frames) {
         for (Frame frame : frames) {
-            channel.write(frame.isBinary()
-                    ? new BinaryWebSocketFrame(frame.content())
-                    : new TextWebSocketFrame(frame.content()), channel.voidPromise());
+            if (frame.isWebSocketFramed()) {
+                // Past the WebSocket encoder as they are: the same bytes every recipient of a broadcast writes.
+                channel.write(frame.webSocketBytes(), channel.voidPromise());
+            } else {
+                channel.write(frame.isBinary()
+                        ? new BinaryWebSocketFrame(frame.content())
+                        : new TextWebSocketFrame(frame.content()), channel.voidPromise());
+            }
         }
         channel.flush();
     }

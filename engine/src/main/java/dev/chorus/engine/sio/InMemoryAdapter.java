@@ -154,7 +154,8 @@ public class InMemoryAdapter implements Adapter {
      * deliveries must be weighed against their replay now, under the broadcast order), get them directly.
      */
     protected void deliverLocally(Packet packet, BroadcastOptions options, String offset) {
-        List<Frame> frames = nsp.encode(packet);
+        List<Frame> frames = new ArrayList<>(2);
+        nsp.encode(packet).forEach(frame -> frames.add(frame.withWebSocketFraming()));
         Map<EventLoop, List<Socket>> otherLoops = new HashMap<>();
         try {
             forEachRecipient(options, id -> {

@@ -53,6 +53,19 @@ class SocketIoWireTest {
     }
 
     @Test
+    void namespaceHandlersServeEverySocketUnlessTheSocketHasItsOwn() {
+        node.io().sockets().onEvent("everyone", (socket, args, ack) -> ack.send("namespace", socket.id()))
+                .onEvent("message-with-ack", (socket, args, ack) -> ack.send("namespace, not the socket's"));
+        try (WsClient ws = connectedWebSocket()) {
+            ws.send("421[\"everyone\"]");
+            assertThat(ws.nextTextSkippingPings()).startsWith("431[\"namespace\",\"");
+
+            ws.send("422[\"message-with-ack\",\"mine\"]");
+            assertThat(ws.nextTextSkippingPings()).isEqualTo("432[\"mine\"]");
+        }
+    }
+
+    @Test
     void echoesEventsWithBinaryAttachments() {
         try (WsClient ws = connectedWebSocket()) {
             ws.send("452-[\"message\"," + P0 + "," + P1 + "]");

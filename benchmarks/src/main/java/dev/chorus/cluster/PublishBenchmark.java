@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The Redis publish path of a chat message in a cluster, against a real redis-server on loopback: one script that
+ * The Redis publish path of a chat message in a cluster, against a real redis-server on loopback (no append-only
+ * file, as the shared bench runs it): one script that
  * checks the sender's rate, appends the message to its room's history and its broadcast to the cluster stream, which
  * this node's reader reads back meanwhile (to a room with no sockets here). {@code one} is the time a sender waits
  * for its answer; {@code pipelined} the cost per message when 100 are in flight, as under load.
@@ -51,7 +52,7 @@ public class PublishBenchmark {
 
     @Setup
     public void start() throws Exception {
-        redis = RedisServer.start();
+        redis = RedisServer.startInMemory();
         backbone = RedisBackbone.connect(redis.url());
         bus = ClusterBus.start(backbone, ClusterBus.Settings.defaults(), RecoveryOptions.defaults())
                 .get(10, TimeUnit.SECONDS);

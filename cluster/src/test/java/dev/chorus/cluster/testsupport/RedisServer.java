@@ -32,6 +32,11 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** A server with a password: clients must send it. */
+    /** Without the append-only file the tests keep (every write waits for the disk there), as the bench runs Redis. */
+    public static RedisServer startInMemory() {
+        return start(List.of("--appendonly", "no"));
+    }
+
     public static RedisServer startWithPassword(String password) {
         return start(List.of("--requirepass", password));
     }

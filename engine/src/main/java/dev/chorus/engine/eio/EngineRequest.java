@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,8 @@ public final class EngineRequest {
     private final String uri;
     private final String path;
     private final Map<String, List<String>> query;
-    private final HttpHeaders headers;
+    /** The headers as "name:value" lines: one string for as long as the session lives, parsed when asked for. */
+    private final String headerLines;
     private final SocketAddress remoteAddress;
     private final Instant receivedAt;
 
@@ -30,24 +31,19 @@ public final class EngineRequest {
         this.uri = request.uri();
         this.path = decoder.path();
         this.query = Map.copyOf(decoder.parameters());
-        this.headers = compact(request.headers());
+        this.headerLines = lines(request.headers());
         this.remoteAddress = remoteAddress;
         this.receivedAt = Instant.now();
     }
 
-    /**
-     * A session keeps its handshake's headers as long as it lives: as one array of names and values, a fraction of
-     * what a mutable copy holds per header.
-     */
-    private static HttpHeaders compact(HttpHeaders headers) {
-        CharSequence[] pairs = new CharSequence[headers.size() * 2];
-        int i = 0;
+    private static String lines(HttpHeaders headers) {
+        StringBuilder lines = new StringBuilder(headers.size() * 32);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
-            pairs[i++] = header.getKey();
-            pairs[i++] = header.getValue().toString();
+            // The decoder has already refused line breaks in names and values; a name has no colon.
+            lines.append(header.getKey()).append(':').append(header.getValue()).append('\n');
         }
-        return new ReadOnlyHttpHeaders(false, i == pairs.length ? pairs : Arrays.copyOf(pairs, i));
+        return lines.toString();
     }
 
     public String method() {
@@ -72,12 +68,20 @@ public final class EngineRequest {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** The request's headers, read-only; made anew on every call, which the handshake and its checks make rarely. */
     public HttpHeaders headers() {
-        return headers;
+        List<CharSequence> pairs = new ArrayList<>();
+        int start = 0;
+        for (int end = headerLines.indexOf('\n'); end >= 0; start = end + 1, end = headerLines.indexOf('\n', start)) {
+            int colon = headerLines.indexOf(':', start);
+            pairs.add(headerLines.substring(start, colon));
+            pairs.add(headerLines.substring(colon + 1, end));
+        }
+        return new ReadOnlyHttpHeaders(false, pairs.toArray(CharSequence[]::new));
     }
 
     public String header(CharSequence name) {
-        return headers.get(name);
+        return headers().get(name);
     }
 
     public SocketAddress remoteAddress() {

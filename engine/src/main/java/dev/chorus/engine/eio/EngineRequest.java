@@ -80,10 +80,6 @@ public final class EngineRequest {
         return new ReadOnlyHttpHeaders(false, pairs.toArray(CharSequence[]::new));
     }
 
-    public String header(CharSequence name) {
-        return headers().get(name);
-    }
-
     public SocketAddress remoteAddress() {
         return remoteAddress;
     }

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.chorus.cluster.adapter.ClusterBus;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.registry.ClusterNode;
@@ -64,11 +65,12 @@ final class ClusterBackend implements Backend {
      * {@link #announce}.
      */
     static ClusterBackend start(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
-            String route, EventLoopGroup loops) throws InterruptedException {
-        RedisBackbone redis = RedisBackbone.connect(settings.redisUrl(), loops);
+            String route, EventLoopGroup loops, MeterRegistry meters) throws InterruptedException {
+        RedisBackbone redis = RedisBackbone.connect(settings.redisUrl(), loops, meters);
         try {
             ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            bus.instrument(meters);
             return new ClusterBackend(redis, bus, settings, clock, nodeId, route);
         } catch (ExecutionException | TimeoutException e) {
             redis.close();

@@ -8,10 +8,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Chorus: a real-time chat server speaking Socket.IO v4.",
-        subcommands = {ServeCommand.class, UserCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        for (String command : new String[] {"serve", "config"}) {
+            ConfigFlags.addTo(cli.getSubcommands().get(command).getCommandSpec());
+        }
+        return cli;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

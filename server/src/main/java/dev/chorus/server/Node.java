@@ -8,6 +8,7 @@ import dev.chorus.chat.web.AuthApiHandler;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.chat.web.StaticFilesHandler;
+import dev.chorus.chat.web.WebRoot;
 import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
@@ -16,6 +17,8 @@ import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -39,6 +42,8 @@ public final class Node implements AutoCloseable {
     private static final int LOGIN_FAILURES_PER_ADDRESS = 20;
     private static final Duration LOGIN_THROTTLE_WINDOW = Duration.ofMinutes(15);
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    /** How soon a change in the web root is served. */
+    private static final Duration WEB_ROOT_RESCAN = Duration.ofSeconds(2);
 
     private final Backend backend;
     private final ExecutorService hashing;
@@ -48,6 +53,9 @@ public final class Node implements AutoCloseable {
     private final EventLoopGroup loops;
     private final String nodeId;
     private final Drain drain;
+    /** Null when no folder of the operator's is served. */
+    private final WebRoot webRoot;
+    private final NodeMetrics metrics;
 
     /**
      * Everything a node is started with; {@code ./chorus serve --help} documents each. A null {@code redisUrl}
@@ -57,7 +65,8 @@ public final class Node implements AutoCloseable {
             boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
             int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
             List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow, String redisUrl,
-            String route, Duration historyMaxAge, Duration drainTimeout, int drainRate, int ioThreads) {
+            String route, Duration historyMaxAge, Duration drainTimeout, int drainRate, int ioThreads, Path webRoot,
+            boolean webChat) {
         /** A single node's settings: no Redis, no route, history kept for 30 days, a thread per core. */
         public Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
                 boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
@@ -66,14 +75,22 @@ public final class Node implements AutoCloseable {
             this(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
                     sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
                     messageBurst, corsOrigins, corsCredentials, recoveryWindow, null, null, Duration.ofDays(30),
-                    Duration.ofSeconds(30), 1000, 0);
+                    Duration.ofSeconds(30), 1000, 0, null, true);
         }
 
         public Settings inCluster(String url, String routeId) {
             return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
                     sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
                     messageBurst, corsOrigins, corsCredentials, recoveryWindow, url, routeId, historyMaxAge,
-                    drainTimeout, drainRate, ioThreads);
+                    drainTimeout, drainRate, ioThreads, webRoot, webChat);
+        }
+
+        /** The same with an operator's folder of files served at {@code /}, with or without the web chat. */
+        public Settings withWebRoot(Path folder, boolean withWebChat) {
+            return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
+                    sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
+                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, redisUrl, route, historyMaxAge,
+                    drainTimeout, drainRate, ioThreads, folder, withWebChat);
         }
 
         boolean clustered() {
@@ -82,7 +99,7 @@ public final class Node implements AutoCloseable {
     }
 
     private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
-            String nodeId, Drain drain) {
+            String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics) {
         this.backend = backend;
         this.hashing = hashing;
         this.io = io;
@@ -90,14 +107,24 @@ public final class Node implements AutoCloseable {
         this.loops = loops;
         this.nodeId = nodeId;
         this.drain = drain;
+        this.webRoot = webRoot;
+        this.metrics = metrics;
     }
 
     public static Node start(Settings settings) throws InterruptedException {
         Clock clock = Clock.systemUTC();
         // The web chat's files, read from the classpath now: no disk on the event loop.
         StaticFilesHandler web = StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "web");
-        if (!web.serves("/vendor/socket.io.min.js")) {
+        if (settings.webChat() && !web.serves("/vendor/socket.io.min.js")) {
             log.warn("the web chat has no vendor/socket.io.min.js: build the chat module with Maven (npm ci)");
+        }
+        WebRoot webRoot = null;
+        if (settings.webRoot() != null) {
+            try {
+                webRoot = WebRoot.open(settings.webRoot(), WEB_ROOT_RESCAN);
+            } catch (IOException e) {
+                throw new UncheckedIOException("web root " + settings.webRoot() + " cannot be read", e);
+            }
         }
         // Recovered sockets go through the login check again: their restored data still names the user of a
         // session that may have ended (logout, expiry) while they were away.
@@ -109,13 +136,17 @@ public final class Node implements AutoCloseable {
             route = nodeId;
         }
         EventLoopGroup loops = EventLoops.create(settings.ioThreads());
+        NodeMetrics metrics = new NodeMetrics();
+        metrics.watchLag(loops);
         Backend backend;
         try {
             backend = settings.clustered()
-                    ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops)
+                    ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry())
                     : new EmbeddedBackend(settings, recovery, clock);
         } catch (InterruptedException | RuntimeException e) {
             shutDown(loops);
+            closeWebRoot(webRoot);
+            metrics.close();
             throw e;
         }
 
@@ -135,6 +166,7 @@ public final class Node implements AutoCloseable {
                     .engine(engine)
                     .recovery(recovery)
                     .adapterFactory(backend.adapterFactory())
+                    .meterRegistry(metrics.registry())
                     .build());
             ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), stores.connections());
             new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
@@ -148,7 +180,13 @@ public final class Node implements AutoCloseable {
             SocketIoServer server = io;
             endpoints.add(io.httpHandler());
             endpoints.add(auth);
-            endpoints.add(web);
+            endpoints.add(new MetricsHandler(metrics));
+            if (webRoot != null) {
+                endpoints.add(webRoot.handler());
+            }
+            if (settings.webChat()) {
+                endpoints.add(web);
+            }
             HttpServer http = HttpServer.start(settings.host(), settings.port(), loops, engine.maxHttpBufferSize(),
                     route, endpoints,
                     new RoutesHandler(() -> !server.engine().isClosed() && !server.engine().isDraining()
@@ -163,7 +201,7 @@ public final class Node implements AutoCloseable {
                     nodeId, http.port(), backend, EventLoops.describe(), settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
                     settings.recoveryWindow().toSeconds());
             return new Node(backend, hashing, io, http, loops, nodeId,
-                    new Drain(io.engine(), settings.drainRate(), settings.drainTimeout()));
+                    new Drain(io.engine(), settings.drainRate(), settings.drainTimeout()), webRoot, metrics);
         } catch (InterruptedException | RuntimeException e) {
             if (io != null) {
                 io.close();
@@ -171,6 +209,8 @@ public final class Node implements AutoCloseable {
             hashing.shutdownNow();
             backend.close();
             shutDown(loops);
+            closeWebRoot(webRoot);
+            metrics.close();
             throw e;
         }
     }
@@ -236,6 +276,14 @@ public final class Node implements AutoCloseable {
         hashing.shutdownNow();
         backend.close();
         shutDown(loops);
+        closeWebRoot(webRoot);
+        metrics.close();
+    }
+
+    private static void closeWebRoot(WebRoot webRoot) {
+        if (webRoot != null) {
+            webRoot.close();
+        }
     }
 
     private static void shutDown(EventLoopGroup loops) {

@@ -38,11 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the web chat's files — small, and read from the classpath once, when the node starts, so that no request
- * touches a disk on the event loop. {@code GET} and {@code HEAD} only; {@code /} is {@code index.html}. The files
- * are not fingerprinted, so every reply says {@code Cache-Control: no-cache} with an {@code ETag}: browsers keep
- * them and revalidate (304). Paths holding {@code ..}, a backslash or a control character are refused with 400;
- * paths that name no file pass on down the pipeline.
+ * Serves static files — the web chat's, or a folder of an operator's ({@link WebRoot}) — from memory, so that no
+ * request touches a disk on the event loop. {@code GET} and {@code HEAD} only; {@code /} and a folder's path are its
+ * {@code index.html}. The files are not fingerprinted, so every reply says {@code Cache-Control: no-cache} with an
+ * {@code ETag}: browsers keep them and revalidate (304). Paths holding {@code ..}, a backslash or a control character
+ * are refused with 400; paths that name no file pass on down the pipeline.
  */
 @ChannelHandler.Sharable
 public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
@@ -58,7 +58,16 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
             Map.entry("map", "application/json"),
             Map.entry("svg", "image/svg+xml"),
             Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("avif", "image/avif"),
             Map.entry("ico", "image/x-icon"),
+            Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"),
+            Map.entry("wasm", "application/wasm"),
+            Map.entry("xml", "application/xml"),
             Map.entry("txt", "text/plain; charset=utf-8"),
             Map.entry("webmanifest", "application/manifest+json"));
     /**
@@ -73,11 +82,15 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
     record File(byte[] content, String contentType, String etag) {
     }
 
-    private final Map<String, File> files;
+    /** Replaced whole when a {@link WebRoot} changes on disk; the event loops only read it. */
+    private volatile Map<String, File> files;
+    /** Whether HTML pages get the web chat's strict policy headers: an operator's own pages set their own. */
+    private final boolean pagePolicy;
 
     /** @param files by path, each starting with {@code /} */
-    StaticFilesHandler(Map<String, File> files) {
+    private StaticFilesHandler(Map<String, File> files, boolean pagePolicy) {
         this.files = Map.copyOf(files);
+        this.pagePolicy = pagePolicy;
     }
 
     /**
@@ -127,11 +140,25 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
         return handler;
     }
 
-    /** @param contents file contents by path, each starting with {@code /} */
+    /** The web chat's own files, with its page policy. @param contents by path, each starting with {@code /} */
     static StaticFilesHandler of(Map<String, byte[]> contents) {
+        return new StaticFilesHandler(files(contents), true);
+    }
+
+    /** An operator's files, whose pages bring their own policy. */
+    static StaticFilesHandler operators(Map<String, byte[]> contents) {
+        return new StaticFilesHandler(files(contents), false);
+    }
+
+    /** Serves these files from now on, in place of the ones before. */
+    void replace(Map<String, byte[]> contents) {
+        files = Map.copyOf(files(contents));
+    }
+
+    private static Map<String, File> files(Map<String, byte[]> contents) {
         Map<String, File> files = new HashMap<>();
         contents.forEach((path, content) -> files.put(path, new File(content, contentType(path), etag(content))));
-        return new StaticFilesHandler(files);
+        return files;
     }
 
     /** @return whether a file is served at this path (e.g. {@code /vendor/socket.io.min.js}) */
@@ -181,7 +208,8 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, request, HttpResponseStatus.BAD_REQUEST, null);
             return;
         }
-        File file = files.get(path.equals("/") ? "/index.html" : path);
+        Map<String, File> served = files;
+        File file = served.get(path.endsWith("/") ? path + "index.html" : path);
         if (file == null) {
             ctx.fireChannelRead(msg);
             return;
@@ -221,8 +249,7 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-            File file) {
+    private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, File file) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = request.method() == HttpMethod.HEAD;
         request.release();
@@ -245,7 +272,7 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.ETAG, file.etag())
                     .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                     .set("X-Content-Type-Options", "nosniff");
-            if (file.contentType().startsWith("text/html")) {
+            if (pagePolicy && file.contentType().startsWith("text/html")) {
                 response.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
                         .set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
                         .set("Referrer-Policy", "no-referrer");

@@ -13,6 +13,8 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -51,6 +53,8 @@ public final class ClusterBus implements AutoCloseable {
     private volatile StreamId position;
     private volatile boolean readerFailing;
     private volatile boolean closed;
+    /** From publish (the entry's id, Redis' clock) to delivery here; none until {@link #instrument}. */
+    private volatile Timer broadcastLatency;
 
     /**
      * @param streamName     the stream every node reads ({@code socket.io} for Node peers' defaults)
@@ -228,6 +232,10 @@ public final class ClusterBus implements AutoCloseable {
                 RedisStreamsAdapter adapter = nsp == null ? null : adapters.get(nsp);
                 if (adapter != null) {
                     adapter.onStreamEntry(entry.getId(), entry.getBody());
+                    Timer latency = broadcastLatency;
+                    if (latency != null && id != null) {
+                        latency.record(Math.max(0, System.currentTimeMillis() - id.millis()), TimeUnit.MILLISECONDS);
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("cluster stream {}: entry {} skipped, it could not be handled", settings.streamName(),
@@ -238,6 +246,15 @@ public final class ClusterBus implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Records each broadcast's latency, publish to local delivery, as {@code chorus.broadcast.latency}. */
+    public void instrument(MeterRegistry registry) {
+        broadcastLatency = Timer.builder("chorus.broadcast.latency")
+                .description("From a broadcast's publish in Redis to its delivery to this node's sockets")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
     }
 
     /** Where the reader is: every entry up to here has been delivered to the sockets in their rooms then. */

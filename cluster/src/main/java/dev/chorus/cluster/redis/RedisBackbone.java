@@ -3,6 +3,13 @@ package dev.chorus.cluster.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.event.command.CommandFailedEvent;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandSucceededEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,7 +29,9 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -40,6 +49,7 @@ public final class RedisBackbone implements AutoCloseable {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+    private volatile Counter disconnects;
     private final RedisURI uri;
     private final ClientResources resources;
     private final RedisClient client;
@@ -61,12 +71,25 @@ public final class RedisBackbone implements AutoCloseable {
     }
 
     /**
+     * Reads a Redis URL as {@link #connect(String)} would, without connecting: a bad one stops a node before it
+     * starts, not at its first reconnect.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static void checkUrl(String url) {
+        RedisURI uri = RedisURI.create(url);
+        if (uri.getHost() == null && uri.getSocket() == null && uri.getSentinels().isEmpty()) {
+            throw new IllegalArgumentException("names no host");
+        }
+    }
+
+    /**
      * Connects to the Redis a URL names: {@code redis://[:password@]host:port[/database]}, {@code rediss://} for TLS.
      *
      * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached now
      */
     public static RedisBackbone connect(String url) {
-        return connect(url, null);
+        return connect(url, null, null);
     }
 
     /**
@@ -74,9 +97,11 @@ public final class RedisBackbone implements AutoCloseable {
      * serves clients too, often the very one whose client it concerns, rather than handed from Lettuce's threads to
      * the server's and back for every message.
      *
-     * @param loops the server's event loops, which stay the caller's to shut down; null for Lettuce's own
+     * @param loops  the server's event loops, which stay the caller's to shut down; null for Lettuce's own
+     * @param meters where round trips, failed commands and lost connections are recorded
+     *               ({@code chorus.redis.*}); null for nowhere
      */
-    public static RedisBackbone connect(String url, EventLoopGroup loops) {
+    public static RedisBackbone connect(String url, EventLoopGroup loops, MeterRegistry meters) {
         RedisURI uri = RedisURI.create(url);
         ClientResources.Builder builder = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2,
@@ -86,6 +111,10 @@ public final class RedisBackbone implements AutoCloseable {
         }
         ClientResources resources = builder.build();
         RedisClient client = RedisClient.create(resources, uri);
+        if (meters != null) {
+            // Before the connections: a listener only sees the commands of connections made after it.
+            client.addListener(new CommandMeters(meters));
+        }
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
@@ -95,6 +124,9 @@ public final class RedisBackbone implements AutoCloseable {
             RedisBackbone backbone = new RedisBackbone(uri, resources, client, client.connect(),
                     client.connect(BYTES), client.connectPubSub(BYTES));
             backbone.watchConnection();
+            if (meters != null) {
+                backbone.watchUp(meters);
+            }
             return backbone;
         } catch (RuntimeException e) {
             client.shutdown();
@@ -135,11 +167,60 @@ public final class RedisBackbone implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts lost connections and says whether Redis is reachable now ({@code chorus.redis.up}); the commands'
+     * meters are {@link CommandMeters}, set up by {@link #connect(String, EventLoopGroup, MeterRegistry)}.
+     */
+    private void watchUp(MeterRegistry registry) {
+        disconnects = Counter.builder("chorus.redis.disconnects")
+                .description("Times the connection to Redis was lost").register(registry);
+        Gauge.builder("chorus.redis.up", this, backbone -> backbone.isUp() ? 1 : 0)
+                .description("1 while every connection to Redis is open").register(registry);
+    }
+
+    /**
+     * Times every command's round trip as {@code chorus.redis.commands} by command, and counts the failed ones.
+     * Blocking reads (XREAD BLOCK) wait on purpose: their times are the wait, tagged with their command.
+     */
+    private static final class CommandMeters implements CommandListener {
+        private final MeterRegistry registry;
+        private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+        CommandMeters(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void commandSucceeded(CommandSucceededEvent event) {
+            timers.computeIfAbsent(event.getCommand().getType().toString(), command ->
+                    Timer.builder("chorus.redis.commands")
+                            .description("Round trips of the Redis commands that succeeded, by command")
+                            .tag("command", command)
+                            .publishPercentileHistogram()
+                            .maximumExpectedValue(Duration.ofSeconds(5))
+                            .register(registry))
+                    .record(event.getDuration());
+        }
+
+        @Override
+        public void commandFailed(CommandFailedEvent event) {
+            Counter.builder("chorus.redis.errors")
+                    .description("Redis commands that failed: an error from Redis, or a lost connection")
+                    .tag("command", event.getCommand().getType().toString())
+                    .register(registry)
+                    .increment();
+        }
+    }
+
     /** Logs once when Redis goes away and once when it is back, not once per connection. */
     private void watchConnection() {
         resources.eventBus().get().subscribe(event -> {
             if (event instanceof DisconnectedEvent && !closing && up.compareAndSet(true, false)) {
                 log.warn("redis {}: connection lost, reconnecting", describe());
+                Counter lost = disconnects;
+                if (lost != null) {
+                    lost.increment();
+                }
             } else if (event instanceof ConnectedEvent && !up.get() && strings.isOpen() && bytes.isOpen()
                     && pubSub.isOpen() && up.compareAndSet(false, true)) {
                 log.info("redis {}: connection back", describe());

@@ -66,6 +66,9 @@ final class Client implements SessionHandler {
 
     /** Encodes and sends a packet. Any thread. */
     void send(Packet packet) {
+        if (packet.type() == PacketType.EVENT || packet.type() == PacketType.BINARY_EVENT) {
+            server.metrics().eventsSent.increment();
+        }
         session.send(server.encoder().encode(packet));
     }
 

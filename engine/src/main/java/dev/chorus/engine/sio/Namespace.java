@@ -40,6 +40,7 @@ public final class Namespace {
         this.middlewares = middlewares;
         this.connectionListeners = connectionListeners;
         this.adapter = server.options().adapterFactory().create(this);
+        server.metrics().watch(this);
     }
 
     public String name() {
@@ -137,6 +138,21 @@ public final class Namespace {
         return sockets.get(id);
     }
 
+    int socketCount() {
+        return sockets.size();
+    }
+
+    /** Rooms with a socket of this node in them, not counting each socket's own. */
+    int roomCount() {
+        int count = 0;
+        for (String room : adapter.rooms()) {
+            if (!sockets.containsKey(room)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The sockets of this node. */
     public Collection<Socket> sockets() {
         return Collections.unmodifiableCollection(sockets.values());
@@ -198,6 +214,7 @@ public final class Namespace {
                 if (session != null) {
                     recover(client, handshake, session, offset, recovery);
                 } else {
+                    server.metrics().notRecovered.increment();
                     connectNew(client, handshake);
                 }
             }));
@@ -230,11 +247,13 @@ public final class Namespace {
                 }
                 if (missed == null) {
                     log.debug("namespace {}: offset of session {} is gone, connecting afresh", name, session.pid());
+                    server.metrics().notRecovered.increment();
                     socket.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
                     client.connecting(name);
                     connectNew(client, handshake);
                     return;
                 }
+                server.metrics().recovered.increment();
                 connected(socket, missed);
             }));
         };

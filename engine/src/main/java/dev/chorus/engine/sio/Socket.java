@@ -157,6 +157,7 @@ public final class Socket {
             long ackId = nsp.nextAckId();
             ScheduledFuture<?> timer = client.session().eventLoop().schedule(() -> {
                 if (pendingAcks.remove(ackId) != null) {
+                    nsp.server().metrics().acksTimedOut.increment();
                     result.completeExceptionally(new AckTimeoutException("operation has timed out"));
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -223,6 +224,7 @@ public final class Socket {
         }
         EngineSession session = client.session();
         if (!isVolatile || session.canSendNow()) {
+            nsp.server().metrics().eventsSent.increment();
             session.send(retain(frames));
         }
     }
@@ -274,6 +276,7 @@ public final class Socket {
             if (delivery.offset() != null && replayed.contains(delivery.offset())) {
                 delivery.frames().forEach(Frame::release);
             } else {
+                nsp.server().metrics().eventsSent.increment();
                 client.session().send(delivery.frames());
             }
         }
@@ -289,6 +292,7 @@ public final class Socket {
     }
 
     private void onEvent(Packet packet) {
+        nsp.server().metrics().eventsReceived.increment();
         ArrayNode args = (ArrayNode) packet.data();
         String event = args.get(0).asText();
         EventHandler handler = handlers.get(event);
@@ -314,6 +318,7 @@ public final class Socket {
             return;
         }
         pending.timeout().cancel(false);
+        nsp.server().metrics().acksAnswered.increment();
         pending.result().complete(new EventArgs((ArrayNode) packet.data(), 0, nsp.server().mapper()));
     }
 

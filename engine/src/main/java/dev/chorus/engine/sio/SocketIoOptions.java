@@ -3,6 +3,8 @@ package dev.chorus.engine.sio;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.engine.eio.EngineOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,6 +16,7 @@ public final class SocketIoOptions {
     private final AdapterFactory adapterFactory;
     private final int maxAttachments;
     private final ObjectMapper mapper;
+    private final MeterRegistry meterRegistry;
 
     private SocketIoOptions(Builder b) {
         this.engine = b.engine;
@@ -22,6 +25,7 @@ public final class SocketIoOptions {
         this.adapterFactory = b.adapterFactory != null ? b.adapterFactory : InMemoryAdapter.factory(b.recovery);
         this.maxAttachments = b.maxAttachments;
         this.mapper = b.mapper;
+        this.meterRegistry = b.meterRegistry;
     }
 
     public static Builder builder() {
@@ -50,6 +54,10 @@ public final class SocketIoOptions {
         return maxAttachments;
     }
 
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
     public ObjectMapper mapper() {
         return mapper;
     }
@@ -66,6 +74,7 @@ public final class SocketIoOptions {
         private AdapterFactory adapterFactory;
         private int maxAttachments = PacketDecoder.DEFAULT_MAX_ATTACHMENTS;
         private ObjectMapper mapper = defaultMapper();
+        private MeterRegistry meterRegistry = new CompositeMeterRegistry();
 
         private Builder() {
         }
@@ -98,6 +107,12 @@ public final class SocketIoOptions {
 
         public Builder mapper(ObjectMapper mapper) {
             this.mapper = Objects.requireNonNull(mapper);
+            return this;
+        }
+
+        /** Where the server's meters go (connections, sockets, rooms, events, acks, recoveries); none by default. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry);
             return this;
         }
 

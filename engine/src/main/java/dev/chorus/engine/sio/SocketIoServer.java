@@ -21,6 +21,7 @@ public final class SocketIoServer {
     private final ObjectMapper mapper;
     private final PacketEncoder encoder;
     private final EngineServer engine;
+    private final SocketIoMetrics metrics;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final List<NamespaceGroup> groups = new CopyOnWriteArrayList<>();
 
@@ -29,6 +30,7 @@ public final class SocketIoServer {
         this.mapper = options.mapper();
         this.encoder = new PacketEncoder(mapper, ByteBufAllocator.DEFAULT);
         this.engine = new EngineServer(options.engine(), session -> new Client(this, session));
+        this.metrics = new SocketIoMetrics(options.meterRegistry(), engine);
         of("/");
     }
 
@@ -75,6 +77,10 @@ public final class SocketIoServer {
     public void close() {
         engine.close();
         namespaces.values().forEach(nsp -> nsp.adapter().close());
+    }
+
+    SocketIoMetrics metrics() {
+        return metrics;
     }
 
     PacketEncoder encoder() {

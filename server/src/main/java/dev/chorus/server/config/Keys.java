@@ -1,0 +1,190 @@
+package dev.chorus.server.config;
+
+import static dev.chorus.server.config.Readers.bool;
+import static dev.chorus.server.config.Readers.choice;
+import static dev.chorus.server.config.Readers.duration;
+import static dev.chorus.server.config.Readers.integer;
+import static dev.chorus.server.config.Readers.list;
+import static dev.chorus.server.config.Readers.path;
+import static dev.chorus.server.config.Readers.positiveDecimal;
+import static dev.chorus.server.config.Readers.text;
+import static dev.chorus.server.config.Readers.writeDuration;
+
+import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.cluster.redis.RedisBackbone;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of a node, in the order {@code ./chorus config} and docs/configuration.md list them. The one
+ * place a setting is declared: its flag, environment variable, file key, default and help all come from here.
+ */
+public final class Keys {
+    /** A cookie name is an RFC 6265 token. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s]+");
+    private static final Pattern URL_PASSWORD = Pattern.compile("^([a-z][a-z0-9+.-]*://)([^/]*)@");
+
+    /** How a node's log lines are written. */
+    public enum LogFormat { TEXT, JSON }
+
+    /** The levels a log can be set to, most to least verbose. */
+    public enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR, OFF }
+
+    public static final Key<String> HOST = new Key<>("host", "ADDRESS", "Address to listen on.",
+            "0.0.0.0", text(), Function.identity(), false);
+    public static final Key<Integer> PORT = new Key<>("port", "PORT", "Port to listen on; 0 for any free one.",
+            8080, integer(0, 65535), String::valueOf, false);
+    public static final Key<Path> DATA = new Key<>("data", "DIR",
+            "Directory of the embedded store: accounts, sessions, history (a single node).",
+            Path.of("data"), path(), Path::toString, false);
+    public static final Key<AuthMode> AUTH = new Key<>("auth", "MODE",
+            "Who may log in: 'password' (registered users) or 'guest' (anyone by name, no password).",
+            AuthMode.PASSWORD, choice(AuthMode.class), Readers::choiceName, false);
+    public static final Key<String> SESSION_COOKIE = new Key<>("session-cookie", "NAME",
+            "Name of the login session cookie.", "jsessionid", cookieName(), Function.identity(), false);
+    public static final Key<Boolean> TRUST_PROXY = new Key<>("trust-proxy", null,
+            "Believe X-Forwarded-For and X-Forwarded-Proto from the proxy in front (the cookie is Secure over https).",
+            false, bool(), String::valueOf, true);
+    public static final Key<Duration> SESSION_IDLE = new Key<>("session-idle", "MINUTES",
+            "A login session ends after this long unused.",
+            Duration.ofMinutes(1440), duration(ChronoUnit.MINUTES, Duration.ofSeconds(1)),
+            writeDuration(ChronoUnit.MINUTES), false);
+    public static final Key<Duration> SESSION_MAX = new Key<>("session-max", "HOURS",
+            "A login session ends this long after login, used or not.",
+            Duration.ofHours(720), duration(ChronoUnit.HOURS, Duration.ofSeconds(1)),
+            writeDuration(ChronoUnit.HOURS), false);
+    public static final Key<Integer> HISTORY_SIZE = new Key<>("history-size", "N", "Messages kept per room.",
+            1000, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<Duration> HISTORY_MAX_AGE = new Key<>("history-max-age", "DAYS",
+            "In a cluster, room history older than this is dropped.",
+            Duration.ofDays(30), duration(ChronoUnit.DAYS, Duration.ofMinutes(1)), writeDuration(ChronoUnit.DAYS),
+            false);
+    public static final Key<Integer> MAX_MESSAGE_SIZE = new Key<>("max-message-size", "BYTES",
+            "Largest chat message text accepted.", 65536, integer(1, 64 << 20), String::valueOf, false);
+    public static final Key<Integer> MAX_CONNECTIONS_PER_USER = new Key<>("max-connections-per-user", "N",
+            "Connections one user may have open at once.", 5, integer(1, 10_000), String::valueOf, false);
+    public static final Key<Double> MESSAGE_RATE = new Key<>("message-rate", "PER_SECOND",
+            "Messages a user may send per second, on average.", 50.0, positiveDecimal(), Keys::showDecimal, false);
+    public static final Key<Integer> MESSAGE_BURST = new Key<>("message-burst", "N",
+            "Messages a user may send at once above the rate.", 100, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<List<String>> CORS_ORIGIN = new Key<>("cors-origin", "ORIGIN[,ORIGIN...]",
+            "Origins allowed to connect from another site (scheme://host[:port]); '*' for any.",
+            List.of(), list(origin()), origins -> String.join(",", origins), false);
+    public static final Key<Boolean> CORS_CREDENTIALS = new Key<>("cors-credentials", null,
+            "Let cross-origin clients send cookies.", false, bool(), String::valueOf, true);
+    public static final Key<Duration> RECOVERY_WINDOW = new Key<>("recovery-window", "SECONDS",
+            "How long a disconnected client can come back and get what it missed.",
+            Duration.ofSeconds(120), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
+            writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<String> REDIS = new Key<>("redis", "URL",
+            "Join the cluster in this Redis: redis://[:password@]host:port[/db], rediss:// for TLS. Accounts, "
+                    + "sessions, history and presence then live there. Unset: a single node on its embedded store.",
+            null, redisUrl(), Keys::maskPassword, false);
+    public static final Key<String> ROUTE = new Key<>("route", "ID",
+            "Route id this node names in the chorus_route cookie, for proxies with sticky sessions. Unset: the "
+                    + "node id, when clustered.",
+            null, cookieValue(), Function.identity(), false);
+    public static final Key<Duration> DRAIN_TIMEOUT = new Key<>("drain-timeout", "SECONDS",
+            "On SIGTERM, the longest the node spends handing its clients to the other nodes before it stops.",
+            Duration.ofSeconds(30), duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS),
+            false);
+    public static final Key<Integer> DRAIN_RATE = new Key<>("drain-rate", "PER_SECOND",
+            "On SIGTERM, how many clients a second are handed over.", 1000, integer(1, 1_000_000), String::valueOf,
+            false);
+    public static final Key<Integer> IO_THREADS = new Key<>("io-threads", "N",
+            "Event loop threads, shared by the clients' connections and Redis'; 0 for one per core.",
+            0, integer(0, 1024), String::valueOf, false);
+    public static final Key<Path> WEB_ROOT = new Key<>("web-root", "DIR",
+            "A folder of static files served at /, beside the web chat (its files win) or instead of it "
+                    + "(web-chat false). Unset: the web chat alone.",
+            null, directory(), Path::toString, false);
+    public static final Key<Boolean> WEB_CHAT = new Key<>("web-chat", "true|false",
+            "Serve the built-in web chat.", true, bool(), String::valueOf, false);
+    public static final Key<LogLevel> LOG_LEVEL = new Key<>("log-level", "LEVEL",
+            "Least severe log lines written: trace, debug, info, warn, error or off.",
+            LogLevel.INFO, choice(LogLevel.class), Readers::choiceName, false);
+    public static final Key<LogFormat> LOG_FORMAT = new Key<>("log-format", "FORMAT",
+            "Log lines as 'text', or as 'json': one JSON object per line, for a log collector.",
+            LogFormat.TEXT, choice(LogFormat.class), Readers::choiceName, false);
+
+    public static final List<Key<?>> ALL = List.of(HOST, PORT, DATA, AUTH, SESSION_COOKIE, TRUST_PROXY, SESSION_IDLE,
+            SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE,
+            MESSAGE_BURST, CORS_ORIGIN, CORS_CREDENTIALS, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT, DRAIN_RATE,
+            IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
+
+    private Keys() {
+    }
+
+    private static Key.Reader<String> cookieName() {
+        return text -> {
+            if (!TOKEN.matcher(text).matches()) {
+                throw new IllegalArgumentException("'" + text + "' is not a cookie name (letters, digits, -_.!#$%&'*+^`|~)");
+            }
+            return text;
+        };
+    }
+
+    /** It goes into a cookie's value: no spaces, quotes, commas, semicolons or backslashes. */
+    private static Key.Reader<String> cookieValue() {
+        return text -> {
+            if (!text.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != ',' && c != ';' && c != '\\')) {
+                throw new IllegalArgumentException("'" + text + "' cannot be a cookie value (printable ASCII, no "
+                        + "spaces, quotes, commas, semicolons or backslashes)");
+            }
+            return text;
+        };
+    }
+
+    private static Key.Reader<String> origin() {
+        return text -> {
+            if (!text.equals("*") && !ORIGIN.matcher(text).matches()) {
+                throw new IllegalArgumentException("'" + text + "' is not an origin: scheme://host[:port], or *");
+            }
+            return text;
+        };
+    }
+
+    private static Key.Reader<Path> directory() {
+        return text -> {
+            Path path = path().read(text);
+            if (!Files.isDirectory(path)) {
+                throw new IllegalArgumentException("'" + text + "' is not a directory");
+            }
+            return path;
+        };
+    }
+
+    private static Key.Reader<String> redisUrl() {
+        return text -> {
+            try {
+                RedisBackbone.checkUrl(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + maskPassword(text) + "' is not a Redis URL: " + e.getMessage());
+            }
+            return text;
+        };
+    }
+
+    /** The URL with the password in it, if any, replaced by stars: it goes to logs and terminals. */
+    static String maskPassword(String url) {
+        return URL_PASSWORD.matcher(url).replaceFirst(match -> {
+            String userInfo = match.group(2);
+            int colon = userInfo.indexOf(':');
+            String masked = colon < 0 ? "****" : userInfo.substring(0, colon) + ":****";
+            return Matcher.quoteReplacement(match.group(1) + masked + "@");
+        });
+    }
+
+    private static String showDecimal(Double value) {
+        return value == Math.rint(value) && !Double.isInfinite(value)
+                ? Long.toString(value.longValue()) : value.toString().toLowerCase(Locale.ROOT);
+    }
+}

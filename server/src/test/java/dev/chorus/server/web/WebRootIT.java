@@ -1,0 +1,58 @@
+package dev.chorus.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.server.Node;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --web-root}: a team's own front end, served by the node beside or instead of the web chat. */
+class WebRootIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private Node start(boolean webChat) throws Exception {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<h1>our own chat</h1>");
+        Files.writeString(site.resolve("main.js"), "connect()");
+        return Node.start(new Node.Settings("127.0.0.1", 0, dir.resolve("data"), AuthMode.GUEST, "jsessionid", false,
+                Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(), false,
+                Duration.ofMinutes(2)).withWebRoot(site, webChat));
+    }
+
+    private HttpResponse<String> get(Node node, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void besideTheWebChatTheFoldersFilesWin() throws Exception {
+        try (Node node = start(true)) {
+            assertThat(get(node, "/").body()).isEqualTo("<h1>our own chat</h1>");
+            assertThat(get(node, "/main.js").body()).isEqualTo("connect()");
+            assertThat(get(node, "/app.js").statusCode()).isEqualTo(200);
+            assertThat(get(node, "/socket.io/?EIO=4&transport=polling").body()).startsWith("0{\"sid\"");
+        }
+    }
+
+    @Test
+    void insteadOfTheWebChatOnlyTheFolderAndTheApiAreServed() throws Exception {
+        try (Node node = start(false)) {
+            assertThat(get(node, "/").body()).isEqualTo("<h1>our own chat</h1>");
+            assertThat(get(node, "/app.js").statusCode()).isEqualTo(404);
+            assertThat(get(node, "/socket.io/?EIO=4&transport=polling").body()).startsWith("0{\"sid\"");
+            assertThat(get(node, "/health").statusCode()).isEqualTo(200);
+        }
+    }
+}

@@ -12,7 +12,7 @@
 
   const $ = (id) => document.getElementById(id);
   const ui = {
-    banner: $('banner'), account: $('account'), me: $('me'), logout: $('logout'),
+    banner: $('banner'), account: $('account'), me: $('me'), logout: $('logout'), adminLink: $('admin-link'),
     auth: $('auth'), loginForm: $('login-form'), username: $('username'), password: $('password'),
     authError: $('auth-error'), registerBtn: $('register-btn'), loginBtn: $('login-btn'),
     chat: $('chat'), joinForm: $('join-form'), roomInput: $('room-input'), joinedList: $('joined-list'),
@@ -164,6 +164,7 @@
     render();
     connect();
     ui.roomInput.focus();
+    api('GET', '/me').then(({ ok, json }) => { ui.adminLink.hidden = !(ok && json.admin); }).catch(() => {});
   }
 
   function leaveChat(message) {
@@ -179,6 +180,7 @@
     state.user = null;
     state.rooms = new Map();
     state.current = null;
+    ui.adminLink.hidden = true;
     ui.messageList.replaceChildren();
     showLogin(message);
   }
@@ -233,7 +235,15 @@
     });
     socket.on('disconnect', (reason) => {
       state.rooms.forEach((room) => { room.joined = false; });
-      if (reason !== 'io client disconnect') banner('Reconnecting…');
+      if (reason === 'io server disconnect') {
+        // The server let us go and the client will not come back by itself: an admin's kick, or a logout elsewhere.
+        api('GET', '/me').then(({ ok }) => {
+          if (!ok) leaveChat('Your session has ended: please log in again.');
+          else banner('Disconnected by the server', 'bad');
+        }).catch(() => banner('Disconnected by the server', 'bad'));
+      } else if (reason !== 'io client disconnect') {
+        banner('Reconnecting…');
+      }
     });
     socket.on('connect_error', (err) => {
       if (err && err.message === 'unauthorized') {
@@ -276,6 +286,17 @@
       if (name === state.current) renderMembers();
       clearTimeout(state.roomsSoon);
       state.roomsSoon = setTimeout(refreshRooms, 300);
+    });
+    socket.on('room-closed', ({ room: name }) => {
+      const room = state.rooms.get(name);
+      if (!room) return;
+      state.rooms.delete(name);
+      room.typing.forEach(clearTimeout);
+      if (state.current === name) state.current = state.rooms.keys().next().value || null;
+      saveRooms();
+      render();
+      refreshRooms();
+      banner(`“${name}” was closed by an admin`, 'bad', 5000);
     });
     socket.on('typing', ({ room: name, user }) => {
       const room = state.rooms.get(name);

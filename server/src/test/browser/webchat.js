@@ -1,4 +1,5 @@
-// Drives the web chat in headless Chromium: node webchat.js <port> <screenshot dir>
+// Drives the web chat and the admin page in headless Chromium:
+//   node webchat.js <port> <screenshot dir> <admin user> <admin password>
 // Prints "WEBCHAT-RESULT {...}" and exits 0 when every step passed; exits non-zero at the first that did not.
 // Gives up by itself after OVERALL_TIMEOUT_MS.
 'use strict';
@@ -18,6 +19,7 @@ const XSS = '<img src=x onerror=alert(1)>';
 
 const port = Number(process.argv[2]);
 const shots = process.argv[3] || path.join(process.cwd(), 'screenshots');
+const [adminUser, adminPassword] = process.argv.slice(4, 6);
 const base = `http://127.0.0.1:${port}`;
 const steps = [];
 const problems = [];   // page errors, dialogs, failed requests: each fails the run
@@ -34,14 +36,20 @@ async function step(name, fn) {
   console.log(`ok ${steps.length} - ${name} (${Date.now() - started} ms)`);
 }
 
-function watch(page, who) {
+/** Fails the run on page errors, failed requests and (unless expected, as the admin page's confirms) dialogs. */
+function watch(page, who, acceptDialogs = false) {
   page.on('pageerror', (error) => problems.push(`${who}: page error: ${error.message}`));
   page.on('dialog', async (dialog) => {
+    if (acceptDialogs && dialog.type() === 'confirm') {
+      await dialog.accept();
+      return;
+    }
     problems.push(`${who}: a ${dialog.type()} dialog opened: ${dialog.message()}`);
     await dialog.dismiss().catch(() => {});
   });
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 401/.test(message.text())) {
+    // 401: a session that ended; 404: the admin view, which is not there for those who are not admins.
+    if (message.type() === 'error' && !/status of 40[14]/.test(message.text())) {
       problems.push(`${who}: console error: ${message.text()}`);
     }
   });
@@ -208,6 +216,47 @@ async function main() {
       await bob.setViewportSize({ width: 390, height: 740 });
       await bob.locator('#send-text').waitFor();
       await shot(bob, '08-narrow');
+    });
+
+    await step('the admin view is not there for a user who is not an admin', async () => {
+      const status = await bob.evaluate(async () => (await fetch('/admin/api/overview')).status);
+      check(status === 404, `GET /admin/api/overview as bob answered ${status}`);
+      check(await bob.locator('#admin-link').isHidden(), 'bob sees no admin link');
+    });
+
+    const contextRoot = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    contextRoot.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const root = await contextRoot.newPage();
+    watch(root, 'admin', true);
+
+    await step('an admin logs in and opens the admin page: nodes, rooms, who is online', async () => {
+      await root.goto(base + '/');
+      await root.locator('#login-form').waitFor();
+      await root.fill('#username', adminUser);
+      await root.fill('#password', adminPassword);
+      await root.click('#login-btn');
+      await root.locator('#admin-link').waitFor();
+      await root.click('#admin-link');
+      await root.locator('#nodes tbody tr').first().waitFor();
+      check(await root.locator('#nodes tbody tr').count() === 1, 'one node');
+      await root.locator('#rooms tbody tr', { hasText: 'lobby' }).waitFor();
+      await root.locator('#online tbody tr', { hasText: /^bob/ }).waitFor();
+      await shot(root, '09-admin');
+    });
+
+    await step('the admin closes a room: its members are taken out and told', async () => {
+      await root.locator('#rooms tbody tr', { hasText: 'lobby' }).locator('button').click();
+      await bob.locator('#banner', { hasText: 'closed by an admin' }).waitFor({ state: 'attached' });
+      await bob.locator('#joined-list li', { hasText: 'lobby' }).waitFor({ state: 'detached' });
+      await root.locator('#rooms tbody tr', { hasText: 'lobby' }).waitFor({ state: 'detached' });
+    });
+
+    await step('the admin kicks a user: their session ends, their page asks them to log in', async () => {
+      await root.locator('#online tbody tr', { hasText: /^bob/ }).locator('button').click();
+      await bob.locator('#login-form').waitFor();
+      await bob.locator('#auth-error', { hasText: 'session has ended' }).waitFor();
+      await root.locator('#online tbody tr', { hasText: /^bob/ }).waitFor({ state: 'detached' });
+      await shot(root, '10-admin-after-kick');
     });
 
     check(problems.length === 0, 'problems in the pages:\n  ' + problems.join('\n  '));

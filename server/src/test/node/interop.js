@@ -11,6 +11,8 @@
 //                                                      {"serverSideEmitWithAck": event} the other servers' answers
 //                                                      {"socketsJoin": room, "rooms"}   io.in(room).socketsJoin(rooms)
 //                                                      {"disconnect": room}             io.in(room).disconnectSockets(true)
+//                                                      {"heard": true}                  what other servers sent with
+//                                                                                       serverSideEmit("chorus-says")
 'use strict';
 const Redis = require('ioredis');
 
@@ -35,6 +37,8 @@ async function peer() {
     adapter: createAdapter(redis),
     connectionStateRecovery: { maxDisconnectionDuration: 120_000 },
   });
+  const heard = [];
+  io.on('chorus-says', (...args) => heard.push(args));
   io.on('connection', (socket) => {
     if (socket.handshake.query.room) socket.join(socket.handshake.query.room);
     socket.data.from = 'node';
@@ -60,6 +64,8 @@ async function peer() {
       } else if (command.socketsJoin !== undefined) {
         io.in(command.socketsJoin).socketsJoin(command.rooms);
         console.log('PEER-REPLY ' + JSON.stringify({ joined: true }));
+      } else if (command.heard !== undefined) {
+        console.log('PEER-REPLY ' + JSON.stringify({ heard }));
       } else if (command.disconnect !== undefined) {
         io.in(command.disconnect).disconnectSockets(true);
         console.log('PEER-REPLY ' + JSON.stringify({ disconnected: true }));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Where a node keeps what outlives a request and what it shares: the embedded stores of a single node, or Redis
@@ -27,12 +28,15 @@ interface Backend extends AutoCloseable {
     /** Whether the node can serve now (its stores reachable). */
     boolean isReady();
 
-    /** The nodes of the cluster, as {@code GET /cluster} shows them. */
+    /** The nodes of the cluster (this one alone when it runs alone), as {@code GET /cluster} shows them. */
     CompletableFuture<List<Map<String, Object>>> nodes();
 
-    /** Called once the node listens, at {@code host:port}: from now on the cluster may count on it. */
-    default void announce(String address) throws InterruptedException {
-    }
+    /**
+     * Called once the node listens, at {@code host:port}: from now on the cluster may count on it.
+     *
+     * @param load what the node says of its load (its connections) wherever the nodes are listed
+     */
+    void announce(String address, Supplier<Map<String, Object>> load) throws InterruptedException;
 
     /** Called once the node stopped serving sockets, before {@link #close}. */
     default CompletableFuture<Void> leave() {

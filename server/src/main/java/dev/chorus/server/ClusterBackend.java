@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** A node in a cluster: everything shared lives in Redis, and the node announces itself there. */
 final class ClusterBackend implements Backend {
@@ -82,8 +83,9 @@ final class ClusterBackend implements Backend {
     }
 
     @Override
-    public void announce(String address) throws InterruptedException {
+    public void announce(String address, Supplier<Map<String, Object>> load) throws InterruptedException {
         NodeRegistry joined = new NodeRegistry(redis, PREFIX, new ClusterNode(nodeId, address, route, clock.millis()));
+        joined.reportLoad(load);
         joined.onNodeDead(dead -> CompletableFuture.allOf(presence.purgeNode(dead), connections.purgeNode(dead)));
         try {
             joined.start().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -128,15 +130,19 @@ final class ClusterBackend implements Backend {
         if (registry == null) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return registry.liveNodes().thenApply(nodes -> nodes.stream().map(node -> {
-            Map<String, Object> card = new LinkedHashMap<>();
-            card.put("id", node.id());
-            card.put("address", node.address());
-            card.put("route", node.route());
-            card.put("startedAt", node.startedAt());
-            card.put("self", node.id().equals(nodeId));
-            return card;
-        }).toList());
+        return registry.liveNodes().thenCompose(nodes -> registry.loads(nodes.stream().map(ClusterNode::id).toList())
+                .thenApply(loads -> nodes.stream().map(node -> {
+                    Map<String, Object> card = new LinkedHashMap<>();
+                    card.put("id", node.id());
+                    card.put("address", node.address());
+                    card.put("route", node.route());
+                    card.put("startedAt", node.startedAt());
+                    card.put("self", node.id().equals(nodeId));
+                    if (loads.containsKey(node.id())) {
+                        card.put("load", loads.get(node.id()));
+                    }
+                    return card;
+                }).toList()));
     }
 
     @Override

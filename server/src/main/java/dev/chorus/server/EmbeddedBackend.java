@@ -15,6 +15,8 @@ import dev.chorus.engine.sio.RecoveryOptions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /** A single node: its stores in a local data folder, its rooms and counts in memory. */
@@ -22,8 +24,12 @@ final class EmbeddedBackend implements Backend {
     private final EmbeddedDatabase database;
     private final ChatStores stores;
     private final RecoveryOptions recovery;
+    private final String nodeId;
+    private final long startedAt;
+    private volatile Map<String, Object> card = Map.of();
+    private volatile Supplier<Map<String, Object>> load = Map::of;
 
-    EmbeddedBackend(Node.Settings settings, RecoveryOptions recovery, Clock clock) {
+    EmbeddedBackend(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId) {
         this.database = EmbeddedDatabase.open(settings.dataDir());
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(database, settings.historyPerRoom());
         this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedSessionStore(database), history,
@@ -32,6 +38,19 @@ final class EmbeddedBackend implements Backend {
                         new LocalSentMessages(REMEMBER_SENT, clock)),
                 new LocalPresence(), new LocalUserConnections(settings.maxConnectionsPerUser()));
         this.recovery = recovery;
+        this.nodeId = nodeId;
+        this.startedAt = clock.millis();
+    }
+
+    @Override
+    public void announce(String address, Supplier<Map<String, Object>> load) {
+        Map<String, Object> self = new LinkedHashMap<>();
+        self.put("id", nodeId);
+        self.put("address", address);
+        self.put("startedAt", startedAt);
+        self.put("self", true);
+        this.card = self;
+        this.load = load;
     }
 
     @Override
@@ -51,7 +70,12 @@ final class EmbeddedBackend implements Backend {
 
     @Override
     public CompletableFuture<List<Map<String, Object>>> nodes() {
-        return CompletableFuture.completedFuture(List.of());
+        if (card.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        Map<String, Object> self = new LinkedHashMap<>(card);
+        self.put("load", load.get());
+        return CompletableFuture.completedFuture(List.of(self));
     }
 
     @Override

@@ -14,7 +14,8 @@ public final class Main {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line with every command and flag, for {@link #main} and for tests that run a command in-process. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         for (String command : new String[] {"serve", "config"}) {
             ConfigFlags.addTo(cli.getSubcommands().get(command).getCommandSpec());

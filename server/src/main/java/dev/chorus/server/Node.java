@@ -1,6 +1,7 @@
 package dev.chorus.server;
 
 import dev.chorus.chat.account.Accounts;
+import dev.chorus.chat.admin.AdminHandler;
 import dev.chorus.chat.limits.LoginThrottle;
 import dev.chorus.chat.rooms.ChatRooms;
 import dev.chorus.chat.session.Sessions;
@@ -12,6 +13,7 @@ import dev.chorus.chat.web.WebRoot;
 import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
+import dev.chorus.engine.eio.TransportName;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
@@ -142,7 +145,7 @@ public final class Node implements AutoCloseable {
         try {
             backend = settings.clustered()
                     ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry())
-                    : new EmbeddedBackend(settings, recovery, clock);
+                    : new EmbeddedBackend(settings, recovery, clock, nodeId);
         } catch (InterruptedException | RuntimeException e) {
             shutDown(loops);
             closeWebRoot(webRoot);
@@ -169,18 +172,23 @@ public final class Node implements AutoCloseable {
                     .meterRegistry(metrics.registry())
                     .build());
             ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), stores.connections());
-            new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
-                    stores.publishers().apply(io.sockets()), clock, limits).install();
+            ChatRooms chat = new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
+                    stores.publishers().apply(io.sockets()), clock, limits);
+            chat.install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);
             AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,
-                    settings.trustProxy());
+                    settings.trustProxy(), metrics.registry());
 
             List<ChannelHandler> endpoints = new ArrayList<>();
             SocketIoServer server = io;
             endpoints.add(io.httpHandler());
             endpoints.add(auth);
             endpoints.add(new MetricsHandler(metrics));
+            // Names are only an admin's when passwords protect them.
+            endpoints.add(new AdminHandler(accounts, sessions, cookie, chat, backend::nodes,
+                    StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "admin"),
+                    settings.authMode() == AuthMode.PASSWORD));
             if (webRoot != null) {
                 endpoints.add(webRoot.handler());
             }
@@ -192,7 +200,7 @@ public final class Node implements AutoCloseable {
                     new RoutesHandler(() -> !server.engine().isClosed() && !server.engine().isDraining()
                             && backend.isReady(), backend::nodes));
             try {
-                backend.announce(advertisedAddress(settings.host(), http.port()));
+                backend.announce(advertisedAddress(settings.host(), http.port()), () -> load(server));
             } catch (InterruptedException | RuntimeException e) {
                 http.close();
                 throw e;
@@ -213,6 +221,14 @@ public final class Node implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /** What a node says of its load wherever the nodes are listed: its connections by transport, its sockets. */
+    private static Map<String, Object> load(SocketIoServer io) {
+        return Map.of("connections", Map.of(
+                        "websocket", io.engine().countOn(TransportName.WEBSOCKET),
+                        "polling", io.engine().countOn(TransportName.POLLING)),
+                "sockets", io.sockets().sockets().size());
     }
 
     /**

@@ -9,4 +9,7 @@ public interface AccountStore {
     CompletableFuture<Boolean> create(Account account);
 
     CompletableFuture<Optional<Account>> find(String username);
+
+    /** Gives or takes the admin flag. @return false when there is no such account */
+    CompletableFuture<Boolean> setAdmin(String username, boolean admin);
 }

@@ -29,6 +29,15 @@ public final class Accounts {
     }
 
     /** Creates an account; fails with {@link AccountException} when the name or password is refused or taken. */
+    public CompletableFuture<Optional<Account>> find(String username) {
+        return store.find(username);
+    }
+
+    /** @return false when there is no such account */
+    public CompletableFuture<Boolean> setAdmin(String username, boolean admin) {
+        return store.setAdmin(username, admin);
+    }
+
     public CompletableFuture<Account> register(String username, String password, boolean admin) {
         Optional<String> badName = UsernameRules.check(username);
         if (badName.isPresent()) {

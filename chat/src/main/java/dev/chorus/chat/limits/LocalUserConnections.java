@@ -1,5 +1,6 @@
 package dev.chorus.chat.limits;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,5 +45,16 @@ public final class LocalUserConnections implements UserConnections {
     public CompletableFuture<Integer> count(String user) {
         Set<String> open = byUser.get(user);
         return CompletableFuture.completedFuture(open == null ? 0 : open.size());
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Integer>> online() {
+        Map<String, Integer> online = new HashMap<>();
+        byUser.forEach((user, open) -> {
+            if (!open.isEmpty()) {
+                online.put(user, open.size());
+            }
+        });
+        return CompletableFuture.completedFuture(online);
     }
 }

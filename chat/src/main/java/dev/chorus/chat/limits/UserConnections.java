@@ -1,5 +1,6 @@
 package dev.chorus.chat.limits;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,4 +19,7 @@ public interface UserConnections {
     void remove(String user, String socketId);
 
     CompletableFuture<Integer> count(String user);
+
+    /** Every user with a socket open, and how many: who is online. */
+    CompletableFuture<Map<String, Integer>> online();
 }

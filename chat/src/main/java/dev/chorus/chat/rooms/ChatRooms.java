@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ public final class ChatRooms {
     static final String USER = "user";
     static final String SESSION = "session";
     private static final int MAX_HISTORY_PAGE = 100;
+    /** The server-side event that closes a room on the other nodes. */
+    private static final String CLOSE_ROOM = "chorus:close-room";
 
     private final Namespace nsp;
     private final Sessions sessions;
@@ -73,6 +76,7 @@ public final class ChatRooms {
     public void install() {
         nsp.use(socket -> sessions.resolve(cookie.read(socket.handshake().headers())).thenCompose(session -> {
             if (session.isEmpty()) {
+                log.info("socket {} from {} refused: no logged-in session", socket.id(), socket.handshake().address());
                 throw new ConnectError("unauthorized");
             }
             String user = session.get().username();
@@ -93,6 +97,7 @@ public final class ChatRooms {
                 .onEvent("typing", Requests.Room.class, this::typing)
                 .onEvent("dm", Requests.Direct.class, this::direct)
                 .onEvent("dm-history", Requests.DirectHistory.class, this::directHistory);
+        nsp.onServerSideEmit(CLOSE_ROOM, (args, ack) -> closeHere(args.get(0).asText()));
         sessions.onClose(this::disconnectSession);
         presence.onVanished((room, user) -> nsp.to(RoomNames.presenceChannel(room))
                 .emit("presence", presence(room, user, "offline")));
@@ -346,6 +351,61 @@ public final class ChatRooms {
             rooms.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
             ack.send(Map.of("rooms", rooms));
         });
+    }
+
+    /**
+     * Ends a user's chat everywhere (an admin's kick): every session of theirs, so no socket of theirs can come back,
+     * and every socket of theirs, on every node.
+     *
+     * @return how many sessions ended
+     */
+    public CompletableFuture<Integer> kick(String user) {
+        nsp.in(RoomNames.userChannel(user)).disconnectSockets(true);
+        return sessions.closeAllOf(user);
+    }
+
+    /** What is wrong with a room name, if anything. */
+    public static Optional<String> checkRoomName(String room) {
+        return RoomNames.check(room);
+    }
+
+    /**
+     * Closes a room (an admin's doing): everyone in it, on every node, is told {@code room-closed {room}} and taken
+     * out, as if they had left. The room's history stays; anyone may join it again.
+     */
+    public void closeRoom(String room) {
+        closeHere(room);
+        nsp.serverSideEmit(CLOSE_ROOM, room);
+    }
+
+    private void closeHere(String room) {
+        String channel = RoomNames.channel(room);
+        for (Socket socket : nsp.in(channel).localSockets()) {
+            socket.emit("room-closed", Map.of("room", room));
+            socket.leave(channel);
+            socket.leave(RoomNames.presenceChannel(room));
+            exit(socket, room);
+        }
+    }
+
+    /** The rooms with someone in them, by name, with their members (read for at most {@code limit} rooms). */
+    public CompletableFuture<Map<String, List<String>>> roomsWithMembers(int limit) {
+        return presence.rooms().thenCompose(counts -> {
+            List<String> names = counts.keySet().stream().sorted().limit(limit).toList();
+            List<CompletableFuture<List<String>>> members = names.stream().map(presence::members).toList();
+            return CompletableFuture.allOf(members.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<String, List<String>> rooms = new TreeMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    rooms.put(names.get(i), members.get(i).join());
+                }
+                return rooms;
+            });
+        });
+    }
+
+    /** Who is online, anywhere, with how many sockets. */
+    public CompletableFuture<Map<String, Integer>> online() {
+        return limits.connections().online();
     }
 
     private static boolean refused(Optional<String> problem, Ack ack) {

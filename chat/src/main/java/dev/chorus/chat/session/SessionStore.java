@@ -1,5 +1,6 @@
 package dev.chorus.chat.session;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -19,6 +20,9 @@ public interface SessionStore {
     CompletableFuture<Optional<LoginSession>> find(String id);
 
     CompletableFuture<Void> delete(String id);
+
+    /** Deletes every session of a user (an admin's kick), announcing each as {@link #delete} does. @return their ids */
+    CompletableFuture<List<String>> deleteAllOf(String username);
 
     /**
      * Told of sessions ended on other nodes (logout there), by id, so that what runs on them here can end too. A

@@ -68,6 +68,14 @@ public final class Sessions {
         return store.delete(id).thenRun(() -> notifyClosed(id));
     }
 
+    /** Ends every session of a user, on every node. @return how many there were */
+    public CompletableFuture<Integer> closeAllOf(String username) {
+        return store.deleteAllOf(username).thenApply(ids -> {
+            ids.forEach(this::notifyClosed);
+            return ids.size();
+        });
+    }
+
     private void notifyClosed(String id) {
         closeListeners.forEach(listener -> listener.accept(id));
     }

@@ -39,6 +39,22 @@ public final class EmbeddedAccountStore implements AccountStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> setAdmin(String username, boolean admin) {
+        return db.run(() -> {
+            String key = username.toLowerCase(Locale.ROOT);
+            String text = accounts.get(key);
+            if (text == null) {
+                return false;
+            }
+            ObjectNode json = (ObjectNode) db.parse(text);
+            json.put("admin", admin);
+            accounts.put(key, json.toString());
+            db.commit();
+            return true;
+        });
+    }
+
+    @Override
     public CompletableFuture<Optional<Account>> find(String username) {
         return db.run(() -> Optional.ofNullable(accounts.get(username.toLowerCase(Locale.ROOT))).map(text -> {
             JsonNode json = db.parse(text);

@@ -1,5 +1,8 @@
 package dev.chorus.chat.store;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.chat.session.LoginSession;
@@ -57,6 +60,23 @@ public final class EmbeddedSessionStore implements SessionStore {
                 .put("createdAt", session.createdAt().toEpochMilli())
                 .put("lastSeenAt", session.lastSeenAt().toEpochMilli());
         return json.toString();
+    }
+
+    @Override
+    public CompletableFuture<List<String>> deleteAllOf(String username) {
+        return db.run(() -> {
+            List<String> ended = new ArrayList<>();
+            for (Map.Entry<String, String> session : sessions.entrySet()) {
+                if (username.equalsIgnoreCase(db.parse(session.getValue()).path("username").asText())) {
+                    ended.add(session.getKey());
+                }
+            }
+            if (!ended.isEmpty()) {
+                ended.forEach(sessions::remove);
+                db.commit();
+            }
+            return ended;
+        });
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.chorus.chat.account.AccountException;
 import dev.chorus.chat.account.Accounts;
 import dev.chorus.chat.limits.LoginThrottle;
 import dev.chorus.chat.session.Sessions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -54,17 +56,28 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
     private final AuthMode mode;
     private final LoginThrottle throttle;
     private final boolean trustProxy;
+    private final Counter loggedIn;
+    private final Counter loginFailed;
+    private final Counter loginThrottled;
     private final ObjectMapper mapper = new ObjectMapper();
 
     /** @param trustProxy whether the client's address is the first of {@code X-Forwarded-For} */
     public AuthApiHandler(Accounts accounts, Sessions sessions, SessionCookie cookie, AuthMode mode,
-            LoginThrottle throttle, boolean trustProxy) {
+            LoginThrottle throttle, boolean trustProxy, MeterRegistry meters) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.cookie = cookie;
         this.mode = mode;
         this.throttle = throttle;
         this.trustProxy = trustProxy;
+        this.loggedIn = logins(meters, "ok");
+        this.loginFailed = logins(meters, "failed");
+        this.loginThrottled = logins(meters, "throttled");
+    }
+
+    private static Counter logins(MeterRegistry meters, String result) {
+        return Counter.builder("chorus.logins").tag("result", result)
+                .description("Logins (registrations included), by outcome").register(meters);
     }
 
     @Override
@@ -110,6 +123,7 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
         if (wait > 0) {
             log.info("login of {} from {} refused: too many failed attempts", given.username(), address);
             long seconds = Math.max(1, (wait + 999) / 1000);
+            loginThrottled.increment();
             return CompletableFuture.completedFuture(new Reply(HttpResponseStatus.TOO_MANY_REQUESTS,
                     Map.of("error", "too many failed logins, try again later", "retryAfterSeconds", seconds),
                     null));
@@ -121,11 +135,13 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
         return checked.thenCompose(account -> {
             if (account.isEmpty()) {
                 throttle.failed(given.username(), address);
+                loginFailed.increment();
                 log.info("login of {} from {} failed", given.username(), address);
                 return CompletableFuture.completedFuture(new Reply(HttpResponseStatus.UNAUTHORIZED,
                         Map.of("error", mode == AuthMode.GUEST ? "that name cannot be used"
                                 : "wrong username or password"), null));
             }
+            loggedIn.increment();
             return startSession(account.get().username(), headers, HttpResponseStatus.OK);
         });
     }
@@ -146,7 +162,10 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
         }
         HttpHeaders headers = request.headers().copy();
         return accounts.register(credentials.get().username(), credentials.get().password(), false)
-                .thenCompose(account -> startSession(account.username(), headers, HttpResponseStatus.CREATED))
+                .thenCompose(account -> {
+                    loggedIn.increment();
+                    return startSession(account.username(), headers, HttpResponseStatus.CREATED);
+                })
                 .exceptionally(error -> {
                     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                     if (cause instanceof AccountException refused) {
@@ -174,10 +193,20 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
         return ended.thenApply(done -> new Reply(HttpResponseStatus.OK, Map.of("ok", true), cookie.clear(copy)));
     }
 
+    /** Who is logged in, and whether they may open the admin view (never in guest mode, where names are free). */
     private CompletableFuture<Reply> me(HttpHeaders headers) {
-        return sessions.resolve(cookie.read(headers)).thenApply(session -> session
-                .map(s -> new Reply(HttpResponseStatus.OK, Map.of("user", s.username()), null))
-                .orElseGet(() -> new Reply(HttpResponseStatus.UNAUTHORIZED, Map.of("error", "not logged in"), null)));
+        return sessions.resolve(cookie.read(headers)).thenCompose(session -> {
+            if (session.isEmpty()) {
+                return CompletableFuture.completedFuture(new Reply(HttpResponseStatus.UNAUTHORIZED,
+                        Map.of("error", "not logged in"), null));
+            }
+            String user = session.get().username();
+            CompletableFuture<Boolean> admin = mode == AuthMode.PASSWORD
+                    ? accounts.find(user).thenApply(account -> account.map(Account::admin).orElse(false))
+                    : CompletableFuture.completedFuture(false);
+            return admin.thenApply(isAdmin -> new Reply(HttpResponseStatus.OK,
+                    Map.of("user", user, "admin", isAdmin), null));
+        });
     }
 
     private record Credentials(String username, String password) {

@@ -104,7 +104,7 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
         try {
             URL index = loader.getResource(folder + "/index.html");
             if (index == null) {
-                log.warn("no {}/index.html on the classpath: the web chat is not served", folder);
+                log.warn("no {}/index.html on the classpath: its pages are not served", folder);
             } else if ("jar".equals(index.getProtocol())) {
                 JarURLConnection connection = (JarURLConnection) index.openConnection();
                 connection.setUseCaches(false);
@@ -128,7 +128,7 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
             } else {
-                log.warn("cannot list {} on the classpath ({}): the web chat is not served", folder, index);
+                log.warn("cannot list {} on the classpath ({}): its pages are not served", folder, index);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the web chat's files could not be read", e);
@@ -208,12 +208,28 @@ public final class StaticFilesHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, request, HttpResponseStatus.BAD_REQUEST, null);
             return;
         }
+        if (!serve(ctx, request, path)) {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Answers a request with the file at {@code path} (decoded, checked, starting with {@code /}), for a handler
+     * that serves these files under a path of its own.
+     *
+     * @return false, with the request untouched, when no file is there
+     */
+    public boolean serve(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         Map<String, File> served = files;
         File file = served.get(path.endsWith("/") ? path + "index.html" : path);
         if (file == null) {
-            ctx.fireChannelRead(msg);
-            return;
+            return false;
         }
+        reply(ctx, request, file);
+        return true;
+    }
+
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, File file) {
         HttpMethod method = request.method();
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, null);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chorus.chat.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LimitsTest {
@@ -69,5 +70,6 @@ class LimitsTest {
         connections.remove("alice", "s1");
         assertThat(connections.count("alice").join()).isEqualTo(1);
         assertThat(connections.hasRoom("alice").join()).isTrue();
+        assertThat(connections.online().join()).isEqualTo(Map.of("alice", 1));
     }
 }

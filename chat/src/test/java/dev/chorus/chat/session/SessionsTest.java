@@ -195,6 +195,14 @@ class SessionsTest {
         }
 
         @Override
+        public CompletableFuture<List<String>> deleteAllOf(String username) {
+            List<String> ended = sessions.values().stream()
+                    .filter(session -> session.username().equalsIgnoreCase(username)).map(LoginSession::id).toList();
+            ended.forEach(sessions::remove);
+            return CompletableFuture.completedFuture(ended);
+        }
+
+        @Override
         public CompletableFuture<Void> delete(String id) {
             sessions.remove(id);
             return CompletableFuture.completedFuture(null);

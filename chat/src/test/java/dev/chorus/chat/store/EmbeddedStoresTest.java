@@ -67,6 +67,37 @@ class EmbeddedStoresTest {
     }
 
     @Test
+    void theAdminFlagIsGivenAndTakenAndKept() throws Exception {
+        db = EmbeddedDatabase.open(dataDir);
+        Account dave = new Account("Dave", "$argon2id$hash", false, CREATED);
+        get(new EmbeddedAccountStore(db).create(dave));
+        assertThat(get(new EmbeddedAccountStore(db).setAdmin("DAVE", true))).isTrue();
+        assertThat(get(new EmbeddedAccountStore(db).setAdmin("nobody", true))).isFalse();
+
+        reopen();
+
+        assertThat(get(new EmbeddedAccountStore(db).find("dave")))
+                .hasValue(new Account("Dave", "$argon2id$hash", true, CREATED));
+    }
+
+    @Test
+    void allOfAUsersSessionsEndAtOnce() throws Exception {
+        db = EmbeddedDatabase.open(dataDir);
+        EmbeddedSessionStore sessions = new EmbeddedSessionStore(db);
+        get(sessions.save(new LoginSession("phone", "Bob", CREATED, CREATED)));
+        get(sessions.save(new LoginSession("laptop", "bob", CREATED, CREATED)));
+        get(sessions.save(new LoginSession("other", "carol", CREATED, CREATED)));
+
+        assertThat(get(sessions.deleteAllOf("BOB"))).containsExactlyInAnyOrder("phone", "laptop");
+        reopen();
+
+        EmbeddedSessionStore reopened = new EmbeddedSessionStore(db);
+        assertThat(get(reopened.find("phone"))).isEmpty();
+        assertThat(get(reopened.find("laptop"))).isEmpty();
+        assertThat(get(reopened.find("other"))).isPresent();
+    }
+
+    @Test
     void updatesOnlyASessionThatIsStillThere() throws Exception {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedSessionStore sessions = new EmbeddedSessionStore(db);

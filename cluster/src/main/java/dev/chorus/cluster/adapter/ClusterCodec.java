@@ -89,6 +89,23 @@ final class ClusterCodec {
         return data;
     }
 
+    /** A join or leave request as Node's adapters write it: {@code {opts, rooms}}. */
+    static ObjectNode roomsRequest(BroadcastOptions options, Set<String> rooms) {
+        ObjectNode data = NODES.objectNode();
+        data.set("opts", options(options));
+        ArrayNode list = data.putArray("rooms");
+        rooms.forEach(list::add);
+        return data;
+    }
+
+    /** A disconnect request as Node's adapters write it: {@code {opts, close}}. */
+    static ObjectNode disconnectRequest(BroadcastOptions options, boolean close) {
+        ObjectNode data = NODES.objectNode();
+        data.set("opts", options(options));
+        data.put("close", close);
+        return data;
+    }
+
     /** Absent flags stay absent: Node's adapters test for presence, so a false would count as set. */
     static ObjectNode options(BroadcastOptions options) {
         ObjectNode opts = NODES.objectNode();

@@ -92,6 +92,14 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
                 });
     }
 
+    /** Over pub/sub, as Node's adapters send it: at most once, to the nodes subscribed now. */
+    @Override
+    public void serverSideEmit(ArrayNode event) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.set("packet", event);
+        publish(ClusterCodec.SERVER_SIDE_EMIT, data);
+    }
+
     private void publish(int type, JsonNode data) {
         bus.redis().bytes().publish(bus.publicChannel(nsp.name()),
                 ClusterCodec.msgpack(ClusterCodec.message(type, data, uid, nsp.name())));
@@ -132,24 +140,46 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         deliverLocally(Packet.event(nsp.name(), eventData), options, offset);
     }
 
+    /** A request of another node (or a Node peer), for this node's sockets alone. */
     private void applyRequest(int type, JsonNode data) {
         BroadcastOptions options = ClusterCodec.readOptions(data.path("opts"));
-        List<Socket> sockets = localSocketsOf(options);
         switch (type) {
-            case ClusterCodec.SOCKETS_JOIN -> {
-                Set<String> rooms = ClusterCodec.strings(data.path("rooms"));
-                sockets.forEach(socket -> socket.join(rooms));
-            }
-            case ClusterCodec.SOCKETS_LEAVE -> {
-                Set<String> rooms = ClusterCodec.strings(data.path("rooms"));
-                sockets.forEach(socket -> rooms.forEach(socket::leave));
-            }
-            case ClusterCodec.DISCONNECT_SOCKETS -> {
-                boolean close = data.path("close").asBoolean(false);
-                sockets.forEach(socket -> socket.disconnect(close));
-            }
+            case ClusterCodec.SOCKETS_JOIN -> super.socketsJoin(options, ClusterCodec.strings(data.path("rooms")));
+            case ClusterCodec.SOCKETS_LEAVE -> super.socketsLeave(options, ClusterCodec.strings(data.path("rooms")));
+            case ClusterCodec.DISCONNECT_SOCKETS -> super.disconnectSockets(options, data.path("close").asBoolean(false));
             default -> throw new IllegalArgumentException("not a request type: " + type);
         }
+    }
+
+    @Override
+    public void socketsJoin(BroadcastOptions options, Set<String> rooms) {
+        super.socketsJoin(options, rooms);
+        request(ClusterCodec.SOCKETS_JOIN, ClusterCodec.roomsRequest(options, rooms), options);
+    }
+
+    @Override
+    public void socketsLeave(BroadcastOptions options, Set<String> rooms) {
+        super.socketsLeave(options, rooms);
+        request(ClusterCodec.SOCKETS_LEAVE, ClusterCodec.roomsRequest(options, rooms), options);
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions options, boolean close) {
+        super.disconnectSockets(options, close);
+        request(ClusterCodec.DISCONNECT_SOCKETS, ClusterCodec.disconnectRequest(options, close), options);
+    }
+
+    /** The other nodes apply it from the stream, in order with the broadcasts around it; this one already has. */
+    private void request(int type, JsonNode data, BroadcastOptions options) {
+        if (options.local()) {
+            return;
+        }
+        bus.append(uid, nsp.name(), type, ClusterCodec.streamData(data)).whenComplete((id, error) -> {
+            if (error != null) {
+                log.warn("namespace {}: request of type {} not shared with the cluster, applied on this node only: {}",
+                        nsp.name(), type, error.toString());
+            }
+        });
     }
 
     private List<Socket> localSocketsOf(BroadcastOptions options) {

@@ -1,6 +1,7 @@
 package dev.chorus.cluster.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.redis.RedisBackbone;
 import io.lettuce.core.SetArgs;
@@ -10,9 +11,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,8 @@ public final class NodeRegistry implements AutoCloseable {
     private volatile Set<String> known = Set.of();
     private volatile Map<String, ClusterNode> live = Map.of();
     private volatile boolean closed;
+    /** What this node says of its load at each heartbeat; nothing until {@link #reportLoad}. */
+    private volatile Supplier<?> load = Map::of;
     /** No node is declared dead before this time (epoch ms): after Redis was away, the others beat again first. */
     private volatile long quietUntil;
 
@@ -66,6 +70,35 @@ public final class NodeRegistry implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /**
+     * Has each heartbeat carry this node's load (its connections, say): the heartbeat key holds it as JSON, so it
+     * is never older than a heartbeat and goes with the node.
+     */
+    public void reportLoad(Supplier<?> load) {
+        this.load = load;
+    }
+
+    /** The loads the nodes last reported, by node id; a node that reported none is left out. */
+    public CompletableFuture<Map<String, JsonNode>> loads(List<String> ids) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return redis.strings().mget(ids.stream().map(this::aliveKey).toArray(String[]::new)).toCompletableFuture()
+                .thenApply(values -> {
+                    Map<String, JsonNode> loads = new HashMap<>();
+                    for (int i = 0; i < ids.size(); i++) {
+                        if (values.get(i).hasValue()) {
+                            try {
+                                loads.put(ids.get(i), JSON.readTree(values.get(i).getValue()));
+                            } catch (JsonProcessingException e) {
+                                log.debug("node {} reported an unreadable load", ids.get(i));
+                            }
+                        }
+                    }
+                    return loads;
+                });
+    }
+
     /** Runs for every dead node, once in the cluster, to drop what it held. */
     public void onNodeDead(Function<String, CompletableFuture<?>> purge) {
         purges.add(purge);
@@ -82,15 +115,17 @@ public final class NodeRegistry implements AutoCloseable {
 
     private CompletableFuture<Void> announce() {
         String card;
+        String reported;
         try {
             card = JSON.writeValueAsString(self);
-        } catch (JsonProcessingException e) {
+            reported = JSON.writeValueAsString(load.get());
+        } catch (JsonProcessingException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         return CompletableFuture.allOf(
                 redis.strings().hset(nodesKey(), self.id(), card).toCompletableFuture(),
-                redis.strings().set(aliveKey(self.id()), "1", SetArgs.Builder.px(HEARTBEAT_LIFETIME.toMillis()))
-                        .toCompletableFuture());
+                redis.strings().set(aliveKey(self.id()), reported,
+                        SetArgs.Builder.px(HEARTBEAT_LIFETIME.toMillis())).toCompletableFuture());
     }
 
     private void beat() {

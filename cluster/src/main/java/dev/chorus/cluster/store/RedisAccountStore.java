@@ -1,5 +1,6 @@
 package dev.chorus.cluster.store;
 
+import io.lettuce.core.ScriptOutputType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +22,20 @@ import java.util.concurrent.CompletableFuture;
 public final class RedisAccountStore implements AccountStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Jackson writes {@code "admin":false} compactly, so the flag is changed in place, in one step. */
+    private static final String SET_ADMIN = """
+            local account = redis.call('GET', KEYS[1])
+            if not account then
+                return 0
+            end
+            local updated = string.gsub(account, '"admin":%a+', '"admin":' .. ARGV[1], 1)
+            redis.call('SET', KEYS[1], updated)
+            return 1
+            """;
+
     private final RedisAsyncCommands<String, String> redis;
     private final String keyPrefix;
+    private final LuaScript setAdmin;
 
     public RedisAccountStore(RedisBackbone backbone) {
         this(backbone, RedisKeys.DEFAULT_PREFIX);
@@ -31,6 +44,7 @@ public final class RedisAccountStore implements AccountStore {
     public RedisAccountStore(RedisBackbone backbone, String prefix) {
         this.redis = backbone.strings();
         this.keyPrefix = prefix + "account:";
+        this.setAdmin = new LuaScript(redis, SET_ADMIN);
     }
 
     @Override
@@ -50,6 +64,12 @@ public final class RedisAccountStore implements AccountStore {
     public CompletableFuture<Optional<Account>> find(String username) {
         return redis.get(key(username)).toCompletableFuture()
                 .thenApply(text -> Optional.ofNullable(text).map(RedisAccountStore::parse));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setAdmin(String username, boolean admin) {
+        return setAdmin.<Long>run(ScriptOutputType.INTEGER, new String[] {key(username)}, Boolean.toString(admin))
+                .thenApply(changed -> changed == 1);
     }
 
     private String key(String username) {

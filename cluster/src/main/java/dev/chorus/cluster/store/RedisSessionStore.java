@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Login sessions in Redis, one JSON string per session under {@code <prefix>session:<id>}, which Redis drops by
- * itself once the absolute session lifetime has passed. A delete is announced on {@code <prefix>session-ended} with
+ * itself once the absolute session lifetime has passed, and each user's session ids in a set under
+ * {@code <prefix>user-sessions:<lower-cased username>}, so that all of them can be ended at once. A delete is announced on {@code <prefix>session-ended} with
  * the session id, so that every node can end what runs on that session.
  */
 public final class RedisSessionStore implements SessionStore {
@@ -35,16 +37,40 @@ public final class RedisSessionStore implements SessionStore {
     /** More deletes than this awaiting their own announcement means some were lost (pub/sub was down): sweep. */
     private static final int SWEEP_ABOVE = 1_000;
     private static final long LOST_AFTER_NANOS = Duration.ofMinutes(1).toNanos();
+    /** The session, and its id in its user's set (for {@link #deleteAllOf}), which lives as long as the newest. */
+    private static final String SAVE = """
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            """;
     private static final String DELETE = """
+            local session = redis.call('GET', KEYS[1])
+            if session then
+                redis.call('SREM', ARGV[3] .. string.lower(cjson.decode(session).username), ARGV[2])
+            end
             redis.call('DEL', KEYS[1])
             redis.call('PUBLISH', ARGV[1], ARGV[2])
+            """;
+    private static final String DELETE_ALL = """
+            local ended = {}
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+                if redis.call('DEL', ARGV[1] .. id) == 1 then
+                    redis.call('PUBLISH', ARGV[2], id)
+                    table.insert(ended, id)
+                end
+            end
+            redis.call('DEL', KEYS[1])
+            return ended
             """;
 
     private final RedisAsyncCommands<String, String> redis;
     private final long ttlMillis;
     private final String keyPrefix;
     private final String endedChannel;
+    private final String userPrefix;
+    private final LuaScript save;
     private final LuaScript delete;
+    private final LuaScript deleteAll;
     private final List<Consumer<String>> endedListeners = new CopyOnWriteArrayList<>();
     /** Sessions deleted here whose announcement has not come back yet, with when: that echo is no news. */
     private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
@@ -59,7 +85,10 @@ public final class RedisSessionStore implements SessionStore {
         this.ttlMillis = ttl.toMillis();
         this.keyPrefix = prefix + "session:";
         this.endedChannel = prefix + "session-ended";
+        this.userPrefix = prefix + "user-sessions:";
+        this.save = new LuaScript(redis, SAVE);
         this.delete = new LuaScript(redis, DELETE);
+        this.deleteAll = new LuaScript(redis, DELETE_ALL);
         backbone.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
@@ -78,8 +107,8 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Void> save(LoginSession session) {
-        return redis.set(keyPrefix + session.id(), json(session), SetArgs.Builder.px(ttlMillis))
-                .toCompletableFuture().thenApply(ok -> null);
+        return save.run(ScriptOutputType.STATUS, new String[] {keyPrefix + session.id(), userKey(session.username())},
+                json(session), Long.toString(ttlMillis), session.id()).thenApply(ok -> null);
     }
 
     @Override
@@ -100,13 +129,23 @@ public final class RedisSessionStore implements SessionStore {
     public CompletableFuture<Void> delete(String id) {
         sweepLostEchoes();
         endedHere.put(id, System.nanoTime());
-        return delete.<Long>run(ScriptOutputType.INTEGER, new String[] {keyPrefix + id}, endedChannel, id)
+        return delete.<Long>run(ScriptOutputType.INTEGER, new String[] {keyPrefix + id}, endedChannel, id, userPrefix)
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         endedHere.remove(id);
                     }
                 })
                 .thenApply(done -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> deleteAllOf(String username) {
+        return deleteAll.<List<String>>run(ScriptOutputType.MULTI, new String[] {userKey(username)}, keyPrefix,
+                endedChannel);
+    }
+
+    private String userKey(String username) {
+        return userPrefix + username.toLowerCase(Locale.ROOT);
     }
 
     @Override

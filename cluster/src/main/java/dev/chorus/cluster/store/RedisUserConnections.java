@@ -4,6 +4,8 @@ import dev.chorus.chat.limits.UserConnections;
 import dev.chorus.cluster.redis.RedisBackbone;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +94,15 @@ public final class RedisUserConnections implements UserConnections {
     public CompletableFuture<Integer> count(String user) {
         return redis.hget(totalKey, user).toCompletableFuture()
                 .thenApply(count -> count == null ? 0 : Integer.parseInt(count));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Integer>> online() {
+        return redis.hgetall(totalKey).toCompletableFuture().thenApply(counts -> {
+            Map<String, Integer> online = new HashMap<>();
+            counts.forEach((user, count) -> online.put(user, Integer.parseInt(count)));
+            return online;
+        });
     }
 
     /** Takes out every socket a dead node counted, in one step. */

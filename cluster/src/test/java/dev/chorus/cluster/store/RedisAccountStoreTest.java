@@ -35,4 +35,18 @@ class RedisAccountStoreTest extends RedisStoreTest {
         assertThat(get(accounts.find("GUEST1"))).hasValue(guest);
         assertThat(get(new RedisAccountStore(backbone).find("guest1"))).as("another prefix").isEmpty();
     }
+
+    @Test
+    void theAdminFlagIsGivenAndTaken() throws Exception {
+        RedisAccountStore accounts = new RedisAccountStore(backbone, "admin:");
+        Account dave = new Account("Dave", "$argon2id$hash", false, CREATED);
+        get(accounts.create(dave));
+
+        assertThat(get(accounts.setAdmin("DAVE", true))).isTrue();
+        assertThat(get(accounts.find("dave"))).hasValue(new Account("Dave", "$argon2id$hash", true, CREATED));
+        assertThat(get(accounts.setAdmin("dave", false))).isTrue();
+        assertThat(get(accounts.find("dave"))).hasValue(dave);
+        assertThat(get(accounts.setAdmin("nobody", true))).isFalse();
+        assertThat(get(accounts.find("nobody"))).isEmpty();
+    }
 }

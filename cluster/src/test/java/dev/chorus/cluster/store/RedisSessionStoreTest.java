@@ -70,6 +70,32 @@ class RedisSessionStoreTest extends RedisStoreTest {
         }
     }
 
+    @Test
+    void allOfAUsersSessionsEndAtOnceAndEveryNodeHears() throws Exception {
+        try (RedisBackbone otherNode = RedisBackbone.connect(server.url())) {
+            RedisSessionStore here = new RedisSessionStore(backbone, TTL);
+            RedisSessionStore there = new RedisSessionStore(otherNode, TTL);
+            List<String> heardThere = new CopyOnWriteArrayList<>();
+            there.onEnded(heardThere::add);
+            await().atMost(Duration.ofSeconds(5)).until(() -> get(backbone.strings()
+                    .pubsubNumsub("chorus:session-ended").toCompletableFuture()).get("chorus:session-ended") == 2);
+            get(here.save(new LoginSession("phone", "Bob", CREATED, CREATED)));
+            get(there.save(new LoginSession("laptop", "bob", CREATED, CREATED)));
+            get(here.save(new LoginSession("gone", "bob", CREATED, CREATED)));
+            get(here.delete("gone"));
+            get(here.save(new LoginSession("other", "carol", CREATED, CREATED)));
+
+            assertThat(get(here.deleteAllOf("BOB"))).containsExactlyInAnyOrder("phone", "laptop");
+
+            assertThat(get(here.find("phone"))).isEmpty();
+            assertThat(get(there.find("laptop"))).isEmpty();
+            assertThat(get(here.find("other"))).isPresent();
+            await().atMost(Duration.ofSeconds(5)).until(() -> heardThere.containsAll(List.of("phone", "laptop")));
+            assertThat(get(here.deleteAllOf("bob"))).isEmpty();
+            assertThat(pttl("chorus:user-sessions:carol")).isBetween(TTL.toMillis() - 5_000, TTL.toMillis());
+        }
+    }
+
     private static long pttl(String key) throws Exception {
         return get(backbone.strings().pttl(key).toCompletableFuture());
     }

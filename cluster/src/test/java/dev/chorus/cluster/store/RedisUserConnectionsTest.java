@@ -2,6 +2,7 @@ package dev.chorus.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RedisUserConnectionsTest extends RedisStoreTest {
@@ -40,6 +41,7 @@ class RedisUserConnectionsTest extends RedisStoreTest {
 
         assertThat(get(alive.count("alice"))).isEqualTo(1);
         assertThat(get(alive.count("bob"))).isZero();
+        assertThat(get(dead.online())).as("who is online, from any node").isEqualTo(Map.of("alice", 1));
         dead.remove("alice", "d0");
         assertThat(get(alive.count("alice"))).as("the purged node's late remove subtracts nothing").isEqualTo(1);
 

@@ -59,6 +59,17 @@ public final class EngineServer {
         return Collections.unmodifiableCollection(sessions.values());
     }
 
+    /** The sessions open now on a transport: a scan, for gauges and reports, not for hot paths. */
+    public int countOn(TransportName transport) {
+        int count = 0;
+        for (EngineSession session : sessions.values()) {
+            if (session.isOpen() && session.transportName() == transport) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     public int sessionCount() {
         return (int) sessions.values().stream().filter(EngineSession::isOpen).count();
     }

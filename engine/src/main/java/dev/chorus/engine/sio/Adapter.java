@@ -1,5 +1,6 @@
 package dev.chorus.engine.sio;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,21 @@ public interface Adapter {
 
     /** The ids of local sockets the options select. */
     Set<String> localSockets(BroadcastOptions options);
+
+    /**
+     * Makes the sockets the options select join rooms: those of this node, and with a clustered adapter (unless
+     * the options are local) those of every node.
+     */
+    void socketsJoin(BroadcastOptions options, Set<String> rooms);
+
+    /** Makes the selected sockets leave rooms, on every node as {@link #socketsJoin} does. */
+    void socketsLeave(BroadcastOptions options, Set<String> rooms);
+
+    /** Disconnects the selected sockets (and closes their connections when {@code close}), on every node. */
+    void disconnectSockets(BroadcastOptions options, boolean close);
+
+    /** Sends an event to the namespace's handlers on the other servers ({@link Namespace#serverSideEmit}). */
+    void serverSideEmit(ArrayNode event);
 
     /** Sends an event (or any packet) to every socket the options select, encoding it once. */
     void broadcast(Packet packet, BroadcastOptions options);

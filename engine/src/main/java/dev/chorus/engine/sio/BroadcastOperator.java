@@ -64,20 +64,19 @@ public final class BroadcastOperator {
         return sockets;
     }
 
+    /** The selected sockets, on every node unless {@link #local()}, join the rooms. */
     public void socketsJoin(String... joined) {
-        localSockets().forEach(socket -> socket.join(joined));
+        nsp.adapter().socketsJoin(options(), Set.of(joined));
     }
 
+    /** The selected sockets, on every node unless {@link #local()}, leave the rooms. */
     public void socketsLeave(String... left) {
-        localSockets().forEach(socket -> {
-            for (String room : left) {
-                socket.leave(room);
-            }
-        });
+        nsp.adapter().socketsLeave(options(), Set.of(left));
     }
 
+    /** The selected sockets, on every node unless {@link #local()}, are disconnected. */
     public void disconnectSockets(boolean close) {
-        localSockets().forEach(socket -> socket.disconnect(close));
+        nsp.adapter().disconnectSockets(options(), close);
     }
 
     BroadcastOptions options() {

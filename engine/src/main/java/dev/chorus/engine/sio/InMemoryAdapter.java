@@ -102,6 +102,35 @@ public class InMemoryAdapter implements Adapter {
         return ids;
     }
 
+    /** No other server to hear it. */
+    @Override
+    public void serverSideEmit(ArrayNode event) {
+    }
+
+    @Override
+    public void socketsJoin(BroadcastOptions options, Set<String> joined) {
+        forEachLocalSocket(options, socket -> socket.join(joined));
+    }
+
+    @Override
+    public void socketsLeave(BroadcastOptions options, Set<String> left) {
+        forEachLocalSocket(options, socket -> left.forEach(socket::leave));
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions options, boolean close) {
+        forEachLocalSocket(options, socket -> socket.disconnect(close));
+    }
+
+    private void forEachLocalSocket(BroadcastOptions options, Consumer<Socket> action) {
+        for (String id : localSockets(options)) {
+            Socket socket = nsp.socket(id);
+            if (socket != null) {
+                action.accept(socket);
+            }
+        }
+    }
+
     private void forEachRecipient(BroadcastOptions options, Consumer<String> action) {
         Set<String> excluded = new HashSet<>();
         for (String room : options.except()) {

@@ -91,6 +91,14 @@ public final class Namespace {
     }
 
     /**
+     * Emits an event to the other servers of the cluster, whose {@link #onServerSideEmit} handlers run it; not to
+     * this one, nor to any client. Without a cluster, nothing hears it.
+     */
+    public void serverSideEmit(String event, Object... args) {
+        adapter.serverSideEmit(eventPayload(event, args));
+    }
+
+    /**
      * Runs the handler of a server-side event ({@code data} is the event name, then its arguments), for adapters.
      *
      * @return false when nothing here handles that event

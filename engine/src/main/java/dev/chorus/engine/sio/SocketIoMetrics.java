@@ -1,7 +1,6 @@
 package dev.chorus.engine.sio;
 
 import dev.chorus.engine.eio.EngineServer;
-import dev.chorus.engine.eio.EngineSession;
 import dev.chorus.engine.eio.TransportName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,7 +23,7 @@ final class SocketIoMetrics {
     SocketIoMetrics(MeterRegistry registry, EngineServer engine) {
         this.registry = registry;
         for (TransportName transport : TransportName.values()) {
-            Gauge.builder("chorus.connections", engine, e -> count(e, transport))
+            Gauge.builder("chorus.connections", engine, e -> e.countOn(transport))
                     .description("Engine.IO connections open on this node")
                     .tag("transport", transport.name().toLowerCase(Locale.ROOT))
                     .register(registry);
@@ -52,15 +51,5 @@ final class SocketIoMetrics {
                 .description("Rooms with members on this node (a socket's own room not counted)")
                 .tag("namespace", nsp.name())
                 .register(registry);
-    }
-
-    private static double count(EngineServer engine, TransportName transport) {
-        int count = 0;
-        for (EngineSession session : engine.sessions()) {
-            if (session.transportName() == transport) {
-                count++;
-            }
-        }
-        return count;
     }
 }

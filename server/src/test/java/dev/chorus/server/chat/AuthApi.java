@@ -55,7 +55,12 @@ final class AuthApi {
         return send(HttpRequest.newBuilder(uri("/me")).GET(), session);
     }
 
-    private Reply post(String path, Map<String, String> body, String session)
+    /** A GET of a JSON resource. */
+    Reply get(String path, String session) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), session);
+    }
+
+    Reply post(String path, Map<String, String> body, String session)
             throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")

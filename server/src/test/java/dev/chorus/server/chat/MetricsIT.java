@@ -132,6 +132,8 @@ class MetricsIT {
                     - before1.getOrDefault("chorus_broadcast_latency_seconds_count", 0.0)).isGreaterThanOrEqualTo(5.0);
             assertThat(during0.get("chorus_redis_commands_seconds_count{command=EVALSHA}")).isGreaterThanOrEqualTo(5.0);
             assertThat(during0.get("chorus_redis_up")).isEqualTo(1.0);
+            assertThat(during0.get("chorus_logins_total{result=ok}")
+                    - before0.get("chorus_logins_total{result=ok}")).as("alice registered there").isEqualTo(1.0);
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(scrape(0).get("chorus_connections{transport=websocket}")).isZero());

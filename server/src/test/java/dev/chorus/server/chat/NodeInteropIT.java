@@ -207,6 +207,32 @@ class NodeInteropIT {
         }
     }
 
+    /** Chorus's own requests go through the stream and pub/sub in the format Node's adapter reads. */
+    @Test
+    void aNodePeerFollowsChorusRequests() throws Exception {
+        NodePeerClient nodeUser = nodeClientIn("room:requests");
+        try {
+            chorus.io().sockets().in("room:requests").socketsJoin("room:joined");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ask(Map.of("fetch", "room:joined")).toString()).contains(nodeUser.socket().id()));
+
+            chorus.io().sockets().in("room:joined").socketsLeave("room:requests");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ask(Map.of("fetch", "room:requests")).toString())
+                            .doesNotContain(nodeUser.socket().id()));
+
+            chorus.io().sockets().serverSideEmit("chorus-says", "hello", 2);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ask(Map.of("heard", true)).path("heard").toString()).isEqualTo("[[\"hello\",2]]"));
+
+            chorus.io().sockets().in("room:joined").disconnectSockets(true);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !nodeUser.socket().connected());
+        } finally {
+            nodeUser.socket().close();
+        }
+    }
+
     @Test
     void fetchSocketsOnTheNodeSideListsChorusSockets() throws Exception {
         ChatClient carol = chorusUserIn("carol", "fetch");

@@ -3,8 +3,11 @@ package dev.chorus.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.server.Main;
 import dev.chorus.server.Node;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +38,20 @@ class WebChatIT {
     static Path data;
     private static Node node;
 
+    private static final String ADMIN = "root";
+    private static final String ADMIN_PASSWORD = "root-secret-123";
+
     @BeforeAll
     static void start() throws InterruptedException {
+        // The admin account, made as an operator makes one: ./chorus user add root --admin, password on stdin.
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream((ADMIN_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
+            assertThat(Main.commandLine().execute("user", "add", ADMIN, "--admin", "--data", data.toString()))
+                    .isZero();
+        } finally {
+            System.setIn(stdin);
+        }
         node = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.PASSWORD, "jsessionid", false,
                 Duration.ofHours(1), Duration.ofHours(24), 1000, 65536, 5, 50, 100, List.of(), false,
                 RECOVERY_WINDOW));
@@ -60,7 +75,7 @@ class WebChatIT {
         Path out = Files.createTempFile(data, "webchat", ".out");
         Path err = Files.createTempFile(data, "webchat", ".err");
         Process process = new ProcessBuilder("node", "webchat.js", Integer.toString(node.port()),
-                screenshots.toString())
+                screenshots.toString(), ADMIN, ADMIN_PASSWORD)
                 .directory(dir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
@@ -77,6 +92,7 @@ class WebChatIT {
         assertThat(process.exitValue()).as("the browser script's exit code%s", report).isZero();
         assertThat(stdout).as("the browser script's result%s", report).contains(RESULT_PREFIX);
         assertThat(screenshots.resolve("04-chat-alice.png")).isRegularFile();
+        assertThat(screenshots.resolve("09-admin.png")).isRegularFile();
     }
 
     private static String required(String property) {

@@ -467,13 +467,19 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
                 .toCompletableFuture().thenApply(ok -> null);
     }
 
+    /**
+     * Reads the session, and leaves it there: unlike Node's adapter (GETDEL), a restore does not spend it. A client
+     * may give up on an attempt after its node read the session — a poll of the new connection answered 400 while
+     * nodes restart — and its socket then waits on that node until the heartbeat times out; the client's next
+     * attempt must still find the session. Once a socket is back, its live record replaces the key anyway.
+     */
     @Override
     public CompletableFuture<PersistedSession> restoreSession(String pid, String offset) {
         StreamId id = StreamId.parse(offset);
         if (id == null || pid == null || pid.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<String> session = bus.redis().strings().getdel(sessionKey(pid)).toCompletableFuture();
+        CompletableFuture<String> session = bus.redis().strings().get(sessionKey(pid)).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> entry = bus.redis().strings()
                 .xrange(bus.settings().streamName(), Range.create(offset, offset)).toCompletableFuture();
         return session.thenCombine(entry, (encoded, entries) -> encoded == null || entries.isEmpty()

@@ -1,21 +1,21 @@
 package dev.chorus.server;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.chorus.cluster.adapter.ClusterBus;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.registry.ClusterNode;
 import dev.chorus.cluster.registry.NodeRegistry;
+import dev.chorus.cluster.routing.SessionForwarder;
+import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
 import dev.chorus.cluster.store.RedisPresence;
 import dev.chorus.cluster.store.RedisPublisher;
 import dev.chorus.cluster.store.RedisSessionStore;
 import dev.chorus.cluster.store.RedisUserConnections;
-import dev.chorus.cluster.routing.SessionForwarder;
-import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;

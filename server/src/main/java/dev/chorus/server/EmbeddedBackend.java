@@ -13,11 +13,11 @@ import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.InMemoryAdapter;
 import dev.chorus.engine.sio.RecoveryOptions;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** A single node: its stores in a local data folder, its rooms and counts in memory. */
 final class EmbeddedBackend implements Backend {

@@ -1,7 +1,7 @@
 package dev.chorus.server;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code chorus} command line. */
 @Command(name = "chorus",

@@ -381,10 +381,15 @@ public final class ChatRooms {
     private void closeHere(String room) {
         String channel = RoomNames.channel(room);
         for (Socket socket : nsp.in(channel).localSockets()) {
-            socket.emit("room-closed", Map.of("room", room));
-            socket.leave(channel);
-            socket.leave(RoomNames.presenceChannel(room));
-            exit(socket, room);
+            // On the socket's loop, as its own leave would be: the two cannot both take it out.
+            socket.execute(() -> {
+                if (socket.rooms().contains(channel)) {
+                    socket.emit("room-closed", Map.of("room", room));
+                    socket.leave(channel);
+                    socket.leave(RoomNames.presenceChannel(room));
+                    exit(socket, room);
+                }
+            });
         }
     }
 

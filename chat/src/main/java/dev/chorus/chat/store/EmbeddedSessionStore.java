@@ -1,13 +1,13 @@
 package dev.chorus.chat.store;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.chat.session.LoginSession;
 import dev.chorus.chat.session.SessionStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.h2.mvstore.MVMap;

@@ -1,12 +1,12 @@
 package dev.chorus.cluster.store;
 
-import io.lettuce.core.ScriptOutputType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.account.Account;
 import dev.chorus.chat.account.AccountStore;
 import dev.chorus.cluster.redis.RedisBackbone;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.UncheckedIOException;

@@ -89,6 +89,14 @@ public final class Socket {
         return data;
     }
 
+    /**
+     * Runs a task on the event loop where this socket's events are handled, so that work coming from another thread
+     * (an admin's request, another node's) does not interleave with them.
+     */
+    public void execute(Runnable task) {
+        client.session().execute(task);
+    }
+
     /** Whether this socket came back through connection state recovery. */
     public boolean recovered() {
         return recovered;

@@ -6,22 +6,17 @@ import dev.chorus.chat.account.Account;
 import dev.chorus.chat.account.Accounts;
 import dev.chorus.chat.rooms.ChatRooms;
 import dev.chorus.chat.session.Sessions;
+import dev.chorus.chat.web.JsonResponses;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.chat.web.StaticFilesHandler;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.URI;
@@ -224,26 +219,9 @@ public final class AdminHandler extends ChannelInboundHandlerAdapter {
         return done(HttpResponseStatus.METHOD_NOT_ALLOWED, allowed + " only");
     }
 
-    private void write(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {
+    private static void write(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         request.release();
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(reply.body());
-        } catch (IOException e) {
-            body = "{}".getBytes(StandardCharsets.UTF_8);
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
-                Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set("X-Content-Type-Options", "nosniff");
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        JsonResponses.send(ctx, keepAlive, reply.status(), reply.body(), null);
     }
 }

@@ -9,21 +9,14 @@ import dev.chorus.chat.limits.LoginThrottle;
 import dev.chorus.chat.session.Sessions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -231,26 +224,7 @@ public final class AuthApiHandler extends ChannelInboundHandlerAdapter {
                 Map.of("error", "expected a JSON body {\"username\": ..., \"password\": ...}"), null);
     }
 
-    private void write(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(reply.body());
-        } catch (IOException e) {
-            body = "{}".getBytes(StandardCharsets.UTF_8);
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
-                Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        if (reply.setCookie() != null) {
-            response.headers().add(HttpHeaderNames.SET_COOKIE, reply.setCookie());
-        }
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
+        JsonResponses.send(ctx, keepAlive, reply.status(), reply.body(), reply.setCookie());
     }
 }

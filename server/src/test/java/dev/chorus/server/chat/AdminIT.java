@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
-import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Main;
 import dev.chorus.server.Node;
 import java.net.URI;
@@ -34,8 +33,7 @@ class AdminIT {
 
     @TempDir
     static Path data;
-    private static RedisServer redis;
-    private static final List<Node> nodes = new ArrayList<>();
+    private static ChatCluster cluster;
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final OkHttpClient okHttp = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
     private static String admin;
@@ -43,21 +41,15 @@ class AdminIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        redis = RedisServer.start();
-        for (int i = 0; i < 2; i++) {
-            nodes.add(Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("node" + i), AuthMode.PASSWORD,
-                    AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100,
-                    List.of(), false, Duration.ofMinutes(2)).inCluster(redis.url(), "route" + i)));
-        }
+        cluster = ChatCluster.start(data, 2);
         admin = register(0, "alice");
-        assertThat(Main.commandLine().execute("user", "admin", "alice", "--redis", redis.url())).isZero();
+        assertThat(Main.commandLine().execute("user", "admin", "alice", "--redis", cluster.redis().url())).isZero();
     }
 
     @AfterAll
     static void stopCluster() {
-        nodes.forEach(Node::close);
         okHttp.dispatcher().executorService().shutdown();
-        redis.close();
+        cluster.close();
     }
 
     @AfterEach
@@ -66,23 +58,23 @@ class AdminIT {
     }
 
     private static String register(int node, String user) throws Exception {
-        AuthApi.Reply reply = new AuthApi(http, nodes.get(node).port()).register(user, PASSWORD);
+        AuthApi.Reply reply = new AuthApi(http, cluster.node(node).port()).register(user, PASSWORD);
         assertThat(reply.status()).isEqualTo(201);
         return reply.session();
     }
 
     private ChatClient connect(int node, String session) throws Exception {
-        ChatClient client = ChatClient.connect(okHttp, nodes.get(node).port(), session).get(10, TimeUnit.SECONDS);
+        ChatClient client = ChatClient.connect(okHttp, cluster.node(node).port(), session).get(10, TimeUnit.SECONDS);
         clients.add(client);
         return client;
     }
 
     private static AuthApi api(int node) {
-        return new AuthApi(http, nodes.get(node).port());
+        return new AuthApi(http, cluster.node(node).port());
     }
 
     private static int status(int node, String path, String session) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.get(node).port()
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).port()
                 + path));
         if (session != null) {
             request.header("Cookie", AuthApi.COOKIE + "=" + session);
@@ -102,12 +94,12 @@ class AdminIT {
         assertThat(status(0, "/admin", admin)).isEqualTo(200);
         assertThat(status(1, "/admin/admin.js", admin)).isEqualTo(200);
 
-        assertThat(Main.commandLine().execute("user", "admin", "bob-plain", "--redis", redis.url())).isZero();
+        assertThat(Main.commandLine().execute("user", "admin", "bob-plain", "--redis", cluster.redis().url())).isZero();
         assertThat(status(1, "/admin/api/overview", bob)).as("an admin from the next request on").isEqualTo(200);
-        assertThat(Main.commandLine().execute("user", "admin", "bob-plain", "--revoke", "--redis", redis.url()))
+        assertThat(Main.commandLine().execute("user", "admin", "bob-plain", "--revoke", "--redis", cluster.redis().url()))
                 .isZero();
         assertThat(status(1, "/admin/api/overview", bob)).isEqualTo(404);
-        assertThat(Main.commandLine().execute("user", "admin", "nobody", "--redis", redis.url())).isEqualTo(1);
+        assertThat(Main.commandLine().execute("user", "admin", "nobody", "--redis", cluster.redis().url())).isEqualTo(1);
     }
 
     @Test
@@ -145,7 +137,7 @@ class AdminIT {
         assertThat(reply.body().path("sessionsEnded").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> !onOtherNode.connected() && !alsoHere.connected());
         assertThat(api(1).me(erin).status()).as("the session ended").isEqualTo(401);
-        CompletableFuture<ChatClient> again = ChatClient.connect(okHttp, nodes.get(1).port(), erin);
+        CompletableFuture<ChatClient> again = ChatClient.connect(okHttp, cluster.node(1).port(), erin);
         assertThatThrownBy(() -> again.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(ChatClient.Refused.class).hasMessageContaining("unauthorized");
     }
@@ -179,7 +171,7 @@ class AdminIT {
     @Test
     void changesComeOnlyAsJsonFromThisOrigin() throws Exception {
         HttpResponse<String> crossSite = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + nodes.get(0).port() + "/admin/api/kick"))
+                        + cluster.node(0).port() + "/admin/api/kick"))
                 .header("Cookie", AuthApi.COOKIE + "=" + admin)
                 .header("Content-Type", "application/json")
                 .header("Origin", "http://evil.example")
@@ -187,7 +179,7 @@ class AdminIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(crossSite.statusCode()).isEqualTo(403);
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + nodes.get(0).port() + "/admin/api/close-room"))
+                        + cluster.node(0).port() + "/admin/api/close-room"))
                 .header("Cookie", AuthApi.COOKIE + "=" + admin)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("room=lobby")).build(),

@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
-import dev.chorus.cluster.testsupport.RedisServer;
-import dev.chorus.server.Node;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,27 +31,20 @@ class ClusterChatIT {
 
     @TempDir
     static Path data;
-    private static RedisServer redis;
-    private static final List<Node> nodes = new ArrayList<>();
+    private static ChatCluster cluster;
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final OkHttpClient okHttp = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
     private final List<ChatClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void startCluster() throws InterruptedException {
-        redis = RedisServer.start();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("node" + i), AuthMode.PASSWORD,
-                    AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100,
-                    List.of(), false, Duration.ofMinutes(2)).inCluster(redis.url(), "route" + i)));
-        }
+        cluster = ChatCluster.start(data, 3);
     }
 
     @AfterAll
     static void stopCluster() {
-        nodes.forEach(Node::close);
         okHttp.dispatcher().executorService().shutdown();
-        redis.close();
+        cluster.close();
     }
 
     @AfterEach
@@ -63,7 +53,7 @@ class ClusterChatIT {
     }
 
     private static int port(int node) {
-        return nodes.get(node).port();
+        return cluster.node(node).port();
     }
 
     private static String register(int node, String user) throws Exception {
@@ -169,8 +159,8 @@ class ClusterChatIT {
             assertThat(listed).hasSize(3);
             List<String> ids = new ArrayList<>();
             listed.forEach(node -> ids.add(node.path("id").asText()));
-            assertThat(ids).containsExactlyInAnyOrder(nodes.get(0).nodeId(), nodes.get(1).nodeId(),
-                    nodes.get(2).nodeId());
+            assertThat(ids).containsExactlyInAnyOrder(cluster.node(0).nodeId(), cluster.node(1).nodeId(),
+                    cluster.node(2).nodeId());
             assertThat(response.headers().allValues("Set-Cookie")).contains("chorus_route=route" + i + "; Path=/; HTTPOnly");
         }
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
-import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
 import java.io.IOException;
 import java.net.URI;
@@ -42,32 +40,25 @@ class MetricsIT {
 
     @TempDir
     static Path data;
-    private static RedisServer redis;
-    private static final List<Node> nodes = new ArrayList<>();
+    private static ChatCluster cluster;
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final OkHttpClient okHttp = new OkHttpClient.Builder().readTimeout(1, TimeUnit.MINUTES).build();
 
     @BeforeAll
     static void startCluster() throws InterruptedException {
-        redis = RedisServer.start();
-        for (int i = 0; i < 2; i++) {
-            nodes.add(Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("node" + i), AuthMode.PASSWORD,
-                    AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100,
-                    List.of(), false, Duration.ofMinutes(2)).inCluster(redis.url(), "route" + i)));
-        }
+        cluster = ChatCluster.start(data, 2);
     }
 
     @AfterAll
     static void stopCluster() {
-        nodes.forEach(Node::close);
         okHttp.dispatcher().executorService().shutdown();
-        redis.close();
+        cluster.close();
     }
 
     /** The scrape, parsed: each sample's value by its name and labels, e.g. {@code chorus_acks_total{result=answered}}. */
     private static Map<String, Double> scrape(int node) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + nodes.get(node).port() + "/metrics")).build(),
+                URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -104,10 +95,10 @@ class MetricsIT {
                 "chorus_eventloop_lag_seconds_count{loop=0}", "chorus_redis_up", "process_files_open_files");
         assertThat(before0.keySet()).anyMatch(key -> key.startsWith("jvm_memory_used_bytes{area=heap,"));
 
-        String alice = new AuthApi(http, nodes.get(0).port()).register("alice", PASSWORD).session();
-        String bob = new AuthApi(http, nodes.get(1).port()).register("bob", PASSWORD).session();
-        try (ChatClient a = ChatClient.connect(okHttp, nodes.get(0).port(), alice).get(10, TimeUnit.SECONDS);
-                ChatClient b = ChatClient.connect(okHttp, nodes.get(1).port(), bob).get(10, TimeUnit.SECONDS)) {
+        String alice = new AuthApi(http, cluster.node(0).port()).register("alice", PASSWORD).session();
+        String bob = new AuthApi(http, cluster.node(1).port()).register("bob", PASSWORD).session();
+        try (ChatClient a = ChatClient.connect(okHttp, cluster.node(0).port(), alice).get(10, TimeUnit.SECONDS);
+                ChatClient b = ChatClient.connect(okHttp, cluster.node(1).port(), bob).get(10, TimeUnit.SECONDS)) {
             a.call("join", Map.of("room", "ops"));
             b.call("join", Map.of("room", "ops"));
             for (int i = 0; i < 5; i++) {

@@ -360,8 +360,11 @@ public final class ChatRooms {
      * @return how many sessions ended
      */
     public CompletableFuture<Integer> kick(String user) {
-        nsp.in(RoomNames.userChannel(user)).disconnectSockets(true);
-        return sessions.closeAllOf(user);
+        // Sessions first: a client told it was disconnected asks whether it is still logged in, and must hear no.
+        return sessions.closeAllOf(user).thenApply(ended -> {
+            nsp.in(RoomNames.userChannel(user)).disconnectSockets(true);
+            return ended;
+        });
     }
 
     /** What is wrong with a room name, if anything. */

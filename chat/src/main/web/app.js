@@ -288,13 +288,7 @@
       state.roomsSoon = setTimeout(refreshRooms, 300);
     });
     socket.on('room-closed', ({ room: name }) => {
-      const room = state.rooms.get(name);
-      if (!room) return;
-      state.rooms.delete(name);
-      room.typing.forEach(clearTimeout);
-      if (state.current === name) state.current = state.rooms.keys().next().value || null;
-      saveRooms();
-      render();
+      if (!forgetRoom(name)) return;
       refreshRooms();
       banner(`“${name}” was closed by an admin`, 'bad', 5000);
     });
@@ -337,14 +331,20 @@
     if (name === state.current) render();
   }
 
-  async function leaveRoom(name) {
+  /** Takes a room off the page (the next one is shown). @return false when it was not there */
+  function forgetRoom(name) {
     const room = state.rooms.get(name);
-    if (!room) return;
+    if (!room) return false;
     state.rooms.delete(name);
     room.typing.forEach(clearTimeout);
     if (state.current === name) state.current = state.rooms.keys().next().value || null;
     saveRooms();
     render();
+    return true;
+  }
+
+  async function leaveRoom(name) {
+    if (!forgetRoom(name)) return;
     try { await call('leave', { room: name }); } catch (e) { /* gone either way */ }
     refreshRooms();
   }

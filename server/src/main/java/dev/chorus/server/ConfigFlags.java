@@ -56,12 +56,17 @@ final class ConfigFlags {
      * @throws ConfigException when the file cannot be read, or a key is unknown or has a bad value
      */
     static Configuration resolve(CommandSpec command, Path configFlag) throws ConfigException {
+        return resolve(given(command.commandLine().getParseResult()), configFlag);
+    }
+
+    /** The same, for a command that takes only some settings as flags of its own ({@code user}). */
+    static Configuration resolve(Map<String, String> flags, Path configFlag) throws ConfigException {
         Map<String, String> environment = System.getenv();
         Path file = configFlag;
         if (file == null && environment.get(CONFIG_VARIABLE) != null && !environment.get(CONFIG_VARIABLE).isBlank()) {
             file = Path.of(environment.get(CONFIG_VARIABLE));
         }
-        return Configuration.resolve(Keys.ALL, given(command.commandLine().getParseResult()), environment,
+        return Configuration.resolve(Keys.ALL, flags, environment,
                 file == null ? ConfigFile.none() : ConfigFile.read(file));
     }
 

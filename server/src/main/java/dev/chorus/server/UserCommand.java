@@ -7,7 +7,6 @@ import dev.chorus.chat.store.EmbeddedDatabase;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.server.config.ConfigException;
-import dev.chorus.server.config.ConfigFile;
 import dev.chorus.server.config.Configuration;
 import dev.chorus.server.config.Keys;
 import java.io.BufferedReader;
@@ -54,11 +53,7 @@ final class UserCommand {
                 if (redisUrl != null) {
                     flags.put(Keys.REDIS.name(), redisUrl);
                 }
-                Path file = configFile != null ? configFile
-                        : System.getenv(ConfigFlags.CONFIG_VARIABLE) != null
-                                ? Path.of(System.getenv(ConfigFlags.CONFIG_VARIABLE)) : null;
-                config = Configuration.resolve(Keys.ALL, flags, System.getenv(),
-                        file == null ? ConfigFile.none() : ConfigFile.read(file));
+                config = ConfigFlags.resolve(flags, configFile);
             } catch (ConfigException e) {
                 System.err.println("chorus: " + e.getMessage());
                 return ServeCommand.CONFIG_REFUSED;

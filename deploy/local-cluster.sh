@@ -31,7 +31,8 @@ stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap stop EXIT
+trap 'stop; exit 130' INT TERM
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --save "" \
   > "$work/redis.log" 2>&1 &
@@ -39,11 +40,13 @@ pids+=($!)
 
 "$root/chorus" --help >/dev/null   # builds once, before the nodes start side by side
 backends=""
+node_pids=()
 for i in $(seq 1 "$nodes"); do
   node_port=$((port + i))
   "$root/chorus" serve --host 127.0.0.1 --port "$node_port" --redis "redis://127.0.0.1:$redis_port" \
     --route "r$i" --data "$work/node$i" > "$work/node$i.log" 2>&1 &
   pids+=($!)
+  node_pids+=($!)
   backends+="    server r$i 127.0.0.1:$node_port cookie r$i\n"
 done
 
@@ -53,7 +56,14 @@ sed -e "s/127.0.0.1:8080/127.0.0.1:$port/" -e '/^    server [abc] /d' "$root/dep
 printf "$backends" >> "$work/haproxy.cfg"
 
 for i in $(seq 1 "$nodes"); do
-  until curl -fs "http://127.0.0.1:$((port + i))/health" >/dev/null 2>&1; do sleep 0.3; done
+  until curl -fs --max-time 2 "http://127.0.0.1:$((port + i))/health" >/dev/null 2>&1; do
+    if ! kill -0 "${node_pids[$((i - 1))]}" 2>/dev/null; then
+      echo "local-cluster: node $i did not start (port $((port + i)) taken?):" >&2
+      grep -m 1 -E "Exception|ERROR" "$work/node$i.log" >&2 || tail -n 5 "$work/node$i.log" >&2
+      exit 1
+    fi
+    sleep 0.3
+  done
 done
 haproxy -db -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 &
 pids+=($!)

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.testsupport.RedisServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +25,7 @@ class LocalClusterIT {
     @Test
     void startsAClusterBehindHaproxyAndStopsItAll() throws Exception {
         Path root = Path.of(System.getProperty("chorus.root", ".."));
-        int port = RedisServer.freePort();
+        int port = freeBasePort();
         ProcessBuilder script = new ProcessBuilder("bash", root.resolve("deploy/local-cluster.sh").toString(),
                 "--nodes", "2", "--port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -49,6 +51,25 @@ class LocalClusterIT {
         }
         for (int i = 0; i <= 2; i++) {
             assertThat(listening(port + i)).as("port %s closed", port + i).isFalse();
+        }
+    }
+
+    /** A port for the proxy whose neighbours (the nodes, port + 1 and + 2) and Redis (port + 1000) are free too. */
+    private static int freeBasePort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = RedisServer.freePort();
+            if (port + 1000 < 65536 && free(port + 1) && free(port + 2) && free(port + 1000)) {
+                return port;
+            }
+        }
+        throw new IOException("no free run of ports for the local cluster");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 

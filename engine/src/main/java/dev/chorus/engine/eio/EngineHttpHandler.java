@@ -133,7 +133,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             refuse(exchange, upgrade, EngineError.DRAINING, server.isClosed() ? "Server is shutting down" : null);
             return;
         }
-        EngineRequest engineRequest = new EngineRequest(request, uri, channel.remoteAddress());
+        EngineRequest engineRequest = new EngineRequest(request, channel.remoteAddress());
         String refusal = options.requestFilter().refusal(engineRequest);
         if (refusal != null) {
             refuse(exchange, upgrade, EngineError.FORBIDDEN, refusal);

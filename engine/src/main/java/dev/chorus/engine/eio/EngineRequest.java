@@ -18,22 +18,22 @@ import java.util.Map;
  */
 public final class EngineRequest {
     private final String method;
+    /**
+     * Path and query are read from it when asked for, which the handshake does a few times per session: a
+     * connection that stays open for hours holds one string instead of the parsed parts.
+     */
     private final String uri;
-    private final String path;
-    private final Map<String, List<String>> query;
     /** The headers as "name:value" lines: one string for as long as the session lives, parsed when asked for. */
     private final String headerLines;
     private final SocketAddress remoteAddress;
-    private final Instant receivedAt;
+    private final long receivedAtMillis;
 
-    EngineRequest(HttpRequest request, QueryStringDecoder decoder, SocketAddress remoteAddress) {
+    EngineRequest(HttpRequest request, SocketAddress remoteAddress) {
         this.method = request.method().name();
         this.uri = request.uri();
-        this.path = decoder.path();
-        this.query = Map.copyOf(decoder.parameters());
         this.headerLines = lines(request.headers());
         this.remoteAddress = remoteAddress;
-        this.receivedAt = Instant.now();
+        this.receivedAtMillis = System.currentTimeMillis();
     }
 
     private static String lines(HttpHeaders headers) {
@@ -55,16 +55,16 @@ public final class EngineRequest {
     }
 
     public String path() {
-        return path;
+        return new QueryStringDecoder(uri).path();
     }
 
     public Map<String, List<String>> query() {
-        return query;
+        return new QueryStringDecoder(uri).parameters();
     }
 
     /** @return the first value of a query parameter, or null */
     public String queryParam(String name) {
-        List<String> values = query.get(name);
+        List<String> values = query().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
@@ -93,6 +93,6 @@ public final class EngineRequest {
     }
 
     public Instant receivedAt() {
-        return receivedAt;
+        return Instant.ofEpochMilli(receivedAtMillis);
     }
 }

@@ -128,8 +128,7 @@ public final class EngineServer {
      * @param request the HTTP request that opened the connection, for the session's handshake data
      */
     public EngineSession acceptWebSocket(Channel channel, HttpRequest request) {
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        EngineSession session = open(channel.eventLoop(), new EngineRequest(request, uri, channel.remoteAddress()));
+        EngineSession session = open(channel.eventLoop(), new EngineRequest(request, channel.remoteAddress()));
         WebSocketTransport transport = new WebSocketTransport(session, channel);
         channel.pipeline().addLast("eio-ws", new WebSocketFrameHandler(transport, false));
         session.execute(() -> session.start(transport, null));

@@ -28,7 +28,8 @@ public final class EngineSession {
     private final String id;
     private final EventLoop loop;
     private final EngineRequest request;
-    private final ArrayDeque<Frame> writeQueue = new ArrayDeque<>();
+    // Small: most of the time an idle connection's queue is empty; it grows for a burst.
+    private final ArrayDeque<Frame> writeQueue = new ArrayDeque<>(2);
     private volatile SessionHandler handler = SessionHandler.IGNORE;
     private volatile State state = State.OPEN;
     private Transport transport;

@@ -24,9 +24,11 @@ final class Client implements SessionHandler {
     private final SocketIoServer server;
     private final EngineSession session;
     private final PacketDecoder decoder;
-    private final Map<String, Socket> sockets = new HashMap<>();
-    private final Set<String> connecting = new HashSet<>();
-    private final ScheduledFuture<?> connectTimer;
+    // Sized for the usual client, one namespace: these live as long as the connection.
+    private final Map<String, Socket> sockets = new HashMap<>(2);
+    private final Set<String> connecting = new HashSet<>(2);
+    /** Null once a socket connected or the client closed: an idle connection holds no timer. */
+    private ScheduledFuture<?> connectTimer;
     private boolean open = true;
     /** Acknowledgements the client asked for and has not had yet, over all its sockets. */
     private final AtomicInteger owedAcks = new AtomicInteger();
@@ -121,7 +123,14 @@ final class Client implements SessionHandler {
         String name = socket.namespace().name();
         connecting.remove(name);
         sockets.put(name, socket);
-        connectTimer.cancel(false);
+        cancelConnectTimer();
+    }
+
+    private void cancelConnectTimer() {
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+            connectTimer = null;
+        }
     }
 
     void remove(Socket socket) {
@@ -150,7 +159,7 @@ final class Client implements SessionHandler {
     @Override
     public void onClose(EngineSession from, CloseReason reason) {
         open = false;
-        connectTimer.cancel(false);
+        cancelConnectTimer();
         DisconnectReason why = DisconnectReason.of(reason);
         List<Socket> joined = new ArrayList<>(sockets.values());
         sockets.clear();

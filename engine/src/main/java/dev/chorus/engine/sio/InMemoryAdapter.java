@@ -54,9 +54,10 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> joined) {
-        socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet()).addAll(joined);
+        // Sets start small: a socket is in a few rooms, most rooms are its own; a big room's set grows.
+        socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(2)).addAll(joined);
         for (String room : joined) {
-            rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(socketId);
+            rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet(2)).add(socketId);
         }
     }
 

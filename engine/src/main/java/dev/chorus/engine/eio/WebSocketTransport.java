@@ -1,10 +1,12 @@
 package dev.chorus.engine.eio;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +16,12 @@ final class WebSocketTransport extends Transport {
     private static final long CLOSE_HANDSHAKE_MILLIS = 2000;
 
     private final Channel channel;
+    /**
+     * Where frames that are already WebSocket bytes enter the pipeline: just before the head, past the encoder and
+     * every handler after it, which would only pass them on. Found on the first write, when the upgrade is done;
+     * the channel itself when the pipeline has no WebSocket encoder.
+     */
+    private ChannelHandlerContext framed;
     private volatile boolean closeSent;
 
     WebSocketTransport(EngineSession session, Channel channel) {
@@ -42,17 +50,26 @@ final class WebSocketTransport extends Transport {
 
     @Override
     void write(List<Frame> frames) {
+        ChannelHandlerContext encoder = framed != null ? framed
+                : (framed = channel.pipeline().context(WebSocketFrameEncoder.class));
+        boolean encoded = false;
         for (Frame frame : frames) {
-            if (frame.isWebSocketFramed()) {
-                // Past the WebSocket encoder as they are: the same bytes every recipient of a broadcast writes.
-                channel.write(frame.webSocketBytes(), channel.voidPromise());
+            if (frame.isWebSocketFramed() && encoder != null) {
+                // The same bytes every recipient of a broadcast writes, in order with the frames the encoder makes:
+                // both reach the head of the pipeline at once.
+                encoder.write(frame.webSocketBytes(), channel.voidPromise());
             } else {
-                channel.write(frame.isBinary()
-                        ? new BinaryWebSocketFrame(frame.content())
+                encoded = true;
+                channel.write(frame.isWebSocketFramed() ? frame.webSocketBytes()
+                        : frame.isBinary() ? new BinaryWebSocketFrame(frame.content())
                         : new TextWebSocketFrame(frame.content()), channel.voidPromise());
             }
         }
-        channel.flush();
+        if (encoded || encoder == null) {
+            channel.flush();
+        } else {
+            encoder.flush();
+        }
     }
 
     /**

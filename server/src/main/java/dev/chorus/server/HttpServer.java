@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
+        List<ChannelHandler> httpOnly = new ArrayList<>(endpoints);
+        httpOnly.add(routes);
+        HttpEndpointsLeave endpointsLeave = new HttpEndpointsLeave(httpOnly);
         EventLoopGroup boss = EventLoops.create(1);
         try {
             Channel channel = new ServerBootstrap()
@@ -54,6 +58,7 @@ public final class HttpServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
                             p.addLast("http", new HttpServerCodec());
+                            p.addLast("endpoints-leave", endpointsLeave);
                             if (route != null) {
                                 p.addLast("route-cookie", new RouteCookie(route));
                             }

@@ -54,19 +54,21 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> joined) {
-        // Sets start small: a socket is in a few rooms, most rooms are its own; a big room's set grows.
-        socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(2)).addAll(joined);
+        socketRooms.compute(socketId, (id, current) -> {
+            Set<String> changed = current;
+            for (String room : joined) {
+                changed = Members.with(changed, room);
+            }
+            return changed != null ? changed : Set.of();
+        });
         for (String room : joined) {
-            rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet(2)).add(socketId);
+            rooms.compute(room, (r, members) -> Members.with(members, socketId));
         }
     }
 
     @Override
     public void del(String socketId, String room) {
-        Set<String> joined = socketRooms.get(socketId);
-        if (joined != null) {
-            joined.remove(room);
-        }
+        socketRooms.computeIfPresent(socketId, (id, joined) -> Members.without(joined, room));
         leaveRoom(socketId, room);
     }
 
@@ -80,8 +82,8 @@ public class InMemoryAdapter implements Adapter {
 
     private void leaveRoom(String socketId, String room) {
         rooms.computeIfPresent(room, (r, members) -> {
-            members.remove(socketId);
-            return members.isEmpty() ? null : members;
+            Set<String> left = Members.without(members, socketId);
+            return left.isEmpty() ? null : left;
         });
     }
 

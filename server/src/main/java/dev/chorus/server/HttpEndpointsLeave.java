@@ -10,15 +10,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 
 /**
- * Once a connection has become a WebSocket no HTTP request follows on it, so the HTTP endpoints leave its pipeline:
- * a connection that stays open for hours does not keep a context per endpoint, and its events do not walk past them.
+ * Once a connection has become a WebSocket no HTTP request follows on it, so the handlers that serve HTTP leave its
+ * pipeline: a connection that stays open for hours does not keep a context per endpoint, and its events do not walk
+ * past them.
  */
 @ChannelHandler.Sharable
 final class HttpEndpointsLeave extends ChannelOutboundHandlerAdapter {
     private final List<ChannelHandler> endpoints;
+    private final List<String> perConnection;
 
-    HttpEndpointsLeave(List<ChannelHandler> endpoints) {
+    /**
+     * @param endpoints     the sharable handlers, the same in every pipeline
+     * @param perConnection the names of the handlers each connection has its own of
+     */
+    HttpEndpointsLeave(List<ChannelHandler> endpoints, List<String> perConnection) {
         this.endpoints = List.copyOf(endpoints);
+        this.perConnection = List.copyOf(perConnection);
     }
 
     @Override
@@ -34,6 +41,11 @@ final class HttpEndpointsLeave extends ChannelOutboundHandlerAdapter {
                 for (ChannelHandler endpoint : endpoints) {
                     if (pipeline.context(endpoint) != null) {
                         pipeline.remove(endpoint);
+                    }
+                }
+                for (String name : perConnection) {
+                    if (pipeline.context(name) != null) {
+                        pipeline.remove(name);
                     }
                 }
             });

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final String ROUTE_COOKIE = "route-cookie";
 
     private final EventLoopGroup bossGroup;
     private final Channel channel;
@@ -45,7 +46,7 @@ public final class HttpServer implements AutoCloseable {
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
         List<ChannelHandler> httpOnly = new ArrayList<>(endpoints);
         httpOnly.add(routes);
-        HttpEndpointsLeave endpointsLeave = new HttpEndpointsLeave(httpOnly);
+        HttpEndpointsLeave endpointsLeave = new HttpEndpointsLeave(httpOnly, List.of(ROUTE_COOKIE));
         EventLoopGroup boss = EventLoops.create(1);
         try {
             Channel channel = new ServerBootstrap()
@@ -60,7 +61,7 @@ public final class HttpServer implements AutoCloseable {
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("endpoints-leave", endpointsLeave);
                             if (route != null) {
-                                p.addLast("route-cookie", new RouteCookie(route));
+                                p.addLast(ROUTE_COOKIE, new RouteCookie(route));
                             }
                             p.addLast("aggregator", new HttpObjectAggregator(maxRequestSize));
                             endpoints.forEach(p::addLast);

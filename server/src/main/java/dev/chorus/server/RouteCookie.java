@@ -6,7 +6,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -63,19 +62,12 @@ final class RouteCookie extends ChannelDuplexHandler {
         return false;
     }
 
-    /** Once the connection has become a WebSocket, no response follows: the handler leaves the write path. */
+    /** Leaves the pipeline with the HTTP endpoints once the connection is a WebSocket ({@link HttpEndpointsLeave}). */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        boolean upgraded = false;
-        if (msg instanceof HttpResponse response) {
-            if (!requestHadIt && !namesARoute(response)) {
-                response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
-            }
-            upgraded = HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status());
+        if (msg instanceof HttpResponse response && !requestHadIt && !namesARoute(response)) {
+            response.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
         }
         ctx.write(msg, promise);
-        if (upgraded) {
-            ctx.pipeline().remove(this);
-        }
     }
 }

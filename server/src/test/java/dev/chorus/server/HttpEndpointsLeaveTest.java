@@ -21,7 +21,8 @@ class HttpEndpointsLeaveTest {
 
     @Test
     void aWebSocketUpgradeTakesTheHttpEndpointsOutOfThePipeline() {
-        EmbeddedChannel channel = new EmbeddedChannel(new HttpEndpointsLeave(List.of(auth, files)), auth, files);
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpEndpointsLeave(List.of(auth, files), List.of("route")), auth, files);
+        channel.pipeline().addLast("route", new RouteCookie("a"));
 
         channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));
         channel.runPendingTasks();
@@ -29,12 +30,14 @@ class HttpEndpointsLeaveTest {
         assertThat(channel.pipeline().get(HttpEndpointsLeave.class)).isNull();
         assertThat(channel.pipeline().context(auth)).isNull();
         assertThat(channel.pipeline().context(files)).isNull();
+        assertThat(channel.pipeline().get("route")).isNull();
         channel.finishAndReleaseAll();
     }
 
     @Test
     void anOrdinaryResponseLeavesThemInPlace() {
-        EmbeddedChannel channel = new EmbeddedChannel(new HttpEndpointsLeave(List.of(auth, files)), auth, files);
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpEndpointsLeave(List.of(auth, files), List.of("route")), auth, files);
+        channel.pipeline().addLast("route", new RouteCookie("a"));
 
         channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
         channel.runPendingTasks();
@@ -42,6 +45,7 @@ class HttpEndpointsLeaveTest {
         assertThat(channel.pipeline().context(auth)).isNotNull();
         assertThat(channel.pipeline().context(files)).isNotNull();
         assertThat(channel.pipeline().get(HttpEndpointsLeave.class)).isNotNull();
+        assertThat(channel.pipeline().get("route")).isNotNull();
         channel.finishAndReleaseAll();
     }
 }

@@ -115,7 +115,8 @@ final class ClusterBackend implements Backend {
         SessionIds ids = new SessionIds(nodeId);
         return engine.sessionIds(ids::next).foreignSessions(new SessionForwarder(nodeId, ids, id -> {
             NodeRegistry current = registry;
-            return current == null ? CompletableFuture.completedFuture(null) : current.findLive(id);
+            // Until this node has announced itself it serves requests already; the holder is found all the same.
+            return current == null ? NodeRegistry.findLive(redis, PREFIX, id) : current.findLive(id);
         }, MAX_FORWARDED_RESPONSE_BYTES, EventLoops.socketChannel()));
     }
 

@@ -214,8 +214,16 @@ public final class NodeRegistry implements AutoCloseable {
         if (known != null) {
             return CompletableFuture.completedFuture(known);
         }
-        CompletableFuture<String> card = redis.strings().hget(nodesKey(), id).toCompletableFuture();
-        CompletableFuture<Long> alive = redis.strings().exists(aliveKey(id)).toCompletableFuture();
+        return findLive(redis, prefix, id);
+    }
+
+    /**
+     * A live node as Redis lists it, without a registry of one's own: what a node that has not announced itself yet
+     * (it is still starting) asks, so that it can already forward a request to the session's node.
+     */
+    public static CompletableFuture<ClusterNode> findLive(RedisBackbone redis, String prefix, String id) {
+        CompletableFuture<String> card = redis.strings().hget(nodesKey(prefix), id).toCompletableFuture();
+        CompletableFuture<Long> alive = redis.strings().exists(aliveKey(prefix, id)).toCompletableFuture();
         return card.thenCombine(alive, (found, beating) -> found != null && beating > 0 ? parse(found) : null);
     }
 
@@ -254,10 +262,18 @@ public final class NodeRegistry implements AutoCloseable {
     }
 
     private String nodesKey() {
+        return nodesKey(prefix);
+    }
+
+    private static String nodesKey(String prefix) {
         return prefix + "nodes";
     }
 
     private String aliveKey(String id) {
+        return aliveKey(prefix, id);
+    }
+
+    private static String aliveKey(String prefix, String id) {
         return prefix + "node-alive:" + id;
     }
 

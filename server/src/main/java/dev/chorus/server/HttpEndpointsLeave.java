@@ -16,16 +16,11 @@ import java.util.List;
  */
 @ChannelHandler.Sharable
 final class HttpEndpointsLeave extends ChannelOutboundHandlerAdapter {
-    private final List<ChannelHandler> endpoints;
-    private final List<String> perConnection;
+    private final List<String> httpOnly;
 
-    /**
-     * @param endpoints     the sharable handlers, the same in every pipeline
-     * @param perConnection the names of the handlers each connection has its own of
-     */
-    HttpEndpointsLeave(List<ChannelHandler> endpoints, List<String> perConnection) {
-        this.endpoints = List.copyOf(endpoints);
-        this.perConnection = List.copyOf(perConnection);
+    /** @param httpOnly the names of the handlers that serve HTTP only */
+    HttpEndpointsLeave(List<String> httpOnly) {
+        this.httpOnly = List.copyOf(httpOnly);
     }
 
     @Override
@@ -38,12 +33,7 @@ final class HttpEndpointsLeave extends ChannelOutboundHandlerAdapter {
             pipeline.remove(this);
             // The endpoint that answered the upgrade is still turning the pipeline into a WebSocket one in this task.
             ctx.channel().eventLoop().execute(() -> {
-                for (ChannelHandler endpoint : endpoints) {
-                    if (pipeline.context(endpoint) != null) {
-                        pipeline.remove(endpoint);
-                    }
-                }
-                for (String name : perConnection) {
+                for (String name : httpOnly) {
                     if (pipeline.context(name) != null) {
                         pipeline.remove(name);
                     }

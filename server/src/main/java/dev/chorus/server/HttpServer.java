@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    // The handlers that serve HTTP only, by name: they leave a pipeline that became a WebSocket (HttpEndpointsLeave).
     private static final String ROUTE_COOKIE = "route-cookie";
+    private static final String ENDPOINT = "endpoint-";
+    private static final String ROUTES = "routes";
 
     private final EventLoopGroup bossGroup;
     private final Channel channel;
@@ -44,9 +47,11 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
-        List<ChannelHandler> httpOnly = new ArrayList<>(endpoints);
-        httpOnly.add(routes);
-        HttpEndpointsLeave endpointsLeave = new HttpEndpointsLeave(httpOnly, List.of(ROUTE_COOKIE));
+        List<String> httpOnly = new ArrayList<>(List.of(ROUTE_COOKIE, ROUTES));
+        for (int i = 0; i < endpoints.size(); i++) {
+            httpOnly.add(ENDPOINT + i);
+        }
+        HttpEndpointsLeave endpointsLeave = new HttpEndpointsLeave(httpOnly);
         EventLoopGroup boss = EventLoops.create(1);
         try {
             Channel channel = new ServerBootstrap()
@@ -64,8 +69,10 @@ public final class HttpServer implements AutoCloseable {
                                 p.addLast(ROUTE_COOKIE, new RouteCookie(route));
                             }
                             p.addLast("aggregator", new HttpObjectAggregator(maxRequestSize));
-                            endpoints.forEach(p::addLast);
-                            p.addLast("routes", routes);
+                            for (int i = 0; i < endpoints.size(); i++) {
+                                p.addLast(ENDPOINT + i, endpoints.get(i));
+                            }
+                            p.addLast(ROUTES, routes);
                         }
                     })
                     .bind(host, port).sync().channel();

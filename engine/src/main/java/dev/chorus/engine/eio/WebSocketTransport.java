@@ -2,6 +2,7 @@ package dev.chorus.engine.eio;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -50,26 +51,23 @@ final class WebSocketTransport extends Transport {
 
     @Override
     void write(List<Frame> frames) {
-        ChannelHandlerContext encoder = framed != null ? framed
-                : (framed = channel.pipeline().context(WebSocketFrameEncoder.class));
+        if (framed == null) {
+            framed = channel.pipeline().context(WebSocketFrameEncoder.class);
+        }
+        ChannelOutboundInvoker bytesGo = framed != null ? framed : channel;
         boolean encoded = false;
         for (Frame frame : frames) {
-            if (frame.isWebSocketFramed() && encoder != null) {
+            if (frame.isWebSocketFramed()) {
                 // The same bytes every recipient of a broadcast writes, in order with the frames the encoder makes:
                 // both reach the head of the pipeline at once.
-                encoder.write(frame.webSocketBytes(), channel.voidPromise());
+                bytesGo.write(frame.webSocketBytes(), channel.voidPromise());
             } else {
                 encoded = true;
-                channel.write(frame.isWebSocketFramed() ? frame.webSocketBytes()
-                        : frame.isBinary() ? new BinaryWebSocketFrame(frame.content())
+                channel.write(frame.isBinary() ? new BinaryWebSocketFrame(frame.content())
                         : new TextWebSocketFrame(frame.content()), channel.voidPromise());
             }
         }
-        if (encoded || encoder == null) {
-            channel.flush();
-        } else {
-            encoder.flush();
-        }
+        (encoded ? channel : bytesGo).flush();
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.engine.sio.Ack;
 import dev.chorus.engine.sio.ConnectError;
+import dev.chorus.engine.sio.DisconnectReason;
 import dev.chorus.engine.sio.Namespace;
 import dev.chorus.engine.sio.Socket;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +134,13 @@ public final class ChatRooms {
                 socket.disconnect();
             }
         });
-        socket.onDisconnect((s, reason) -> limits.connections().remove(user, s.id()));
+        socket.onDisconnect((s, reason) -> {
+            limits.connections().remove(user, s.id());
+            if (reason == DisconnectReason.SUPERSEDED) {
+                log.info("user {}: socket {} recovered on a new connection; the connection it left is closed", user,
+                        s.id());
+            }
+        });
         socket.join(RoomNames.userChannel(user));
         // A recovered socket is back in its rooms without having joined them here: it is present again.
         chatRoomsOf(socket).forEach(room -> presence.enter(room, user).thenAccept(first -> {

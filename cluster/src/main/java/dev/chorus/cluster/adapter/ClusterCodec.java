@@ -30,6 +30,11 @@ final class ClusterCodec {
     static final int SERVER_SIDE_EMIT_RESPONSE = 10;
     static final int BROADCAST_CLIENT_COUNT = 11;
     static final int BROADCAST_ACK = 12;
+    /**
+     * Chorus's own, on the private channel of the adapter that owned a recovery session: its client recovered the
+     * socket elsewhere ({@code {sid, pid}}). Only Chorus nodes own sessions, so no Node peer ever gets one.
+     */
+    static final int SUPERSEDE = 100;
     private static final int EVENT = 2;
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -15,7 +15,6 @@ import dev.chorus.engine.sio.ReplayedPacket;
 import dev.chorus.engine.sio.Socket;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +47,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
 
     private final ClusterBus bus;
     private final String uid;
+    private final RecoverySessions sessions;
     /** Live sockets with a recovery session in Redis: socket id to pid. */
     private final Map<String, String> liveSessions = new ConcurrentHashMap<>();
     /** Sockets whose disconnection was just persisted for recovery: their session key must stay. */
@@ -61,6 +61,8 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         this.uid = HexFormat.of().formatHex(bytes);
+        this.sessions = new RecoverySessions(bus.redis().strings(), bus.settings().sessionPrefix(),
+                bus.settings().streamName(), uid);
     }
 
     String uid() {
@@ -243,6 +245,8 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
             }
             case ClusterCodec.FETCH_SOCKETS -> answerFetch(data, message.path("uid").asText());
             case ClusterCodec.SERVER_SIDE_EMIT -> serverSideEmit(data, message.path("uid").asText());
+            case ClusterCodec.SUPERSEDE -> superseded(data.path("sid").asText(), data.path("pid").asText(),
+                    message.path("uid").asText());
             default -> log.debug("namespace {}: cluster message of type {} ignored", nsp.name(),
                     message.path("type").asInt());
         }
@@ -432,8 +436,17 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         resumedAt.remove(socketId);
         String pid = liveSessions.remove(socketId);
         if (pid != null && !persisted.remove(socketId)) {
-            bus.redis().strings().del(sessionKey(pid));
+            sessions.drop(pid);
         }
+    }
+
+    /** The socket's session belongs to the socket that took it over: only this node's traces of it go. */
+    @Override
+    public void release(String socketId) {
+        super.delAll(socketId);
+        resumedAt.remove(socketId);
+        liveSessions.remove(socketId);
+        persisted.remove(socketId);
     }
 
     private void saveLiveSession(String socketId) {
@@ -444,34 +457,42 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         liveSessions.put(socketId, socket.pid());
         PersistedSession session = new PersistedSession(socketId, socket.pid(), socketRooms(socketId),
                 socket.data().deepCopy());
-        bus.redis().strings().set(sessionKey(socket.pid()), ClusterCodec.encodeSession(session),
-                SetArgs.Builder.px(bus.liveSessionLifetime().toMillis()));
+        sessions.save(session, bus.liveSessionLifetime()).thenAccept(saved -> {
+            if (!saved) {
+                // Another node recovered it and its message saying so did not come: this socket was left behind.
+                superseded(socketId, socket.pid(), "another node");
+            }
+        });
     }
 
     void refreshLiveSessions() {
-        long lifetime = bus.liveSessionLifetime().toMillis();
-        liveSessions.values().forEach(pid -> bus.redis().strings().pexpire(sessionKey(pid), lifetime));
+        sessions.refresh(liveSessions.values(), bus.liveSessionLifetime());
     }
 
-    private String sessionKey(String pid) {
-        return bus.settings().sessionPrefix() + pid;
+    /** Closes the local socket of that id whose client recovered it on another node, which owns its session now. */
+    private void superseded(String socketId, String pid, String by) {
+        if (nsp.socket(socketId) != null) {
+            log.debug("namespace {}: socket {} recovered by its client on {}; closing the connection it left here",
+                    nsp.name(), socketId, by);
+            nsp.supersede(socketId, pid);
+        }
     }
 
     // ---- recovery ----
 
+    /** Keeps the session for the recovery window, unless another node's socket took it over meanwhile. */
     @Override
     public CompletableFuture<Void> persistSession(PersistedSession session) {
         persisted.add(session.sid());
-        return bus.redis().strings().set(sessionKey(session.pid()), ClusterCodec.encodeSession(session),
-                        SetArgs.Builder.px(bus.recovery().maxDisconnectionDuration().toMillis()))
-                .toCompletableFuture().thenApply(ok -> null);
+        return sessions.save(session, bus.recovery().maxDisconnectionDuration()).thenApply(saved -> null);
     }
 
     /**
-     * Reads the session, and leaves it there: unlike Node's adapter (GETDEL), a restore does not spend it. A client
+     * Claims the session, and leaves it there: unlike Node's adapter (GETDEL), a restore does not spend it. A client
      * may give up on an attempt after its node read the session — a poll of the new connection answered 400 while
      * nodes restart — and its socket then waits on that node until the heartbeat times out; the client's next
-     * attempt must still find the session. Once a socket is back, its live record replaces the key anyway.
+     * attempt must still find the session. The node that held it before is told, so that it closes the socket
+     * the client left there.
      */
     @Override
     public CompletableFuture<PersistedSession> restoreSession(String pid, String offset) {
@@ -479,11 +500,16 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
         if (id == null || pid == null || pid.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<String> session = bus.redis().strings().get(sessionKey(pid)).toCompletableFuture();
-        CompletableFuture<List<StreamMessage<String, String>>> entry = bus.redis().strings()
-                .xrange(bus.settings().streamName(), Range.create(offset, offset)).toCompletableFuture();
-        return session.thenCombine(entry, (encoded, entries) -> encoded == null || entries.isEmpty()
-                ? null : ClusterCodec.decodeSession(encoded));
+        return sessions.claim(pid, offset).thenApply(claimed -> {
+            if (claimed == null) {
+                return null;
+            }
+            if (claimed.previousOwner() != null) {
+                respond(claimed.previousOwner(), ClusterCodec.SUPERSEDE, JsonNodeFactory.instance.objectNode()
+                        .put("sid", claimed.session().sid()).put("pid", pid));
+            }
+            return claimed.session();
+        });
     }
 
     /**

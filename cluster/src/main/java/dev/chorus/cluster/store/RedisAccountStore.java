@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.account.Account;
 import dev.chorus.chat.account.AccountStore;
+import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;

@@ -5,6 +5,7 @@ import dev.chorus.chat.publish.Post;
 import dev.chorus.chat.publish.Publication;
 import dev.chorus.chat.publish.Publisher;
 import dev.chorus.cluster.adapter.ClusterBus;
+import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;

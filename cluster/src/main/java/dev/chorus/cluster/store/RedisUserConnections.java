@@ -1,6 +1,7 @@
 package dev.chorus.cluster.store;
 
 import dev.chorus.chat.limits.UserConnections;
+import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;

@@ -16,6 +16,14 @@ public interface Adapter {
 
     void delAll(String socketId);
 
+    /**
+     * Takes a local socket out of its rooms as {@link #delAll} does, but leaves its recovery session alone: another
+     * socket of the same id took it over (its client recovered it elsewhere) and now owns it.
+     */
+    default void release(String socketId) {
+        delAll(socketId);
+    }
+
     /** The rooms a local socket is in, its own id room included; empty for an unknown socket. */
     Set<String> socketRooms(String socketId);
 

@@ -137,6 +137,13 @@ final class Client implements SessionHandler {
         sockets.remove(socket.namespace().name(), socket);
     }
 
+    /** Ends the session once no socket is on it nor connecting: what a client that left it would have done. */
+    void closeIfIdle() {
+        if (sockets.isEmpty() && connecting.isEmpty()) {
+            session.close();
+        }
+    }
+
     void refuse(String name, ConnectError error) {
         connecting.remove(name);
         ObjectNode body = server.mapper().createObjectNode().put("message", error.getMessage());

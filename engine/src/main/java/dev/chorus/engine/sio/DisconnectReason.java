@@ -12,7 +12,13 @@ public enum DisconnectReason {
     SERVER_SHUTTING_DOWN("server shutting down", true),
     FORCED_SERVER_CLOSE("forced server close", true),
     CLIENT_NAMESPACE_DISCONNECT("client namespace disconnect", false),
-    SERVER_NAMESPACE_DISCONNECT("server namespace disconnect", false);
+    SERVER_NAMESPACE_DISCONNECT("server namespace disconnect", false),
+    /**
+     * Its client recovered it on another connection, here or on another node: the client has left this one, and
+     * its rooms and recovery session now belong to the recovered socket. Chorus's own; the reference server keeps
+     * no session of a live socket, so it never has two.
+     */
+    SUPERSEDED("superseded", false);
 
     private final String text;
     private final boolean recoverable;

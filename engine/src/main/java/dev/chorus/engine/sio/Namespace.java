@@ -200,8 +200,35 @@ public final class Namespace {
         return server.encoder().encode(packet);
     }
 
-    void remove(Socket socket) {
-        sockets.remove(socket.id(), socket);
+    /**
+     * Closes this node's socket of that id, if it has that pid, because its client recovered it on another node: the
+     * client left that connection, and the recovered socket owns the rooms and the recovery session now.
+     */
+    public void supersede(String socketId, String pid) {
+        Socket socket = sockets.get(socketId);
+        if (socket != null && pid.equals(socket.pid())) {
+            socket.supersede();
+        }
+    }
+
+    /** Whether another socket of the same id is registered here: one that recovered this one's session. */
+    boolean displaced(Socket socket) {
+        Socket current = sockets.get(socket.id());
+        return current != null && current != socket;
+    }
+
+    /**
+     * Unregisters a closing socket and runs {@code cleanup} (its rooms, its session) in the same atomic step, unless
+     * another socket of that id took its place: then its rooms and session are that socket's, and are left alone.
+     */
+    void release(Socket socket, Runnable cleanup) {
+        sockets.compute(socket.id(), (id, current) -> {
+            if (current != null && current != socket) {
+                return current;
+            }
+            cleanup.run();
+            return null;
+        });
     }
 
     /** A client asked to join; runs on its loop. */
@@ -244,10 +271,14 @@ public final class Namespace {
     private void recover(Client client, Handshake handshake, PersistedSession session, String offset,
             RecoveryOptions recovery) {
         Socket socket = new Socket(this, client, handshake, session.sid(), session.pid(), session.data(), true);
-        Runnable restore = () -> {
+        Runnable restore = () -> takeOver(client, session, () -> {
             // In its rooms before the replay is read, so nothing falls between the two; the socket holds back
             // live events until the replay is out and drops those the replay already had.
             register(client, socket);
+            if (session.rooms().size() <= 1) {
+                log.info("namespace {}: socket {} recovered in no room but its own", name, socket.id());
+                server.metrics().recoveredWithoutRooms.increment();
+            }
             adapter.addAll(socket.id(), session.rooms());
             adapter.replay(session, offset).whenComplete((missed, error) -> client.session().execute(() -> {
                 if (!client.isOpen()) {
@@ -264,12 +295,32 @@ public final class Namespace {
                 server.metrics().recovered.increment();
                 connected(socket, missed);
             }));
-        };
+        });
         if (recovery.skipMiddlewares()) {
             restore.run();
         } else {
             runMiddlewares(client, socket, 0, restore, () -> giveBack(session));
         }
+    }
+
+    /**
+     * Runs {@code then} once no socket of the session's id is left here. One still here is the connection its client
+     * gave up on (a poll that failed while nodes restarted) though this node has not noticed yet: it is closed
+     * first, with its own rooms, so that nothing it does later can touch the rooms of the socket that takes over.
+     */
+    private void takeOver(Client client, PersistedSession session, Runnable then) {
+        Socket twin = sockets.get(session.sid());
+        if (twin == null) {
+            then.run();
+            return;
+        }
+        twin.supersede().whenComplete((done, error) -> client.session().execute(() -> {
+            if (!client.isOpen()) {
+                giveBack(session);
+                return;
+            }
+            takeOver(client, session, then);
+        }));
     }
 
     /**

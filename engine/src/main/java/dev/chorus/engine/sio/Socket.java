@@ -179,19 +179,27 @@ public final class Socket {
         return join(List.of(rooms));
     }
 
+    /** Joins rooms; a socket that another one of its id took over has no rooms of its own left to join. */
     public Socket join(Collection<String> rooms) {
-        nsp.adapter().addAll(id, Set.copyOf(rooms));
+        if (!nsp.displaced(this)) {
+            nsp.adapter().addAll(id, Set.copyOf(rooms));
+        }
         return this;
     }
 
     public Socket leave(String room) {
-        nsp.adapter().del(id, room);
+        if (!nsp.displaced(this)) {
+            nsp.adapter().del(id, room);
+        }
         return this;
     }
 
-    /** The rooms this socket is in, its own id room included. */
+    /**
+     * The rooms this socket is in, its own id room included; none once another socket of its id took it over, as
+     * the rooms under that id are then the other's.
+     */
     public Set<String> rooms() {
-        return nsp.adapter().socketRooms(id);
+        return nsp.displaced(this) ? Set.of() : nsp.adapter().socketRooms(id);
     }
 
     /** A broadcast to the rooms, leaving this socket out. */
@@ -330,6 +338,23 @@ public final class Socket {
         pending.result().complete(new EventArgs((ArrayNode) packet.data(), 0, nsp.server().mapper()));
     }
 
+    /**
+     * Closes this socket because its client recovered it on another connection, and that connection too when it
+     * carries nothing else: the client has left it. Any thread; completes once it is closed, on its loop.
+     */
+    CompletableFuture<Void> supersede() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        client.session().execute(() -> {
+            if (!closed) {
+                nsp.server().metrics().superseded.increment();
+                onClose(DisconnectReason.SUPERSEDED);
+                client.closeIfIdle();
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
     /** Leaves the namespace for good. On the loop. */
     void onClose(DisconnectReason reason) {
         if (closed) {
@@ -345,13 +370,18 @@ public final class Socket {
         if (wasConnected) {
             notify(disconnectingListeners, reason);
         }
-        // A socket cut off while it was being recovered keeps what it was recovered from: its client still has the
-        // same pid and offset, and tries again.
-        if ((wasConnected || recovered) && reason.recoverable() && pid != null) {
-            nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data.deepCopy()));
-        }
-        nsp.adapter().delAll(id);
-        nsp.remove(this);
+        nsp.release(this, () -> {
+            // A socket cut off while it was being recovered keeps what it was recovered from: its client still has
+            // the same pid and offset, and tries again.
+            if ((wasConnected || recovered) && reason.recoverable() && pid != null) {
+                nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data.deepCopy()));
+            }
+            if (reason == DisconnectReason.SUPERSEDED) {
+                nsp.adapter().release(id);
+            } else {
+                nsp.adapter().delAll(id);
+            }
+        });
         client.remove(this);
         pendingAcks.values().forEach(pending -> {
             pending.timeout().cancel(false);

@@ -19,6 +19,8 @@ final class SocketIoMetrics {
     final Counter acksTimedOut;
     final Counter recovered;
     final Counter notRecovered;
+    final Counter recoveredWithoutRooms;
+    final Counter superseded;
 
     SocketIoMetrics(MeterRegistry registry, EngineServer engine) {
         this.registry = registry;
@@ -40,6 +42,11 @@ final class SocketIoMetrics {
                 .description("Clients that came back asking for their session, by outcome").register(registry);
         notRecovered = Counter.builder("chorus.recoveries").tag("result", "failed")
                 .description("Clients that came back asking for their session, by outcome").register(registry);
+        recoveredWithoutRooms = Counter.builder("chorus.recoveries.roomless")
+                .description("Recovered sockets that came back in no room but their own").register(registry);
+        superseded = Counter.builder("chorus.sockets.superseded")
+                .description("Sockets closed because their client recovered them on another connection")
+                .register(registry);
     }
 
     /** Sockets and rooms of a namespace, as gauges tagged with its name. */

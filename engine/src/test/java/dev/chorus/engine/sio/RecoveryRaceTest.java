@@ -16,14 +16,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +77,7 @@ class RecoveryRaceTest {
 
     @Test
     void aBroadcastRacingTheReplayArrivesOnce() throws Exception {
-        RawClient first = RawClient.connect(port);
+        RawEngineClient first = RawEngineClient.connect(port);
         first.send("40");
         JsonNode ack = json(first.next().substring(2));
         io.sockets().to("r").emit("news", "before");
@@ -93,7 +87,7 @@ class RecoveryRaceTest {
         awaitPersisted();
 
         raceNextReplay.set(true);
-        RawClient second = RawClient.connect(port);
+        RawEngineClient second = RawEngineClient.connect(port);
         second.send("40" + MAPPER.createObjectNode().put("pid", ack.get("pid").asText()).put("offset", offset));
         assertThat(json(second.next().substring(2)).get(1).asText()).isEqualTo("raced");
         JsonNode recovered = json(second.next().substring(2));
@@ -115,47 +109,5 @@ class RecoveryRaceTest {
 
     private static JsonNode json(String text) throws Exception {
         return MAPPER.readTree(text);
-    }
-
-    /** A bare Engine.IO websocket client: the open packet is read on connect, every later text frame is queued. */
-    private static final class RawClient implements WebSocket.Listener {
-        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket ws;
-
-        static RawClient connect(int port) throws Exception {
-            RawClient client = new RawClient();
-            client.ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
-                    .get(5, TimeUnit.SECONDS);
-            assertThat(client.next()).startsWith("0{");
-            return client;
-        }
-
-        void send(String text) {
-            ws.sendText(text, true).join();
-        }
-
-        /** @return the next text packet, its Engine.IO type digit included */
-        String next() throws InterruptedException {
-            String text = received.poll(5, TimeUnit.SECONDS);
-            assertThat(text).as("a packet within 5 s").isNotNull();
-            return text;
-        }
-
-        void abort() {
-            ws.abort();
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                received.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
     }
 }

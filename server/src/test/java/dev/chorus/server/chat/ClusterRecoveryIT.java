@@ -87,6 +87,61 @@ class ClusterRecoveryIT {
         sender.close();
     }
 
+    /**
+     * The client gave up on a connection its node still holds (a poll failed while the proxy had no ready node) and
+     * recovered the socket on the other node, under the same id. The node it left closes that connection, and nothing
+     * done there later touches the recovered socket's rooms or its recovery session.
+     */
+    @Test
+    void aConnectionLeftBehindOnOneNodeNeverTakesTheRecoveredSocketOutOfItsRooms() throws Exception {
+        String carol = new AuthApi(http, nodes.get(0).port()).guestLogin("carol").session();
+        RawSocketIo sender = connectedIn(new AuthApi(http, nodes.get(1).port()).guestLogin("dave").session(), 1);
+        RawSocketIo leftBehind = RawSocketIo.open(http, nodes.get(0).port(), carol);
+        Lost ids = joinAndReadOffset(leftBehind, sender);
+
+        RawSocketIo back = recover(carol, 1, ids);
+        assertThat(leftBehind.closedByServer()).as("the connection left behind, closed by its node")
+                .succeedsWithin(Duration.ofSeconds(10));
+        leftBehind.close();
+
+        send(sender, "after the take-over");
+        awaitMessage(back, "after the take-over");
+        back.send("423[\"message\",{\"room\":\"lobby\",\"text\":\"still in\"}]");
+        String ack = back.next();
+        while (ack.startsWith("42")) {
+            ack = back.next();
+        }
+        assertThat(ack).as("not refused with 'join the room first'").startsWith("433[{\"id\"");
+
+        String offset = offsetOfNext(back, sender);
+        back.cut();
+        RawSocketIo again = recover(carol, 0, new Lost(ids.sid(), ids.pid(), offset));
+        send(sender, "after the second recovery");
+        awaitMessage(again, "after the second recovery");
+        again.close();
+        sender.close();
+    }
+
+    private static RawSocketIo recover(String session, int node, Lost lost) throws Exception {
+        RawSocketIo back = RawSocketIo.open(http, nodes.get(node).port(), session);
+        back.send("40" + JSON.createObjectNode().put("pid", lost.pid()).put("offset", lost.offset()));
+        String packet = back.next();
+        while (!packet.startsWith("40")) {
+            packet = back.next();
+        }
+        assertThat(JSON.readTree(packet.substring(2)).path("sid").asText()).as("recovered").isEqualTo(lost.sid());
+        return back;
+    }
+
+    /** Reads until the socket gets a chat message with that text: it is in the room. */
+    private static void awaitMessage(RawSocketIo socket, String text) throws Exception {
+        String packet = socket.next();
+        while (!packet.startsWith("42[\"message\"")
+                || !JSON.readTree(packet.substring(2)).path(1).path("text").asText().equals(text)) {
+            packet = socket.next();
+        }
+    }
+
     private static RawSocketIo connectedIn(String session, int node) throws Exception {
         RawSocketIo socket = RawSocketIo.open(http, nodes.get(node).port(), session);
         socket.send("40");
@@ -121,12 +176,24 @@ class ClusterRecoveryIT {
     /** A socket that joined, got a message with its offset, then lost its connection. */
     private static Lost cutAfterAMessage(String session, int node, RawSocketIo sender) throws Exception {
         RawSocketIo socket = RawSocketIo.open(http, nodes.get(node).port(), session);
+        Lost lost = joinAndReadOffset(socket, sender);
+        socket.cut();
+        return lost;
+    }
+
+    /** Connects the socket, joins the lobby and reads the offset of a message sent there. */
+    private static Lost joinAndReadOffset(RawSocketIo socket, RawSocketIo sender) throws Exception {
         socket.send("40");
         String connected = socket.next();
         JsonNode ids = JSON.readTree(connected.substring(2));
         socket.send("421[\"join\",{\"room\":\"lobby\"}]");
         awaitAck(socket, "431[");
-        send(sender, "before " + ids.path("sid").asText());
+        return new Lost(ids.path("sid").asText(), ids.path("pid").asText(), offsetOfNext(socket, sender));
+    }
+
+    /** The offset of the next message the sender sends to the lobby, as the socket gets it. */
+    private static String offsetOfNext(RawSocketIo socket, RawSocketIo sender) throws Exception {
+        send(sender, "marker " + System.nanoTime());
         String offset = null;
         while (offset == null) {
             String packet = socket.next();
@@ -135,7 +202,6 @@ class ClusterRecoveryIT {
                 offset = event.path(event.size() - 1).asText();
             }
         }
-        socket.cut();
-        return new Lost(ids.path("sid").asText(), ids.path("pid").asText(), offset);
+        return offset;
     }
 }

@@ -1,4 +1,4 @@
-package dev.chorus.cluster.store;
+package dev.chorus.cluster.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -11,13 +11,13 @@ import java.util.concurrent.CompletionException;
  * called by its SHA1, so that its text does not travel with every call; when Redis has forgotten it (a restart, a
  * failover) the call that hears NOSCRIPT sends the text once more, which loads it again.
  */
-final class LuaScript {
+public final class LuaScript {
     private final RedisAsyncCommands<String, String> redis;
     private final String source;
     private final String sha;
 
     /** Loads the script; the load needs no waiting for, as commands on the shared connection run in order. */
-    LuaScript(RedisAsyncCommands<String, String> redis, String source) {
+    public LuaScript(RedisAsyncCommands<String, String> redis, String source) {
         this.redis = redis;
         this.source = source;
         this.sha = redis.digest(source);
@@ -29,7 +29,7 @@ final class LuaScript {
      * Runs the script. Only the fallback after a NOSCRIPT goes out later than calls issued after this one: the order
      * of calls holds except right after Redis lost its scripts.
      */
-    <T> CompletableFuture<T> run(ScriptOutputType type, String[] keys, String... args) {
+    public <T> CompletableFuture<T> run(ScriptOutputType type, String[] keys, String... args) {
         return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture().exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             return cause instanceof RedisNoScriptException

@@ -1,0 +1,167 @@
+package dev.chorus.engine.sio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.engine.eio.EngineOptions;
+import dev.chorus.engine.testsupport.TestHttpServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that gave up on a connection the server still holds (a poll failed while nodes restarted) recovers its
+ * socket on a new connection, under the same socket id. The socket it left behind must never touch the recovered
+ * one's rooms or recovery session, whenever it finally closes. The adapter here keeps each live socket's session, as
+ * the cluster's does, so that the session can be recovered while the old socket still lives.
+ */
+class RecoveryTakeOverTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** The sessions the adapter keeps, by pid, as a cluster keeps them in Redis while their sockets live. */
+    private final Map<String, PersistedSession> kept = new ConcurrentHashMap<>();
+    private final Map<String, String> pidOfSocket = new ConcurrentHashMap<>();
+    private final List<PersistedSession> persistedOnClose = new CopyOnWriteArrayList<>();
+    private final List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();
+    private SocketIoServer io;
+    private TestHttpServer http;
+
+    @BeforeEach
+    void start() {
+        RecoveryOptions recovery = RecoveryOptions.defaults();
+        io = new SocketIoServer(SocketIoOptions.builder()
+                .engine(EngineOptions.builder().path("/socket.io").build())
+                .recovery(recovery)
+                .adapterFactory(nsp -> new LiveSessionAdapter(nsp, recovery))
+                .build());
+        io.sockets().onConnection(socket -> {
+            socket.join("r");
+            socket.onDisconnect((s, reason) -> disconnects.add(reason));
+        });
+        http = TestHttpServer.start(List.of(io.httpHandler()));
+    }
+
+    @AfterEach
+    void stop() {
+        io.close();
+        http.close();
+    }
+
+    @Test
+    void theConnectionLeftBehindClosesWithoutTakingTheRecoveredSocketOutOfItsRooms() throws Exception {
+        RawEngineClient first = RawEngineClient.connect(http.port());
+        first.send("40");
+        JsonNode ack = json(first.nextEvent().substring(2));
+        String sid = ack.get("sid").asText();
+        String pid = ack.get("pid").asText();
+        io.sockets().to("r").emit("news", "before");
+        String offset = json(first.nextEvent().substring(2)).get(2).asText();
+
+        RawEngineClient second = RawEngineClient.connect(http.port());
+        second.send("40" + MAPPER.createObjectNode().put("pid", pid).put("offset", offset));
+        assertThat(json(second.nextEvent().substring(2)).get("sid").asText()).as("recovered").isEqualTo(sid);
+
+        assertThat(first.closed()).as("the connection its client left is closed").succeedsWithin(Duration.ofSeconds(5));
+        first.abort();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> io.engine().sessionCount() == 1);
+
+        io.sockets().to("r").emit("news", "after");
+        assertThat(json(second.nextEvent().substring(2)).get(1).asText()).isEqualTo("after");
+        assertThat(io.sockets().socket(sid).recovered()).isTrue();
+        assertThat(io.sockets().socket(sid).rooms()).containsExactlyInAnyOrder(sid, "r");
+        assertThat(kept.get(pid).rooms()).as("the session describes the live socket").contains("r");
+        assertThat(persistedOnClose).as("nothing persisted by the socket left behind").isEmpty();
+        assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
+        second.abort();
+    }
+
+    @Test
+    void aSocketRecoveredOnAnotherNodeIsClosedHereAndLeavesItsSessionToIt() throws Exception {
+        RawEngineClient client = RawEngineClient.connect(http.port());
+        client.send("40");
+        JsonNode ack = json(client.nextEvent().substring(2));
+        String sid = ack.get("sid").asText();
+        String pid = ack.get("pid").asText();
+
+        io.sockets().supersede(sid, "another-pid");
+        io.sockets().to("r").emit("news", "still here");
+        assertThat(json(client.nextEvent().substring(2)).get(1).asText()).as("a pid of another socket: no effect")
+                .isEqualTo("still here");
+
+        io.sockets().supersede(sid, pid);
+
+        assertThat(client.closed()).succeedsWithin(Duration.ofSeconds(5));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> io.sockets().socket(sid) == null);
+        assertThat(kept).as("the session is the new owner's now, not deleted").containsKey(pid);
+        assertThat(persistedOnClose).isEmpty();
+        assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return MAPPER.readTree(text);
+    }
+
+    /** Keeps a live socket's session at every join and leave and hands it out on restore without spending it. */
+    private final class LiveSessionAdapter extends InMemoryAdapter {
+        LiveSessionAdapter(Namespace nsp, RecoveryOptions recovery) {
+            super(nsp, recovery);
+        }
+
+        @Override
+        public void addAll(String socketId, Set<String> rooms) {
+            super.addAll(socketId, rooms);
+            keep(socketId);
+        }
+
+        @Override
+        public void del(String socketId, String room) {
+            super.del(socketId, room);
+            keep(socketId);
+        }
+
+        @Override
+        public void delAll(String socketId) {
+            super.delAll(socketId);
+            String pid = pidOfSocket.remove(socketId);
+            if (pid != null) {
+                kept.remove(pid);
+            }
+        }
+
+        @Override
+        public void release(String socketId) {
+            super.delAll(socketId);
+            pidOfSocket.remove(socketId);
+        }
+
+        private void keep(String socketId) {
+            Socket socket = nsp.socket(socketId);
+            if (socket != null) {
+                pidOfSocket.put(socketId, socket.pid());
+                kept.put(socket.pid(), new PersistedSession(socketId, socket.pid(), socketRooms(socketId),
+                        socket.data().deepCopy()));
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> persistSession(PersistedSession session) {
+            persistedOnClose.add(session);
+            kept.put(session.pid(), session);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<PersistedSession> restoreSession(String pid, String offset) {
+            return CompletableFuture.completedFuture(kept.get(pid));
+        }
+    }
+}

@@ -50,6 +50,11 @@ public final class RedisBackbone implements AutoCloseable {
     private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private volatile Counter disconnects;
+    private volatile Counter heldWhileLoading;
+    /** When commands were last held, to say so once per restart of Redis rather than once per connection. */
+    private volatile long heldSaidAt = System.nanoTime() - COMMAND_TIMEOUT.toNanos();
+    private final RedisAsyncCommands<String, String> stringCommands;
+    private final RedisAsyncCommands<String, byte[]> byteCommands;
     private final RedisURI uri;
     private final ClientResources resources;
     private final RedisClient client;
@@ -68,6 +73,28 @@ public final class RedisBackbone implements AutoCloseable {
         this.strings = strings;
         this.bytes = bytes;
         this.pubSub = pubSub;
+        HeldWhileLoading.Listener loading = new HeldWhileLoading.Listener() {
+            @Override
+            public void holdStarted(String why) {
+                long now = System.nanoTime();
+                if (now - heldSaidAt > COMMAND_TIMEOUT.toNanos()) {
+                    heldSaidAt = now;
+                    log.warn("redis {}: {}; commands are held and sent again once it answers", describe(), why);
+                }
+            }
+
+            @Override
+            public void commandHeld() {
+                Counter counter = heldWhileLoading;
+                if (counter != null) {
+                    counter.increment();
+                }
+            }
+        };
+        this.stringCommands = HeldWhileLoading.wrap(strings.async(), resources.eventExecutorGroup(), COMMAND_TIMEOUT,
+                loading);
+        this.byteCommands = HeldWhileLoading.wrap(bytes.async(), resources.eventExecutorGroup(), COMMAND_TIMEOUT,
+                loading);
     }
 
     /**
@@ -174,6 +201,9 @@ public final class RedisBackbone implements AutoCloseable {
     private void watchUp(MeterRegistry registry) {
         disconnects = Counter.builder("chorus.redis.disconnects")
                 .description("Times the connection to Redis was lost").register(registry);
+        heldWhileLoading = Counter.builder("chorus.redis.held")
+                .description("Commands held and sent again: refused while Redis loaded its data, or under a lost connection")
+                .register(registry);
         Gauge.builder("chorus.redis.up", this, backbone -> backbone.isUp() ? 1 : 0)
                 .description("1 while every connection to Redis is open").register(registry);
     }
@@ -234,11 +264,11 @@ public final class RedisBackbone implements AutoCloseable {
     }
 
     public RedisAsyncCommands<String, String> strings() {
-        return strings.async();
+        return stringCommands;
     }
 
     public RedisAsyncCommands<String, byte[]> bytes() {
-        return bytes.async();
+        return byteCommands;
     }
 
     public StatefulRedisPubSubConnection<String, byte[]> pubSub() {

@@ -37,6 +37,11 @@ public final class RedisServer implements AutoCloseable {
         return start(List.of("--appendonly", "no"));
     }
 
+    /** A server with more settings, in redis-server's command-line form. */
+    public static RedisServer startWith(String... settings) {
+        return start(List.of(settings));
+    }
+
     public static RedisServer startWithPassword(String password) {
         return start(List.of("--requirepass", password));
     }

@@ -27,9 +27,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A node in a cluster: everything shared lives in Redis, and the node announces itself there. */
 final class ClusterBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
     static final String PREFIX = "chorus:";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     /** A polling response holds at most the engine's maximum payload, plus framing. */
@@ -67,7 +70,9 @@ final class ClusterBackend implements Backend {
      */
     static ClusterBackend start(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
             String route, EventLoopGroup loops, MeterRegistry meters) throws InterruptedException {
-        RedisBackbone redis = RedisBackbone.connect(settings.redisUrl(), loops, meters);
+        RedisBackbone redis = RedisBackbone.connectWhenReachable(settings.redisUrl(), loops, meters, why ->
+                log.warn("redis {}: not reachable ({}); waiting for it, the node is not ready meanwhile",
+                        RedisBackbone.describe(settings.redisUrl()), why.getMessage()));
         try {
             ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -28,33 +28,43 @@ public final class HttpServer implements AutoCloseable {
     private static final String ENDPOINT = "endpoint-";
     private static final String ROUTES = "routes";
 
-    private final EventLoopGroup bossGroup;
-    private final Channel channel;
+    /** What new connections are served by; null until {@link #serve}. */
+    private record Service(int maxRequestSize, List<ChannelHandler> endpoints, ChannelHandler routes,
+            HttpEndpointsLeave endpointsLeave) {
+    }
 
-    private HttpServer(EventLoopGroup bossGroup, Channel channel) {
+    /** The largest request a node that does not serve yet reads: its answers say nothing of what was asked. */
+    private static final int MAX_REQUEST_NOT_SERVING = 64 * 1024;
+
+    private final EventLoopGroup bossGroup;
+    private volatile Channel channel;
+    private volatile Service service;
+
+    private HttpServer(EventLoopGroup bossGroup) {
         this.bossGroup = bossGroup;
-        this.channel = channel;
+    }
+
+    /** Binds and serves at once; see {@link #bind} and {@link #serve}. */
+    public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
+            List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
+        HttpServer http = bind(host, port, workers, route);
+        http.serve(maxRequestSize, endpoints, routes);
+        return http;
     }
 
     /**
-     * Binds and starts serving.
+     * Binds before the node can serve (while it waits for Redis, say): until {@link #serve}, a connection gets
+     * {@link NotServingYet}'s answers, 200 on {@code /health/live} and 503 elsewhere, and is then closed.
      *
-     * @param workers        the event loops of the connections, the caller's to shut down after {@link #close}
-     * @param maxRequestSize the largest request body accepted; larger ones get 413
-     * @param route          the route id named in a cookie for sticky proxies, or null for none
-     * @param endpoints      sharable handlers, each serving its own paths
-     * @param routes         the last handler: everything no endpoint took
+     * @param workers the event loops of the connections, the caller's to shut down after {@link #close}
+     * @param route   the route id named in a cookie for sticky proxies, or null for none
      */
-    public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
-            List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
-        List<String> httpOnly = new ArrayList<>(List.of(ROUTE_COOKIE, ROUTES));
-        for (int i = 0; i < endpoints.size(); i++) {
-            httpOnly.add(ENDPOINT + i);
-        }
-        HttpEndpointsLeave endpointsLeave = new HttpEndpointsLeave(httpOnly);
+    public static HttpServer bind(String host, int port, EventLoopGroup workers, String route)
+            throws InterruptedException {
         EventLoopGroup boss = EventLoops.create(1);
+        HttpServer http = new HttpServer(boss);
         try {
-            Channel channel = new ServerBootstrap()
+            http.channel = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(EventLoops.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -62,26 +72,48 @@ public final class HttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            Service current = http.service;
                             ChannelPipeline p = ch.pipeline();
                             p.addLast("http", new HttpServerCodec());
-                            p.addLast("endpoints-leave", endpointsLeave);
+                            if (current != null) {
+                                p.addLast("endpoints-leave", current.endpointsLeave());
+                            }
                             if (route != null) {
                                 p.addLast(ROUTE_COOKIE, new RouteCookie(route));
                             }
-                            p.addLast("aggregator", new HttpObjectAggregator(maxRequestSize));
-                            for (int i = 0; i < endpoints.size(); i++) {
-                                p.addLast(ENDPOINT + i, endpoints.get(i));
+                            p.addLast("aggregator", new HttpObjectAggregator(
+                                    current == null ? MAX_REQUEST_NOT_SERVING : current.maxRequestSize()));
+                            if (current == null) {
+                                p.addLast(ROUTES, NotServingYet.INSTANCE);
+                                return;
                             }
-                            p.addLast(ROUTES, routes);
+                            for (int i = 0; i < current.endpoints().size(); i++) {
+                                p.addLast(ENDPOINT + i, current.endpoints().get(i));
+                            }
+                            p.addLast(ROUTES, current.routes());
                         }
                     })
                     .bind(host, port).sync().channel();
-            log.info("listening on {}", channel.localAddress());
-            return new HttpServer(boss, channel);
+            log.info("listening on {}", http.channel.localAddress());
+            return http;
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * From now on, new connections are served by the endpoints: sharable handlers, each serving its own paths, then
+     * {@code routes}, the last handler, for everything no endpoint took.
+     *
+     * @param maxRequestSize the largest request body accepted; larger ones get 413
+     */
+    public void serve(int maxRequestSize, List<ChannelHandler> endpoints, ChannelHandler routes) {
+        List<String> httpOnly = new ArrayList<>(List.of(ROUTE_COOKIE, ROUTES));
+        for (int i = 0; i < endpoints.size(); i++) {
+            httpOnly.add(ENDPOINT + i);
+        }
+        service = new Service(maxRequestSize, List.copyOf(endpoints), routes, new HttpEndpointsLeave(httpOnly));
     }
 
     public int port() {

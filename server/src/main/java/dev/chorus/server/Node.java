@@ -141,12 +141,23 @@ public final class Node implements AutoCloseable {
         EventLoopGroup loops = EventLoops.create(settings.ioThreads());
         NodeMetrics metrics = new NodeMetrics();
         metrics.watchLag(loops);
+        HttpServer http;
         Backend backend;
+        try {
+            // Listening first: while the backend waits for Redis, the node answers that it is alive and not ready.
+            http = HttpServer.bind(settings.host(), settings.port(), loops, route);
+        } catch (InterruptedException | RuntimeException e) {
+            shutDown(loops);
+            closeWebRoot(webRoot);
+            metrics.close();
+            throw e;
+        }
         try {
             backend = settings.clustered()
                     ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry())
                     : new EmbeddedBackend(settings, recovery, clock, nodeId);
         } catch (InterruptedException | RuntimeException e) {
+            http.close();
             shutDown(loops);
             closeWebRoot(webRoot);
             metrics.close();
@@ -195,16 +206,10 @@ public final class Node implements AutoCloseable {
             if (settings.webChat()) {
                 endpoints.add(web);
             }
-            HttpServer http = HttpServer.start(settings.host(), settings.port(), loops, engine.maxHttpBufferSize(),
-                    route, endpoints,
+            http.serve(engine.maxHttpBufferSize(), endpoints,
                     new RoutesHandler(() -> !server.engine().isClosed() && !server.engine().isDraining()
                             && backend.isReady(), backend::nodes));
-            try {
-                backend.announce(advertisedAddress(settings.host(), http.port()), () -> load(server));
-            } catch (InterruptedException | RuntimeException e) {
-                http.close();
-                throw e;
-            }
+            backend.announce(advertisedAddress(settings.host(), http.port()), () -> load(server));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
                     nodeId, http.port(), backend, EventLoops.describe(), settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
                     settings.recoveryWindow().toSeconds());
@@ -214,6 +219,7 @@ public final class Node implements AutoCloseable {
             if (io != null) {
                 io.close();
             }
+            http.close();
             hashing.shutdownNow();
             backend.close();
             shutDown(loops);

@@ -1,6 +1,8 @@
 package dev.chorus.cluster.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -34,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -289,7 +292,53 @@ public final class RedisBackbone implements AutoCloseable {
 
     /** host:port/database, without the password. */
     public String describe() {
+        return describe(uri);
+    }
+
+    /** What {@link #describe()} says of the Redis a URL names. */
+    public static String describe(String url) {
+        return describe(RedisURI.create(url));
+    }
+
+    private static String describe(RedisURI uri) {
         return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+    }
+
+    /**
+     * Connects as {@link #connect(String, EventLoopGroup, MeterRegistry)} does, and while Redis cannot be reached,
+     * tries again with a growing pause: a node started before its Redis, or while Redis restarts, waits for it. A
+     * Redis that answers with an error (a wrong password, say) is not waited for.
+     *
+     * @param waiting told, once, that Redis could not be reached and why
+     */
+    public static RedisBackbone connectWhenReachable(String url, EventLoopGroup loops, MeterRegistry meters,
+            Consumer<Throwable> waiting) throws InterruptedException {
+        long pauseMillis = 250;
+        boolean told = false;
+        while (true) {
+            try {
+                return connect(url, loops, meters);
+            } catch (RedisConnectionException e) {
+                if (answeredWithAnError(e)) {
+                    throw e;
+                }
+                if (!told) {
+                    told = true;
+                    waiting.accept(e);
+                }
+                Thread.sleep(pauseMillis);
+                pauseMillis = Math.min(pauseMillis * 2, 5000);
+            }
+        }
+    }
+
+    private static boolean answeredWithAnError(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisCommandExecutionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

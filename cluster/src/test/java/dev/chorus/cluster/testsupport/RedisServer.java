@@ -37,6 +37,18 @@ public final class RedisServer implements AutoCloseable {
         return start(List.of("--appendonly", "no"));
     }
 
+    /** A server on a given port: one a node was told to wait for. */
+    public static RedisServer startOn(int port) {
+        try {
+            RedisServer server = new RedisServer(Files.createTempDirectory("chorus-redis"), port,
+                    List.of("--port", Integer.toString(port)));
+            server.startProcess();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A server with more settings, in redis-server's command-line form. */
     public static RedisServer startWith(String... settings) {
         return start(List.of(settings));

@@ -9,7 +9,8 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Chorus: a real-time chat server speaking Socket.IO v4.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, ConformanceCommand.class,
+                WarmUpCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 

@@ -42,6 +42,12 @@ public final class ClusterBus implements AutoCloseable {
     private static final Duration READ_BLOCK = Duration.ofSeconds(5);
     private static final int READ_COUNT = 100;
     private static final Duration RETRY_READ_AFTER = Duration.ofMillis(500);
+    /**
+     * How long a node stays ready while it cannot read the stream (Redis restarting, say). Every node shares that
+     * Redis: were each to say it is not ready at once, the proxy would turn every client away during a restart that
+     * their requests can simply wait out, their Redis commands being held meanwhile.
+     */
+    static final Duration READY_THROUGH = Duration.ofSeconds(5);
 
     private final RedisBackbone redis;
     private final Settings settings;
@@ -52,6 +58,8 @@ public final class ClusterBus implements AutoCloseable {
     private final Object deliveryLock = new Object();
     private volatile StreamId position;
     private volatile boolean readerFailing;
+    /** When this node last stopped being able to read the stream (System.nanoTime), or 0 while it reads. */
+    private volatile long troubledSince;
     private volatile boolean closed;
     /** From publish (the entry's id, Redis' clock) to delivery here; none until {@link #instrument}. */
     private volatile Timer broadcastLatency;
@@ -207,6 +215,7 @@ public final class ClusterBus implements AutoCloseable {
                     if (error != null) {
                         if (!readerFailing) {
                             readerFailing = true;
+                            troubled();
                             log.warn("cluster stream {}: reading failed, retrying: {}", settings.streamName(),
                                     error.toString());
                         }
@@ -215,6 +224,7 @@ public final class ClusterBus implements AutoCloseable {
                     }
                     if (readerFailing) {
                         readerFailing = false;
+                        troubledSince = 0;
                         log.info("cluster stream {}: reading again from {}", settings.streamName(), from);
                     }
                     if (entries != null) {
@@ -264,9 +274,29 @@ public final class ClusterBus implements AutoCloseable {
         }
     }
 
-    /** Whether the node takes part in the cluster now: Redis reachable and the stream being read. */
+    /**
+     * Whether the node takes part in the cluster now: the stream being read, or not for less than
+     * {@link #READY_THROUGH}.
+     */
     public boolean isReady() {
-        return !closed && redis.isUp() && !readerFailing && reader.isOpen();
+        if (closed) {
+            return false;
+        }
+        if (redis.isUp() && !readerFailing && reader.isOpen()) {
+            troubledSince = 0;
+            return true;
+        }
+        return System.nanoTime() - troubled() < READY_THROUGH.toNanos();
+    }
+
+    /** @return since when this node cannot read the stream, from now if it was not known yet */
+    private long troubled() {
+        long since = troubledSince;
+        if (since == 0) {
+            since = System.nanoTime() | 1;
+            troubledSince = since;
+        }
+        return since;
     }
 
     /**

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Redis stopped and started again under traffic: the nodes say they are not ready meanwhile, keep their sockets,
- * come back by themselves, and every message a client got an acknowledgement for is in the history and was
- * delivered.
+ * Redis stopped and started again under traffic: the nodes wait a short restart out (still ready: every node shares
+ * that Redis), keep their sockets, come back by themselves, and every message a client got an acknowledgement for is
+ * in the history and was delivered. A Redis away for longer makes them say they are not ready.
  */
 class RedisOutageIT {
     @TempDir
@@ -51,12 +51,15 @@ class RedisOutageIT {
             List<Long> acked = new ArrayList<>();
             List<String> failures = new ArrayList<>();
             AtomicBoolean sawNotReady = new AtomicBoolean();
+            AtomicBoolean sawReady = new AtomicBoolean();
             Thread restart = new Thread(() -> {
                 try {
                     redis.stop();
                     long startAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                     while (System.nanoTime() < startAt) {
-                        sawNotReady.compareAndSet(false, health(http, first.port()) == 503);
+                        int health = health(http, first.port());
+                        sawNotReady.compareAndSet(false, health == 503);
+                        sawReady.compareAndSet(false, health == 200);
                         Thread.sleep(100);
                     }
                     redis.startProcess();
@@ -81,7 +84,8 @@ class RedisOutageIT {
                 Thread.sleep(50);
             }
             restart.join();
-            assertThat(sawNotReady).as("/health said 503 while Redis was away").isTrue();
+            assertThat(sawReady).as("/health was asked while Redis was away").isTrue();
+            assertThat(sawNotReady).as("a restart of 2 s is waited out, not reported").isFalse();
             assertThat(failures).as("messages refused or unanswered across the restart: they wait for Redis")
                     .isEmpty();
             assertThat(alice.connected()).as("sockets stay open").isTrue();
@@ -103,6 +107,21 @@ class RedisOutageIT {
             bob.close();
         } finally {
             okHttp.dispatcher().executorService().shutdown();
+        }
+    }
+
+    @Test
+    void aNodeSaysItIsNotReadyOnceRedisHasBeenAwayForLong() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (RedisServer redis = RedisServer.start(); Node node = start(redis, data.resolve("long"))) {
+            redis.stop();
+            long stopped = System.nanoTime();
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> health(http, node.port()) == 503);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("ready through a restart's few seconds")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+            redis.startProcess();
+            await().atMost(Duration.ofSeconds(15)).until(() -> health(http, node.port()) == 200);
         }
     }
 

@@ -313,11 +313,14 @@
     if (select) state.current = name;
     saveRooms();
     render();
+    // Taken before the join: messages sent to the room once it has us may reach us before its answer, and the
+    // catch-up must start before them, not after.
+    const since = newestId(room);
     try {
       const reply = await call('join', { room: name, presence: true });
       room.joined = true;
       room.members = new Set(reply.members || []);
-      if (room.messages.length > 0) await catchUp(room);
+      if (since !== undefined) await catchUp(room, since);
       else await loadLatest(room);
       refreshRooms();
     } catch (e) {
@@ -359,17 +362,24 @@
     addMessages(room, reply.messages, false);
   }
 
+  /** The id of the newest message shown in a room, or undefined. */
+  function newestId(room) {
+    const newest = room.messages[room.messages.length - 1];
+    return newest ? newest.id : undefined;
+  }
+
   /**
-   * What was said in a room since the newest message shown, page after page; after a long absence (more than
-   * CATCH_UP_PAGES pages) the newest page instead, the older ones being a scroll away.
+   * What was said in a room after a message (by default the newest shown), page after page; after a long absence
+   * (more than CATCH_UP_PAGES pages) the newest page instead, the older ones being a scroll away.
    */
-  async function catchUp(room) {
+  async function catchUp(room, since = newestId(room)) {
+    let after = since;
     for (let page = 0; page < CATCH_UP_PAGES; page++) {
-      const newest = room.messages[room.messages.length - 1];
-      if (!newest) return loadLatest(room);
-      const reply = await call('history', { room: room.name, after: newest.id, limit: PAGE });
+      if (after === undefined) return loadLatest(room);
+      const reply = await call('history', { room: room.name, after, limit: PAGE });
       addMessages(room, reply.messages, false);
       if (reply.messages.length < PAGE) return;
+      after = reply.messages[reply.messages.length - 1].id;
     }
     return loadLatest(room);
   }

@@ -24,7 +24,13 @@ final class ProxiedCluster implements AutoCloseable {
     /** @param nodeArgs flags every node is started with, beside its route */
     static ProxiedCluster start(Path dir, ProxyProcess.Kind kind, String config, String... nodeArgs)
             throws Exception {
-        ProxiedCluster cluster = new ProxiedCluster(RedisServer.start());
+        return start(dir, RedisServer.start(), kind, config, nodeArgs);
+    }
+
+    /** The same in a Redis of the caller's, which the cluster closes. */
+    static ProxiedCluster start(Path dir, RedisServer redis, ProxyProcess.Kind kind, String config,
+            String... nodeArgs) throws Exception {
+        ProxiedCluster cluster = new ProxiedCluster(redis);
         try {
             for (int i = 0; i < ROUTES.size(); i++) {
                 List<String> args = new ArrayList<>(List.of("--route", ROUTES.get(i)));
@@ -50,6 +56,10 @@ final class ProxiedCluster implements AutoCloseable {
 
     ProxyProcess proxy() {
         return proxy;
+    }
+
+    RedisServer redis() {
+        return redis;
     }
 
     @Override

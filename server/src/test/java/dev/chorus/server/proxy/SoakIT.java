@@ -1,0 +1,177 @@
+package dev.chorus.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.cluster.NodeProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lose nothing under repeated faults, as an operator would try it: three node processes behind HAProxy round robin
+ * (no stickiness, health checks on {@code /health/ready}), official clients — half WebSocket only, half polling only
+ * — chatting in rooms with client ids and {@code retries}, a node killed with {@code -9} every 30 s and started
+ * again, and Redis (append-only file, fsync every second) restarted once. Every acknowledged message reaches every
+ * client of its room, none twice, in order; every client is back in its room at the end; none is refused with "join
+ * the room first" while it is in its room.
+ */
+class SoakIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESULT = "SOAK-RESULT ";
+    private static final long LOAD_MILLIS = 150_000;
+    private static final long KILL_EVERY_MILLIS = 30_000;
+    private static final long REDIS_RESTART_AT_MILLIS = 75_000;
+    private static final long REDIS_DOWN_MILLIS = 8_000;
+    private static final int CLIENTS = 120;
+
+    @TempDir
+    Path dir;
+    private ProxiedCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void nothingAcknowledgedIsLostWhileNodesAreKilledAndRedisRestarts() throws Exception {
+        cluster = ProxiedCluster.start(dir, RedisServer.startWith("--appendfsync", "everysec"),
+                ProxyProcess.Kind.HAPROXY, "haproxy/haproxy-round-robin.cfg");
+        Map<String, Object> config = Map.of(
+                "proxyUrl", cluster.proxy().url(),
+                "clients", CLIENTS,
+                "rooms", 12,
+                "transports", "mixed",
+                "durationMs", LOAD_MILLIS,
+                "settleMs", 30_000,
+                "reloadEveryMs", 2000);
+        List<String> faults = new ArrayList<>();
+        JsonNode result = run(config, mark -> faults(faults, mark));
+        System.out.println("soak: " + faults + ": " + result);
+
+        assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        assertThat(result.path("connected").asInt()).as("every client back").isEqualTo(CLIENTS);
+        assertThat(result.path("inRoom").asInt()).as("every client in its room").isEqualTo(CLIENTS);
+        assertThat(result.path("messages").asInt()).as("clients kept chatting")
+                .isGreaterThan((int) (CLIENTS * LOAD_MILLIS / 1000 * 0.7));
+        assertThat(result.path("lost").asInt()).as("acknowledged messages a client of the room never got").isZero();
+        assertThat(result.path("duplicated").asInt()).isZero();
+        assertThat(result.path("outOfOrder").asInt()).isZero();
+        assertThat(result.path("reconnects").asInt()).as("the faults were felt").isPositive();
+        assertThat(result.path("caughtUp").asInt()).as("reloaded pages caught up through history").isPositive();
+        result.path("refusals").fieldNames().forEachRemaining(refusal ->
+                assertThat(refusal).as("a send refused while its client was in the room").doesNotContain("(in the room)"));
+    }
+
+    /**
+     * A node killed every 30 s, in turn, and started again; Redis restarted once from its append-only file, down
+     * long enough for the proxy to find no node ready. Each fault is first named to the script ({@code mark}).
+     */
+    private void faults(List<String> done, Consumer<String> mark) {
+        try {
+            long started = System.nanoTime();
+            boolean redisRestarted = false;
+            int victim = 0;
+            for (long at = KILL_EVERY_MILLIS; at < LOAD_MILLIS; at += KILL_EVERY_MILLIS) {
+                if (!redisRestarted && at > REDIS_RESTART_AT_MILLIS) {
+                    sleepUntil(started, REDIS_RESTART_AT_MILLIS);
+                    mark.accept("redis-restart");
+                    cluster.redis().stop();
+                    Thread.sleep(REDIS_DOWN_MILLIS);
+                    cluster.redis().startProcess();
+                    done.add("redis restarted at " + elapsed(started) + " ms");
+                    redisRestarted = true;
+                }
+                sleepUntil(started, at);
+                int index = victim++ % cluster.nodes().size();
+                NodeProcess node = cluster.nodes().get(index);
+                mark.accept("node-killed");
+                node.kill();
+                done.add("node " + index + " killed at " + elapsed(started) + " ms");
+                Thread.sleep(2000);
+                cluster.nodes().set(index, node.restart());
+                done.add("node " + index + " ready at " + elapsed(started) + " ms");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleepUntil(long started, long atMillis) throws InterruptedException {
+        long wait = atMillis - elapsed(started);
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
+    private static long elapsed(long started) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    /** Runs soak.js; once its clients are in, runs {@code faults} beside it, with a way to name each to the script. */
+    private JsonNode run(Map<String, Object> config, Consumer<Consumer<String>> faults) throws Exception {
+        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
+        Process script = new ProcessBuilder("node", "soak.js", JSON.writeValueAsString(config))
+                .directory(nodeDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> result = new CompletableFuture<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.equals("SOAK-READY")) {
+                        ready.complete(null);
+                    } else if (line.startsWith(RESULT)) {
+                        result.complete(line.substring(RESULT.length()));
+                    }
+                }
+                result.completeExceptionally(new AssertionError("soak.js printed no result"));
+            } catch (IOException e) {
+                result.completeExceptionally(e);
+            }
+        }, "soak-output");
+        reader.start();
+        try {
+            CompletableFuture.anyOf(ready, result).get(120, TimeUnit.SECONDS);
+            if (ready.isDone()) {
+                try (Writer in = new OutputStreamWriter(script.getOutputStream(), StandardCharsets.UTF_8)) {
+                    faults.accept(name -> {
+                        try {
+                            in.write("MARK " + name + "\n");
+                            in.flush();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                }
+            }
+            return JSON.readTree(result.get(240, TimeUnit.SECONDS));
+        } finally {
+            script.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

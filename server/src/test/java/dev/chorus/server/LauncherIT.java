@@ -33,6 +33,10 @@ class LauncherIT {
         Run second = chorus(archive, Map.of("CHORUS_JAVA_OPTS", "-Xshare:on"), "--version");
         assertThat(second.exit()).as(second.output()).isZero();
         assertThat(second.output()).contains("chorus").doesNotContain("preparing the class archive");
+
+        Run config = chorus(archive, Map.of("CHORUS_CDS", "on"), "config");
+        assertThat(config.exit()).as("the launcher's variables are not taken for settings: %s", config.output())
+                .isZero();
     }
 
     private record Run(int exit, String output) {

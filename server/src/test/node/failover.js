@@ -18,89 +18,13 @@
 //   untilDone       instead: print FAILOVER-READY once everyone is in, then send until a line "DONE" on stdin
 //                   (the test restarts nodes meanwhile); messagesPerRoom still caps each room
 'use strict';
-const http = require('http');
-const net = require('net');
 const readline = require('readline');
 const { io } = require('socket.io-client');
+const { percentile } = require('./stats');
+const { httpProxy, tcpProxy } = require('./proxies');
 
 const config = JSON.parse(process.argv[2]);
 const deadline = setTimeout(() => finish('timed out'), 150_000);
-
-function tcpProxy(backends) {
-  let next = 0;
-  const server = net.createServer((client) => {
-    client.pause();
-    const tryBackend = (attempt) => {
-      if (attempt >= backends.length) {
-        client.destroy();
-        return;
-      }
-      const port = backends[next++ % backends.length];
-      const upstream = net.connect(port, '127.0.0.1');
-      upstream.once('connect', () => {
-        upstream.pipe(client).pipe(upstream);
-        client.resume();
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-        client.on('close', () => upstream.destroy());
-      });
-      upstream.once('error', () => {
-        if (!upstream.remoteAddress) tryBackend(attempt + 1);
-      });
-    };
-    tryBackend(0);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-// Each request, and each WebSocket upgrade, to the next node that accepts a connection.
-function httpProxy(backends) {
-  let next = 0;
-  const agent = new http.Agent({ keepAlive: true });
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const attempt = (tries) => {
-        const port = backends[next++ % backends.length];
-        const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url,
-          headers: req.headers, agent }, (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          answer.pipe(res);
-        });
-        upstream.on('error', (e) => {
-          if (e.code === 'ECONNREFUSED' && tries + 1 < backends.length) attempt(tries + 1);
-          else if (!res.headersSent) { res.writeHead(502); res.end(); }
-        });
-        upstream.end(body);
-      };
-      attempt(0);
-    });
-  });
-  server.on('upgrade', (req, client, head) => {
-    const attempt = (tries) => {
-      const port = backends[next++ % backends.length];
-      const upstream = net.connect(port, '127.0.0.1');
-      upstream.once('connect', () => {
-        const lines = [`${req.method} ${req.url} HTTP/1.1`];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-        upstream.write(lines.join('\r\n') + '\r\n\r\n');
-        if (head && head.length) upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-      });
-      upstream.once('error', (e) => {
-        if (e.code === 'ECONNREFUSED' && tries + 1 < backends.length) attempt(tries + 1);
-        else client.destroy();
-      });
-    };
-    attempt(0);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 async function login(url, user) {
   const response = await fetch(`${url}/login`, {
@@ -149,12 +73,6 @@ const disconnectReasons = {};
 let killed = false;
 let done = false;
 let proxyServer;
-
-function percentile(values, p) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 function finish(error) {
   clearTimeout(deadline);

@@ -16,6 +16,7 @@
 'use strict';
 const readline = require('readline');
 const { io } = require('socket.io-client');
+const { percentile } = require('./stats');
 
 const config = JSON.parse(process.argv[2]);
 const HISTORY_PAGE = 100;
@@ -57,12 +58,6 @@ async function login(user) {
     if (attempt >= 20) throw new Error(`login of ${user} failed`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function percentile(values, p) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** Everything after a message: the path of a client that was not recovered. */

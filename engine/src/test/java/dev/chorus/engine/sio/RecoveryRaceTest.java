@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.engine.eio.EngineOptions;
+import dev.chorus.engine.testsupport.WsClient;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,6 +17,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,25 +80,25 @@ class RecoveryRaceTest {
 
     @Test
     void aBroadcastRacingTheReplayArrivesOnce() throws Exception {
-        RawEngineClient first = RawEngineClient.connect(port);
+        WsClient first = open(port);
         first.send("40");
-        JsonNode ack = json(first.next().substring(2));
+        JsonNode ack = json(first.nextText().substring(2));
         io.sockets().to("r").emit("news", "before");
-        JsonNode before = json(first.next().substring(2));
+        JsonNode before = json(first.nextText().substring(2));
         String offset = before.get(2).asText();
-        first.abort();
+        first.close();
         awaitPersisted();
 
         raceNextReplay.set(true);
-        RawEngineClient second = RawEngineClient.connect(port);
+        WsClient second = open(port);
         second.send("40" + MAPPER.createObjectNode().put("pid", ack.get("pid").asText()).put("offset", offset));
-        assertThat(json(second.next().substring(2)).get(1).asText()).isEqualTo("raced");
-        JsonNode recovered = json(second.next().substring(2));
+        assertThat(json(second.nextText().substring(2)).get(1).asText()).isEqualTo("raced");
+        JsonNode recovered = json(second.nextText().substring(2));
         assertThat(recovered.get("sid").asText()).as("recovered").isEqualTo(ack.get("sid").asText());
         io.sockets().to("r").emit("news", "after");
-        assertThat(json(second.next().substring(2)).get(1).asText()).as("next event, not the raced one again")
+        assertThat(json(second.nextText().substring(2)).get(1).asText()).as("next event, not the raced one again")
                 .isEqualTo("after");
-        second.abort();
+        second.close();
     }
 
     /** The session is persisted when the server notices the connection is gone. */
@@ -109,5 +112,13 @@ class RecoveryRaceTest {
 
     private static JsonNode json(String text) throws Exception {
         return MAPPER.readTree(text);
+    }
+
+    /** An Engine.IO WebSocket connection, its open packet read. */
+    private static WsClient open(int port) {
+        WsClient client = WsClient.connect(HttpClient.newHttpClient(),
+                URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"));
+        assertThat(client.nextText()).startsWith("0{");
+        return client;
     }
 }

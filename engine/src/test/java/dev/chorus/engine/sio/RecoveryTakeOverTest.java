@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.testsupport.TestHttpServer;
+import dev.chorus.engine.testsupport.WsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,52 +61,61 @@ class RecoveryTakeOverTest {
 
     @Test
     void theConnectionLeftBehindClosesWithoutTakingTheRecoveredSocketOutOfItsRooms() throws Exception {
-        RawEngineClient first = RawEngineClient.connect(http.port());
-        first.send("40");
-        JsonNode ack = json(first.nextEvent().substring(2));
-        String sid = ack.get("sid").asText();
-        String pid = ack.get("pid").asText();
+        Connected first = connect();
+        String sid = first.sid();
+        String pid = first.pid();
         io.sockets().to("r").emit("news", "before");
-        String offset = json(first.nextEvent().substring(2)).get(2).asText();
+        String offset = json(first.client().nextTextSkippingPings().substring(2)).get(2).asText();
 
-        RawEngineClient second = RawEngineClient.connect(http.port());
+        WsClient second = open(http.port());
         second.send("40" + MAPPER.createObjectNode().put("pid", pid).put("offset", offset));
-        assertThat(json(second.nextEvent().substring(2)).get("sid").asText()).as("recovered").isEqualTo(sid);
+        assertThat(json(second.nextTextSkippingPings().substring(2)).get("sid").asText()).as("recovered")
+                .isEqualTo(sid);
 
-        assertThat(first.closed()).as("the connection its client left is closed").succeedsWithin(Duration.ofSeconds(5));
-        first.abort();
+        assertThat(first.client().awaitClosed()).as("the connection its client left, closed by the server")
+                .isNotEqualTo(-1);
+        first.client().close();
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> io.engine().sessionCount() == 1);
 
         io.sockets().to("r").emit("news", "after");
-        assertThat(json(second.nextEvent().substring(2)).get(1).asText()).isEqualTo("after");
+        assertThat(json(second.nextTextSkippingPings().substring(2)).get(1).asText()).isEqualTo("after");
         assertThat(io.sockets().socket(sid).recovered()).isTrue();
         assertThat(io.sockets().socket(sid).rooms()).containsExactlyInAnyOrder(sid, "r");
         assertThat(kept.get(pid).rooms()).as("the session describes the live socket").contains("r");
         assertThat(persistedOnClose).as("nothing persisted by the socket left behind").isEmpty();
         assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
-        second.abort();
+        second.close();
     }
 
     @Test
     void aSocketRecoveredOnAnotherNodeIsClosedHereAndLeavesItsSessionToIt() throws Exception {
-        RawEngineClient client = RawEngineClient.connect(http.port());
-        client.send("40");
-        JsonNode ack = json(client.nextEvent().substring(2));
-        String sid = ack.get("sid").asText();
-        String pid = ack.get("pid").asText();
+        Connected connected = connect();
+        String sid = connected.sid();
+        String pid = connected.pid();
 
         io.sockets().supersede(sid, "another-pid");
         io.sockets().to("r").emit("news", "still here");
-        assertThat(json(client.nextEvent().substring(2)).get(1).asText()).as("a pid of another socket: no effect")
-                .isEqualTo("still here");
+        assertThat(json(connected.client().nextTextSkippingPings().substring(2)).get(1).asText())
+                .as("a pid of another socket: no effect").isEqualTo("still here");
 
         io.sockets().supersede(sid, pid);
 
-        assertThat(client.closed()).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(connected.client().awaitClosed()).as("closed by the server").isNotEqualTo(-1);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> io.sockets().socket(sid) == null);
         assertThat(kept).as("the session is the new owner's now, not deleted").containsKey(pid);
         assertThat(persistedOnClose).isEmpty();
         assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
+    }
+
+    private record Connected(WsClient client, String sid, String pid) {
+    }
+
+    /** A socket connected to the main namespace, with the ids its CONNECT answer gave. */
+    private Connected connect() throws Exception {
+        WsClient client = open(http.port());
+        client.send("40");
+        JsonNode ack = json(client.nextTextSkippingPings().substring(2));
+        return new Connected(client, ack.get("sid").asText(), ack.get("pid").asText());
     }
 
     private static JsonNode json(String text) throws Exception {
@@ -163,5 +175,13 @@ class RecoveryTakeOverTest {
         public CompletableFuture<PersistedSession> restoreSession(String pid, String offset) {
             return CompletableFuture.completedFuture(kept.get(pid));
         }
+    }
+
+    /** An Engine.IO WebSocket connection, its open packet read. */
+    private static WsClient open(int port) {
+        WsClient client = WsClient.connect(HttpClient.newHttpClient(),
+                URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"));
+        assertThat(client.nextText()).startsWith("0{");
+        return client;
     }
 }

@@ -3,19 +3,12 @@ package dev.chorus.server.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,8 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * killed, or while every node is restarted in turn.
  */
 class ProxyIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String RESULT = "FAILOVER-RESULT ";
 
     @TempDir
     Path dir;
@@ -147,42 +138,9 @@ class ProxyIT {
 
     /** Runs failover.js; with {@code whileRunning}, runs it once the clients are in, then tells the script DONE. */
     private JsonNode run(Map<String, Object> config, Runnable whileRunning) throws Exception {
-        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
-        Process script = new ProcessBuilder("node", "failover.js", JSON.writeValueAsString(config))
-                .directory(nodeDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> result = new CompletableFuture<>();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.equals("FAILOVER-READY")) {
-                        ready.complete(null);
-                    } else if (line.startsWith(RESULT)) {
-                        result.complete(line.substring(RESULT.length()));
-                    }
-                }
-                result.completeExceptionally(new AssertionError("failover.js printed no result"));
-            } catch (IOException e) {
-                result.completeExceptionally(e);
-            }
-        }, "failover-output");
-        reader.start();
-        try {
-            if (whileRunning != null) {
-                CompletableFuture.anyOf(ready, result).get(120, TimeUnit.SECONDS);
-                if (ready.isDone()) {
-                    whileRunning.run();
-                    try (Writer in = new java.io.OutputStreamWriter(script.getOutputStream(), StandardCharsets.UTF_8)) {
-                        in.write("DONE\n");
-                    }
-                }
-            }
-            return JSON.readTree(result.get(180, TimeUnit.SECONDS));
-        } finally {
-            script.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        return NodeScript.run("failover.js", "FAILOVER", config, whileRunning == null ? null : in -> {
+            whileRunning.run();
+            in.write("DONE\n");
+        }, Duration.ofSeconds(180));
     }
 }

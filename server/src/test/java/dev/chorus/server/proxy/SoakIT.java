@@ -3,21 +3,15 @@ package dev.chorus.server.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.cluster.NodeProcess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the room first" while it is in its room.
  */
 class SoakIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String RESULT = "SOAK-RESULT ";
     private static final long LOAD_MILLIS = 150_000;
     private static final long KILL_EVERY_MILLIS = 30_000;
     private static final long REDIS_RESTART_AT_MILLIS = 75_000;
@@ -132,46 +124,13 @@ class SoakIT {
 
     /** Runs soak.js; once its clients are in, runs {@code faults} beside it, with a way to name each to the script. */
     private JsonNode run(Map<String, Object> config, Consumer<Consumer<String>> faults) throws Exception {
-        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
-        Process script = new ProcessBuilder("node", "soak.js", JSON.writeValueAsString(config))
-                .directory(nodeDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> result = new CompletableFuture<>();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
+        return NodeScript.run("soak.js", "SOAK", config, in -> faults.accept(name -> {
             try {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.equals("SOAK-READY")) {
-                        ready.complete(null);
-                    } else if (line.startsWith(RESULT)) {
-                        result.complete(line.substring(RESULT.length()));
-                    }
-                }
-                result.completeExceptionally(new AssertionError("soak.js printed no result"));
+                in.write("MARK " + name + "\n");
+                in.flush();
             } catch (IOException e) {
-                result.completeExceptionally(e);
+                throw new UncheckedIOException(e);
             }
-        }, "soak-output");
-        reader.start();
-        try {
-            CompletableFuture.anyOf(ready, result).get(120, TimeUnit.SECONDS);
-            if (ready.isDone()) {
-                try (Writer in = new OutputStreamWriter(script.getOutputStream(), StandardCharsets.UTF_8)) {
-                    faults.accept(name -> {
-                        try {
-                            in.write("MARK " + name + "\n");
-                            in.flush();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                }
-            }
-            return JSON.readTree(result.get(240, TimeUnit.SECONDS));
-        } finally {
-            script.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        }), Duration.ofSeconds(240));
     }
 }

@@ -56,8 +56,10 @@ function httpProxy(backends) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      const first = next++;
       const attempt = (tries) => {
-        const port = backends[next++ % backends.length];
+        // A refused connection (a node down) is tried on the next node: the request was not sent.
+        const port = backends[(first + tries) % backends.length];
         const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url,
           headers: upstreamHeaders(req.headers, body), agent }, (answer) => {
           res.writeHead(answer.statusCode, answer.headers);

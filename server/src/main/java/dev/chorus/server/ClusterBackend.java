@@ -64,15 +64,28 @@ final class ClusterBackend implements Backend {
                 nsp -> new RedisPublisher(redis, bus, nsp.name(), limits, clock, PREFIX), presence, connections);
     }
 
+    /** What the node does once it finds it must wait for Redis (it listens, to say it is not ready). */
+    interface Waiting {
+        void begin() throws InterruptedException;
+    }
+
     /**
      * Connects to Redis, on the node's event loops, and joins the cluster stream; the node is announced by
      * {@link #announce}.
      */
     static ClusterBackend start(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
-            String route, EventLoopGroup loops, MeterRegistry meters) throws InterruptedException {
-        RedisBackbone redis = RedisBackbone.connectWhenReachable(settings.redisUrl(), loops, meters, why ->
-                log.warn("redis {}: not reachable ({}); waiting for it, the node is not ready meanwhile",
-                        RedisBackbone.describe(settings.redisUrl()), why.getMessage()));
+            String route, EventLoopGroup loops, MeterRegistry meters, Waiting whileWaiting)
+            throws InterruptedException {
+        RedisBackbone redis = RedisBackbone.connectWhenReachable(settings.redisUrl(), loops, meters, why -> {
+            log.warn("redis {}: not reachable ({}); waiting for it, the node is not ready meanwhile",
+                    RedisBackbone.describe(settings.redisUrl()), why.getMessage());
+            try {
+                whileWaiting.begin();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Redis", e);
+            }
+        });
         try {
             ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

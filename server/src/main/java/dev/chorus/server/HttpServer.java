@@ -27,6 +27,7 @@ public final class HttpServer implements AutoCloseable {
     private static final String ROUTE_COOKIE = "route-cookie";
     private static final String ENDPOINT = "endpoint-";
     private static final String ROUTES = "routes";
+    private static final String KEEP_ALIVE = "keep-alive";
 
     /** What new connections are served by; null until {@link #serve}. */
     private record Service(int maxRequestSize, List<ChannelHandler> endpoints, ChannelHandler routes,
@@ -39,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private volatile Channel channel;
     private volatile Service service;
+    private final KeepAliveRetirement keepAlive = new KeepAliveRetirement();
 
     private HttpServer(EventLoopGroup bossGroup) {
         this.bossGroup = bossGroup;
@@ -75,6 +77,7 @@ public final class HttpServer implements AutoCloseable {
                             Service current = http.service;
                             ChannelPipeline p = ch.pipeline();
                             p.addLast("http", new HttpServerCodec());
+                            p.addLast(KEEP_ALIVE, http.keepAlive.newConnection());
                             if (current != null) {
                                 p.addLast("endpoints-leave", current.endpointsLeave());
                             }
@@ -109,20 +112,30 @@ public final class HttpServer implements AutoCloseable {
      * @param maxRequestSize the largest request body accepted; larger ones get 413
      */
     public void serve(int maxRequestSize, List<ChannelHandler> endpoints, ChannelHandler routes) {
-        List<String> httpOnly = new ArrayList<>(List.of(ROUTE_COOKIE, ROUTES));
+        List<String> httpOnly = new ArrayList<>(List.of(KEEP_ALIVE, ROUTE_COOKIE, ROUTES));
         for (int i = 0; i < endpoints.size(); i++) {
             httpOnly.add(ENDPOINT + i);
         }
         service = new Service(maxRequestSize, List.copyOf(endpoints), routes, new HttpEndpointsLeave(httpOnly));
     }
 
+    /** A stopping node: from now on every response closes its connection, announced ({@link KeepAliveRetirement}). */
+    public void retireConnections() {
+        keepAlive.retire();
+    }
+
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Stops listening, and closes the HTTP connections that have no request in flight: those with one close once it
+     * is answered. WebSocket connections are not HTTP ones any more, and are left to their sessions.
+     */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        keepAlive.closeIdle();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

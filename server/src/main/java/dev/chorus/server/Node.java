@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,23 +142,22 @@ public final class Node implements AutoCloseable {
         EventLoopGroup loops = EventLoops.create(settings.ioThreads());
         NodeMetrics metrics = new NodeMetrics();
         metrics.watchLag(loops);
-        HttpServer http;
+        // A node listens once it can serve: a proxy then finds a starting node's port closed, and sends even a POST
+        // elsewhere. Only while it waits for Redis does it listen before, to say it is alive and not ready.
+        AtomicReference<HttpServer> early = new AtomicReference<>();
         Backend backend;
+        HttpServer http;
         try {
-            // Listening first: while the backend waits for Redis, the node answers that it is alive and not ready.
-            http = HttpServer.bind(settings.host(), settings.port(), loops, route);
-        } catch (InterruptedException | RuntimeException e) {
-            shutDown(loops);
-            closeWebRoot(webRoot);
-            metrics.close();
-            throw e;
-        }
-        try {
+            String listenRoute = route;
             backend = settings.clustered()
-                    ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry())
+                    ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry(),
+                            () -> early.set(HttpServer.bind(settings.host(), settings.port(), loops, listenRoute)))
                     : new EmbeddedBackend(settings, recovery, clock, nodeId);
+            http = early.get() != null ? early.get() : HttpServer.bind(settings.host(), settings.port(), loops, route);
         } catch (InterruptedException | RuntimeException e) {
-            http.close();
+            if (early.get() != null) {
+                early.get().close();
+            }
             shutDown(loops);
             closeWebRoot(webRoot);
             metrics.close();
@@ -280,6 +280,7 @@ public final class Node implements AutoCloseable {
      * at most the drain timeout.
      */
     public void drain() throws InterruptedException {
+        http.retireConnections();
         drain.run();
     }
 

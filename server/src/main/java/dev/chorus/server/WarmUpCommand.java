@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.server.config.ConfigFile;
 import dev.chorus.server.config.Configuration;
 import dev.chorus.server.config.Keys;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
 @Command(name = "warm-up", hidden = true, description = "Start and exercise a node once, for the launcher's class archive.")
 final class WarmUpCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public Integer call() throws Exception {
@@ -66,7 +68,7 @@ final class WarmUpCommand implements Callable<Integer> {
 
     private static void polling(HttpClient http, String base, String cookie) throws IOException, InterruptedException {
         String open = get(http, base + "/socket.io/?EIO=4&transport=polling", cookie);
-        String sid = open.substring(open.indexOf("\"sid\":\"") + 7, open.indexOf('"', open.indexOf("\"sid\":\"") + 7));
+        String sid = JSON.readTree(open.substring(1)).path("sid").asText();
         String session = base + "/socket.io/?EIO=4&transport=polling&sid=" + sid;
         post(http, session, cookie, "40");
         get(http, session, cookie);

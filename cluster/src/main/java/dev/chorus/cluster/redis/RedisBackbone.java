@@ -205,7 +205,8 @@ public final class RedisBackbone implements AutoCloseable {
         disconnects = Counter.builder("chorus.redis.disconnects")
                 .description("Times the connection to Redis was lost").register(registry);
         heldWhileLoading = Counter.builder("chorus.redis.held")
-                .description("Commands held and sent again: refused while Redis loaded its data, or under a lost connection")
+                .description("Commands held and sent again: refused while Redis loaded its data, or under a lost "
+                        + "connection")
                 .register(registry);
         Gauge.builder("chorus.redis.up", this, backbone -> backbone.isUp() ? 1 : 0)
                 .description("1 while every connection to Redis is open").register(registry);

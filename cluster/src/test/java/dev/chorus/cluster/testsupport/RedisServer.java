@@ -39,14 +39,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** A server on a given port: one a node was told to wait for. */
     public static RedisServer startOn(int port) {
-        try {
-            RedisServer server = new RedisServer(Files.createTempDirectory("chorus-redis"), port,
-                    List.of("--port", Integer.toString(port)));
-            server.startProcess();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return start(port, List.of(), false);
     }
 
     /** A server with more settings, in redis-server's command-line form. */
@@ -86,7 +79,14 @@ public final class RedisServer implements AutoCloseable {
 
     private static RedisServer start(List<String> settings, boolean tls) {
         try {
-            int port = freePort();
+            return start(freePort(), settings, tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServer start(int port, List<String> settings, boolean tls) {
+        try {
             List<String> all = new java.util.ArrayList<>(tls
                     ? List.of("--port", "0", "--tls-port", Integer.toString(port))
                     : List.of("--port", Integer.toString(port)));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.testsupport.TestHttpServer;
 import dev.chorus.engine.testsupport.WsClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -35,6 +36,7 @@ class RecoveryTakeOverTest {
     private final Map<String, String> pidOfSocket = new ConcurrentHashMap<>();
     private final List<PersistedSession> persistedOnClose = new CopyOnWriteArrayList<>();
     private final List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private SocketIoServer io;
     private TestHttpServer http;
 
@@ -45,6 +47,7 @@ class RecoveryTakeOverTest {
                 .engine(EngineOptions.builder().path("/socket.io").build())
                 .recovery(recovery)
                 .adapterFactory(nsp -> new LiveSessionAdapter(nsp, recovery))
+                .meterRegistry(meters)
                 .build());
         io.sockets().onConnection(socket -> {
             socket.join("r");
@@ -84,6 +87,7 @@ class RecoveryTakeOverTest {
         assertThat(kept.get(pid).rooms()).as("the session describes the live socket").contains("r");
         assertThat(persistedOnClose).as("nothing persisted by the socket left behind").isEmpty();
         assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
+        assertThat(meters.get("chorus.sockets.superseded").counter().count()).isEqualTo(1);
         second.close();
     }
 
@@ -105,6 +109,7 @@ class RecoveryTakeOverTest {
         assertThat(kept).as("the session is the new owner's now, not deleted").containsKey(pid);
         assertThat(persistedOnClose).isEmpty();
         assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
+        assertThat(meters.get("chorus.sockets.superseded").counter().count()).isEqualTo(1);
     }
 
     private record Connected(WsClient client, String sid, String pid) {

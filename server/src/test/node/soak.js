@@ -6,7 +6,8 @@
 // Now and then a client reloads its page: a new socket, which joins and catches up the same way.
 //
 // Prints SOAK-READY once every client is in, and at the end one line: SOAK-RESULT <json>. A line "MARK <name>" on
-// standard input names the fault that follows: reconnections are reported by the fault they followed.
+// standard input names the fault that follows: reconnections are reported by the fault they followed. A line
+// "READY <name>" says a node is ready again after that fault: reconnections are also timed from then.
 //
 //   node soak.js '<json config>'
 //
@@ -32,8 +33,10 @@ const refusals = {};
 let unacked = 0;
 let reloads = 0;
 let fault = 'none';
+const readyAgainAt = {};
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.startsWith('MARK ')) fault = line.slice(5).trim();
+  if (line.startsWith('READY ')) readyAgainAt[line.slice(6).trim()] = Date.now();
 });
 
 function count(table, key) {
@@ -140,7 +143,7 @@ function open(client) {
     client.events.push({ t: now(), what: `connect ${socket.id} recovered=${socket.recovered}`, lastId: client.lastId });
     if (client.lostAt !== null) {
       client.reconnects.push({ recovered: socket.recovered, ms: Date.now() - client.lostAt,
-        transport: client.transport, fault: client.lostIn });
+        lostAtMs: client.lostAt - t0, backAt: Date.now(), transport: client.transport, fault: client.lostIn });
       client.lostAt = null;
     }
     if (!socket.recovered) {
@@ -257,7 +260,12 @@ function finish(error) {
     const polling = of.filter((r) => r.transport === 'polling').map((r) => r.ms);
     byFault[name] = { reconnects: of.length, recovered: of.filter((r) => r.recovered).length,
       msP50: percentile(of.map((r) => r.ms), 50), msP99: percentile(of.map((r) => r.ms), 99),
-      pollingMsP99: percentile(polling, 99) };
+      pollingMsP99: percentile(polling, 99),
+      lostBetweenMs: [Math.min(...of.map((r) => r.lostAtMs)), Math.max(...of.map((r) => r.lostAtMs))],
+      afterReadyAgainMsP99: readyAgainAt[name] === undefined ? null
+        : percentile(of.map((r) => Math.max(0, r.backAt - readyAgainAt[name])), 99),
+      slowest: [...of].sort((a, b) => b.ms - a.ms).slice(0, 3)
+        .map((r) => ({ lostAtMs: r.lostAtMs, ms: r.ms, transport: r.transport })) };
   }
   const result = {
     error: error || null,

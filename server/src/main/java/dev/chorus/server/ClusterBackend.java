@@ -8,6 +8,7 @@ import dev.chorus.cluster.routing.SessionForwarder;
 import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
+import dev.chorus.cluster.store.RedisKeys;
 import dev.chorus.cluster.store.RedisPresence;
 import dev.chorus.cluster.store.RedisPublisher;
 import dev.chorus.cluster.store.RedisSessionStore;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /** A node in a cluster: everything shared lives in Redis, and the node announces itself there. */
 final class ClusterBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
-    static final String PREFIX = "chorus:";
+    private static final String PREFIX = RedisKeys.DEFAULT_PREFIX;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     /** A polling response holds at most the engine's maximum payload, plus framing. */
     private static final int MAX_FORWARDED_RESPONSE_BYTES = 16 * 1024 * 1024;

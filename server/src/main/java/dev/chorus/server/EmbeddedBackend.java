@@ -24,6 +24,7 @@ final class EmbeddedBackend implements Backend {
     private final EmbeddedDatabase database;
     private final ChatStores stores;
     private final RecoveryOptions recovery;
+    private final Clock clock;
     private final String nodeId;
     private final long startedAt;
     private volatile Map<String, Object> card = Map.of();
@@ -38,6 +39,7 @@ final class EmbeddedBackend implements Backend {
                         new LocalSentMessages(REMEMBER_SENT, clock)),
                 new LocalPresence(), new LocalUserConnections(settings.maxConnectionsPerUser()));
         this.recovery = recovery;
+        this.clock = clock;
         this.nodeId = nodeId;
         this.startedAt = clock.millis();
     }
@@ -60,7 +62,7 @@ final class EmbeddedBackend implements Backend {
 
     @Override
     public AdapterFactory adapterFactory() {
-        return InMemoryAdapter.factory(recovery);
+        return InMemoryAdapter.factory(recovery, clock);
     }
 
     @Override

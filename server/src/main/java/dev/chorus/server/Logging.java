@@ -38,13 +38,20 @@ final class Logging {
         }
     }
 
-    /** One JSON object per line: time, level, thread, logger, the formatted message, any exception. */
+    /** Every line from now on names the node, in the text pattern and in the JSON lines' context. */
+    static void nameNode(String nodeId) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.putProperty("node", nodeId);
+        }
+    }
+
+    /** One JSON object per line: time, level, thread, logger, the node, the formatted message, any exception. */
     private static JsonEncoder jsonLines(LoggerContext context) {
         JsonEncoder encoder = new JsonEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);
-        encoder.setWithContext(false);
+        encoder.setWithContext(true);
         encoder.setWithMessage(false);
         encoder.setWithArguments(false);
         encoder.setWithFormattedMessage(true);

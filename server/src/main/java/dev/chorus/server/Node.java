@@ -134,6 +134,7 @@ public final class Node implements AutoCloseable {
         // session that may have ended (logout, expiry) while they were away.
         RecoveryOptions recovery = new RecoveryOptions(settings.recoveryWindow(), false);
         String nodeId = NodeRegistry.newNodeId();
+        Logging.nameNode(nodeId);
         String route = settings.route();
         if (settings.clustered() && (route == null || route.isBlank())) {
             log.warn("route sticky session cookie not set: using the node id {} as route (set --route)", nodeId);

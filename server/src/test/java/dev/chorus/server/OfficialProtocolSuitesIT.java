@@ -27,7 +27,8 @@ class OfficialProtocolSuitesIT {
     @Test
     void bothSuitesPassEveryRun() throws Exception {
         Path root = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
-        Path runner = root.resolveSibling("shared").resolve("tools/run-socketio-suites.sh");
+        Path runner = Path.of(System.getProperty("chorus.suites.runner",
+                root.resolveSibling("shared").resolve("tools/run-socketio-suites.sh").toString()));
         Optional<Path> engineSuite = findCheckout(root, "engine.io-protocol");
         Optional<Path> socketSuite = findCheckout(root, "socket.io-protocol");
         assumeTrue(Files.isRegularFile(runner), "no suite runner at " + runner);
@@ -67,15 +68,17 @@ class OfficialProtocolSuitesIT {
         return last;
     }
 
-    /** A checkout named by CHORUS_PROTOCOL_SUITES, or one brought beside the project. */
+    /**
+     * A checkout in the directory named by the {@code chorus.protocol.suites} property or the CHORUS_PROTOCOL_SUITES
+     * variable, or one brought beside the project.
+     */
     private static Optional<Path> findCheckout(Path root, String repo) {
         List<Path> candidates = new ArrayList<>();
-        String configured = System.getenv("CHORUS_PROTOCOL_SUITES");
+        String configured = System.getProperty("chorus.protocol.suites", System.getenv("CHORUS_PROTOCOL_SUITES"));
         if (configured != null) {
             candidates.add(Path.of(configured, repo));
         }
         candidates.add(root.resolveSibling(".mirror").resolve("socketio+" + repo).resolve("repo"));
-        candidates.add(Path.of("/work/.mirror/socketio+" + repo + "/repo"));
         return candidates.stream().filter(OfficialProtocolSuitesIT::holdsSuite).findFirst();
     }
 

@@ -141,6 +141,10 @@ public final class ChatRooms {
                         s.id());
             }
         });
+        if (socket.recovered() && !socket.rooms().contains(RoomNames.userChannel(user))) {
+            // Its session was saved after the socket had left every room: the rooms it was in are lost to it.
+            log.warn("user {}: socket {} recovered without its rooms", user, socket.id());
+        }
         socket.join(RoomNames.userChannel(user));
         // A recovered socket is back in its rooms without having joined them here: it is present again.
         chatRoomsOf(socket).forEach(room -> presence.enter(room, user).thenAccept(first -> {

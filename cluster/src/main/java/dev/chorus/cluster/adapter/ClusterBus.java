@@ -169,10 +169,6 @@ public final class ClusterBus implements AutoCloseable {
         return redis;
     }
 
-    ScheduledExecutorService timer() {
-        return timer;
-    }
-
     /**
      * A durable broadcast as the stream holds it, for a caller that appends it in one script with other writes: the
      * entry then reaches every node's sockets in {@code rooms} of the namespace as if broadcast there.

@@ -19,6 +19,7 @@ import io.lettuce.core.StreamMessage;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -56,7 +57,7 @@ final class RedisStreamsAdapter extends InMemoryAdapter {
     private final Map<String, StreamId> resumedAt = new ConcurrentHashMap<>();
 
     RedisStreamsAdapter(Namespace nsp, ClusterBus bus) {
-        super(nsp, null);
+        super(nsp, null, Clock.systemUTC());
         this.bus = bus;
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);

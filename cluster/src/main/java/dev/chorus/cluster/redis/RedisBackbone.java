@@ -50,6 +50,12 @@ public final class RedisBackbone implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBackbone.class);
     /** How long a command may wait for Redis, reconnection included, before its caller is told it failed. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The longest pause between two attempts to reach a Redis that went away. Short: until the stream is read again
+     * the node is not ready, and once every node of a cluster says so the proxy turns every client away; an attempt
+     * that finds Redis still down costs one refused connection.
+     */
+    private static final Duration RECONNECT_AT_MOST_EVERY = Duration.ofMillis(500);
     private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private volatile Counter disconnects;
@@ -134,7 +140,7 @@ public final class RedisBackbone implements AutoCloseable {
     public static RedisBackbone connect(String url, EventLoopGroup loops, MeterRegistry meters) {
         RedisURI uri = RedisURI.create(url);
         ClientResources.Builder builder = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2,
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), RECONNECT_AT_MOST_EVERY, 2,
                         TimeUnit.MILLISECONDS));
         if (loops != null) {
             builder.eventLoopGroupProvider(new SharedEventLoops(loops));

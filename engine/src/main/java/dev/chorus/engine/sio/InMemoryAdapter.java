@@ -3,6 +3,7 @@ package dev.chorus.engine.sio;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.chorus.engine.eio.Frame;
 import io.netty.channel.EventLoop;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +31,7 @@ public class InMemoryAdapter implements Adapter {
 
     protected final Namespace nsp;
     private final RecoveryOptions recovery;
+    private final Clock clock;
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
     private final Object broadcastLock = new Object();
@@ -43,13 +45,15 @@ public class InMemoryAdapter implements Adapter {
     private record StoredSession(PersistedSession session, long disconnectedAtMillis) {
     }
 
-    public InMemoryAdapter(Namespace nsp, RecoveryOptions recovery) {
+    /** @param clock what the recovery window is measured by */
+    public InMemoryAdapter(Namespace nsp, RecoveryOptions recovery, Clock clock) {
         this.nsp = nsp;
         this.recovery = recovery;
+        this.clock = clock;
     }
 
-    public static AdapterFactory factory(RecoveryOptions recovery) {
-        return nsp -> new InMemoryAdapter(nsp, recovery);
+    public static AdapterFactory factory(RecoveryOptions recovery, Clock clock) {
+        return nsp -> new InMemoryAdapter(nsp, recovery, clock);
     }
 
     @Override
@@ -173,7 +177,7 @@ public class InMemoryAdapter implements Adapter {
                 offset = Long.toString(next, 36);
                 ArrayNode data = (ArrayNode) packet.data();
                 data.add(offset);
-                log.addLast(new LoggedPacket(next, System.currentTimeMillis(), data, options));
+                log.addLast(new LoggedPacket(next, clock.millis(), data, options));
                 pruneLog();
             }
             deliverLocally(packet, options, offset);
@@ -239,7 +243,7 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void pruneLog() {
-        long threshold = System.currentTimeMillis() - recovery.maxDisconnectionDuration().toMillis();
+        long threshold = clock.millis() - recovery.maxDisconnectionDuration().toMillis();
         while (!log.isEmpty() && (log.size() > MAX_LOGGED_PACKETS || log.peekFirst().emittedAtMillis() < threshold)) {
             log.removeFirst();
         }
@@ -248,7 +252,7 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public CompletableFuture<Void> persistSession(PersistedSession session) {
         if (recovery != null) {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             sessions.put(session.pid(), new StoredSession(session, now));
             long threshold = now - recovery.maxDisconnectionDuration().toMillis();
             sessions.values().removeIf(stored -> stored.disconnectedAtMillis() < threshold);
@@ -262,7 +266,7 @@ public class InMemoryAdapter implements Adapter {
             return CompletableFuture.completedFuture(null);
         }
         StoredSession stored = sessions.remove(pid);
-        long threshold = System.currentTimeMillis() - recovery.maxDisconnectionDuration().toMillis();
+        long threshold = clock.millis() - recovery.maxDisconnectionDuration().toMillis();
         if (stored == null || stored.disconnectedAtMillis() < threshold) {
             return CompletableFuture.completedFuture(null);
         }

@@ -276,7 +276,8 @@ public final class Namespace {
             // live events until the replay is out and drops those the replay already had.
             register(client, socket);
             if (session.rooms().size() <= 1) {
-                log.info("namespace {}: socket {} recovered in no room but its own", name, socket.id());
+                // Counted here, told by the application, which knows whose socket it is.
+                log.debug("namespace {}: socket {} recovered in no room but its own", name, socket.id());
                 server.metrics().recoveredWithoutRooms.increment();
             }
             adapter.addAll(socket.id(), session.rooms());

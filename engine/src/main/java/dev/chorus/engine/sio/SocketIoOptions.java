@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.engine.eio.EngineOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,7 +23,7 @@ public final class SocketIoOptions {
         this.engine = b.engine;
         this.connectTimeout = b.connectTimeout;
         this.recovery = b.recovery;
-        this.adapterFactory = b.adapterFactory != null ? b.adapterFactory : InMemoryAdapter.factory(b.recovery);
+        this.adapterFactory = b.adapterFactory != null ? b.adapterFactory : InMemoryAdapter.factory(b.recovery, Clock.systemUTC());
         this.maxAttachments = b.maxAttachments;
         this.mapper = b.mapper;
         this.meterRegistry = b.meterRegistry;

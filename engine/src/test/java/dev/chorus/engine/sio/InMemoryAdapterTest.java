@@ -3,18 +3,45 @@ package dev.chorus.engine.sio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InMemoryAdapterTest {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    };
     private SocketIoServer server;
 
     private Adapter adapter(RecoveryOptions recovery) {
-        server = new SocketIoServer(SocketIoOptions.builder().recovery(recovery).build());
+        server = new SocketIoServer(SocketIoOptions.builder().recovery(recovery)
+                .adapterFactory(InMemoryAdapter.factory(recovery, clock)).build());
         return server.sockets().adapter();
+    }
+
+    private void advance(Duration by) {
+        now.updateAndGet(instant -> instant.plus(by));
     }
 
     @AfterEach
@@ -126,11 +153,11 @@ class InMemoryAdapterTest {
     }
 
     @Test
-    void anOffsetWhoseSuccessorWasPrunedIsForgotten() throws InterruptedException {
+    void anOffsetWhoseSuccessorWasPrunedIsForgotten() {
         Adapter adapter = adapter(new RecoveryOptions(Duration.ofMillis(100), true));
         String first = broadcast(adapter, "e1", Set.of(), Set.of());
         String second = broadcast(adapter, "e2", Set.of(), Set.of());
-        Thread.sleep(150);
+        advance(Duration.ofMillis(150));
         broadcast(adapter, "e3", Set.of(), Set.of()); // prunes e1 and e2, older than the window
 
         PersistedSession session = new PersistedSession("s", "p", Set.of("s"), server.mapper().createObjectNode());
@@ -145,11 +172,11 @@ class InMemoryAdapterTest {
     }
 
     @Test
-    void expiredSessionsAreNotRestored() throws InterruptedException {
+    void expiredSessionsAreNotRestored() {
         Adapter adapter = adapter(new RecoveryOptions(Duration.ofMillis(50), true));
         String offset = broadcast(adapter, "e", Set.of(), Set.of());
         adapter.persistSession(new PersistedSession("s", "p", Set.of("s"), server.mapper().createObjectNode())).join();
-        Thread.sleep(80);
+        advance(Duration.ofMillis(80));
         assertThat(adapter.restoreSession("p", offset).join()).isNull();
     }
 

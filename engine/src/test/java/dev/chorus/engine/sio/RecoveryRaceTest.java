@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ class RecoveryRaceTest {
         io = new SocketIoServer(SocketIoOptions.builder()
                 .engine(EngineOptions.builder().path("/socket.io").build())
                 .recovery(recovery)
-                .adapterFactory(nsp -> new InMemoryAdapter(nsp, recovery) {
+                .adapterFactory(nsp -> new InMemoryAdapter(nsp, recovery, Clock.systemUTC()) {
                     @Override
                     public CompletableFuture<List<ReplayedPacket>> replay(PersistedSession session, String offset) {
                         if (raceNextReplay.getAndSet(false)) {

@@ -10,6 +10,7 @@ import dev.chorus.engine.testsupport.WsClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,24 @@ class RecoveryTakeOverTest {
         assertThat(persistedOnClose).as("nothing persisted by the socket left behind").isEmpty();
         assertThat(disconnects).containsExactly(DisconnectReason.SUPERSEDED);
         assertThat(meters.get("chorus.sockets.superseded").counter().count()).isEqualTo(1);
+        assertThat(meters.get("chorus.recoveries.roomless").counter().count()).isZero();
+        second.close();
+    }
+
+    @Test
+    void aRecoveryWhoseSessionLostItsRoomsIsCounted() throws Exception {
+        Connected first = connect();
+        io.sockets().to("r").emit("news", "before");
+        String offset = json(first.client().nextTextSkippingPings().substring(2)).get(2).asText();
+        PersistedSession live = kept.get(first.pid());
+        kept.put(first.pid(), new PersistedSession(live.sid(), live.pid(), Set.of(live.sid()), live.data()));
+
+        WsClient second = open(http.port());
+        second.send("40" + MAPPER.createObjectNode().put("pid", first.pid()).put("offset", offset));
+        assertThat(json(second.nextTextSkippingPings().substring(2)).get("sid").asText()).isEqualTo(first.sid());
+
+        assertThat(meters.get("chorus.recoveries.roomless").counter().count()).isEqualTo(1);
+        first.client().close();
         second.close();
     }
 
@@ -130,7 +149,7 @@ class RecoveryTakeOverTest {
     /** Keeps a live socket's session at every join and leave and hands it out on restore without spending it. */
     private final class LiveSessionAdapter extends InMemoryAdapter {
         LiveSessionAdapter(Namespace nsp, RecoveryOptions recovery) {
-            super(nsp, recovery);
+            super(nsp, recovery, Clock.systemUTC());
         }
 
         @Override

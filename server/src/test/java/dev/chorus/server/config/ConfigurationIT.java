@@ -134,8 +134,12 @@ class ConfigurationIT {
         assertThat(events.get(0).path("formattedMessage").asText())
                 .startsWith("configuration: ")
                 .contains("port=" + port + " (flag)", "log-format=json (environment)", "auth=guest (flag)");
-        assertThat(events).anySatisfy(event ->
-                assertThat(event.path("formattedMessage").asText()).contains("up on port " + port));
+        assertThat(events).anySatisfy(event -> {
+            String nodeId = event.path("context").path("properties").path("node").asText();
+            assertThat(event.path("formattedMessage").asText())
+                    .as("the node names itself in every line after it has an id")
+                    .startsWith("chorus node " + nodeId + " up on port " + port);
+        });
     }
 
     private static void awaitHealthy(int port) throws InterruptedException {

@@ -7,9 +7,14 @@ import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.cluster.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +35,7 @@ class SoakIT {
     private static final long LOAD_MILLIS = 150_000;
     private static final long KILL_EVERY_MILLIS = 30_000;
     private static final long REDIS_RESTART_AT_MILLIS = 75_000;
-    private static final long REDIS_DOWN_MILLIS = 8_000;
+    private static final long REDIS_DOWN_MILLIS = 7_000;
     private static final int CLIENTS = 120;
 
     @TempDir
@@ -56,7 +61,7 @@ class SoakIT {
                 "durationMs", LOAD_MILLIS,
                 "settleMs", 30_000,
                 "reloadEveryMs", 2000);
-        List<String> faults = new ArrayList<>();
+        List<String> faults = Collections.synchronizedList(new ArrayList<>());
         JsonNode result = run(config, mark -> faults(faults, mark));
         System.out.println("soak: " + faults + ": " + result);
 
@@ -86,8 +91,10 @@ class SoakIT {
             for (long at = KILL_EVERY_MILLIS; at < LOAD_MILLIS; at += KILL_EVERY_MILLIS) {
                 if (!redisRestarted && at > REDIS_RESTART_AT_MILLIS) {
                     sleepUntil(started, REDIS_RESTART_AT_MILLIS);
-                    mark.accept("redis-restart");
+                    mark.accept("MARK redis-restart");
+                    watchReadiness(started, done, mark);
                     cluster.redis().stop();
+                    done.add("redis stopped at " + elapsed(started) + " ms");
                     Thread.sleep(REDIS_DOWN_MILLIS);
                     cluster.redis().startProcess();
                     done.add("redis restarted at " + elapsed(started) + " ms");
@@ -96,7 +103,7 @@ class SoakIT {
                 sleepUntil(started, at);
                 int index = victim++ % cluster.nodes().size();
                 NodeProcess node = cluster.nodes().get(index);
-                mark.accept("node-killed");
+                mark.accept("MARK node-killed");
                 node.kill();
                 done.add("node " + index + " killed at " + elapsed(started) + " ms");
                 Thread.sleep(2000);
@@ -111,6 +118,54 @@ class SoakIT {
         }
     }
 
+    /**
+     * Notes when each node stops and starts saying it is ready, through the Redis restart and a while after, and tells
+     * the script when the first is ready again.
+     */
+    private void watchReadiness(long started, List<String> done, Consumer<String> mark) {
+        List<Integer> ports = cluster.nodes().stream().map(NodeProcess::port).toList();
+        Thread watcher = new Thread(() -> {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+            Boolean[] ready = new Boolean[ports.size()];
+            boolean noneReady = false;
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REDIS_DOWN_MILLIS + 10_000);
+            while (System.nanoTime() < until) {
+                for (int i = 0; i < ports.size(); i++) {
+                    boolean now = isReady(http, ports.get(i));
+                    if (ready[i] != null && ready[i] != now) {
+                        done.add("node " + i + (now ? " ready" : " not ready") + " at " + elapsed(started) + " ms");
+                    }
+                    ready[i] = now;
+                }
+                boolean anyReady = List.of(ready).contains(Boolean.TRUE);
+                if (noneReady && anyReady) {
+                    mark.accept("READY redis-restart");
+                }
+                noneReady = !anyReady;
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "soak-readiness");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static boolean isReady(HttpClient http, int port) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void sleepUntil(long started, long atMillis) throws InterruptedException {
         long wait = atMillis - elapsed(started);
         if (wait > 0) {
@@ -122,14 +177,16 @@ class SoakIT {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
-    /** Runs soak.js; once its clients are in, runs {@code faults} beside it, with a way to name each to the script. */
+    /** Runs soak.js; once its clients are in, runs {@code faults} beside it, with a way to tell the script lines. */
     private JsonNode run(Map<String, Object> config, Consumer<Consumer<String>> faults) throws Exception {
-        return NodeScript.run("soak.js", "SOAK", config, in -> faults.accept(name -> {
-            try {
-                in.write("MARK " + name + "\n");
-                in.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        return NodeScript.run("soak.js", "SOAK", config, in -> faults.accept(line -> {
+            synchronized (in) {
+                try {
+                    in.write(line + "\n");
+                    in.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }), Duration.ofSeconds(240));
     }

@@ -86,6 +86,6 @@ public class PublishBenchmark {
     private Post post() {
         long n = sequence++;
         return new Post("bench-u" + (n % 100), "room-" + (n % 10), "bench text of a typical chat message " + n,
-                System.currentTimeMillis(), null, "message", List.of("room:room-" + (n % 10)), message -> message);
+                System.currentTimeMillis(), null, "message", List.of("room-" + (n % 10)), message -> message);
     }
 }

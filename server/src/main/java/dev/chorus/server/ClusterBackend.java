@@ -16,6 +16,8 @@ import dev.chorus.cluster.store.RedisUserConnections;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
+import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
@@ -49,7 +51,7 @@ final class ClusterBackend implements Backend {
     private final RedisUserConnections connections;
     private final ChatStores stores;
 
-    private ClusterBackend(RedisBackbone redis, ClusterBus bus, Node.Settings settings, Clock clock, String nodeId,
+    private ClusterBackend(RedisBackbone redis, ClusterBus bus, Settings settings, Clock clock, String nodeId,
             String route) {
         this.redis = redis;
         this.bus = bus;
@@ -57,11 +59,11 @@ final class ClusterBackend implements Backend {
         this.route = route;
         this.clock = clock;
         this.presence = new RedisPresence(redis, nodeId);
-        this.connections = new RedisUserConnections(redis, nodeId, settings.maxConnectionsPerUser());
-        RedisPublisher.Limits limits = new RedisPublisher.Limits(settings.messagesPerSecond(), settings.messageBurst(),
-                settings.historyPerRoom(), settings.historyMaxAge(), REMEMBER_SENT);
+        this.connections = new RedisUserConnections(redis, nodeId, settings.get(Keys.MAX_CONNECTIONS_PER_USER));
+        RedisPublisher.Limits limits = new RedisPublisher.Limits(settings.get(Keys.MESSAGE_RATE),
+                settings.get(Keys.MESSAGE_BURST), settings.get(Keys.HISTORY_SIZE), settings.get(Keys.HISTORY_MAX_AGE), REMEMBER_SENT);
         this.stores = new ChatStores(new RedisAccountStore(redis),
-                new RedisSessionStore(redis, settings.sessionAbsoluteTimeout()), new RedisHistoryStore(redis, PREFIX),
+                new RedisSessionStore(redis, settings.get(Keys.SESSION_MAX)), new RedisHistoryStore(redis, PREFIX),
                 nsp -> new RedisPublisher(redis, bus, nsp.name(), limits, clock, PREFIX), presence, connections);
     }
 
@@ -74,12 +76,12 @@ final class ClusterBackend implements Backend {
      * Connects to Redis, on the node's event loops, and joins the cluster stream; the node is announced by
      * {@link #announce}.
      */
-    static ClusterBackend start(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
+    static ClusterBackend start(Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
             String route, EventLoopGroup loops, MeterRegistry meters, Waiting whileWaiting)
             throws InterruptedException {
-        RedisBackbone redis = RedisBackbone.connectWhenReachable(settings.redisUrl(), loops, meters, why -> {
+        RedisBackbone redis = RedisBackbone.connectWhenReachable(settings.get(Keys.REDIS), loops, meters, why -> {
             log.warn("redis {}: not reachable ({}); waiting for it, the node is not ready meanwhile",
-                    RedisBackbone.describe(settings.redisUrl()), why.getMessage());
+                    RedisBackbone.describe(settings.get(Keys.REDIS)), why.getMessage());
             try {
                 whileWaiting.begin();
             } catch (InterruptedException e) {

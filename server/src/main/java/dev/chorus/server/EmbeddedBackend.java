@@ -12,6 +12,8 @@ import dev.chorus.chat.store.EmbeddedSessionStore;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.InMemoryAdapter;
 import dev.chorus.engine.sio.RecoveryOptions;
+import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,14 +32,14 @@ final class EmbeddedBackend implements Backend {
     private volatile Map<String, Object> card = Map.of();
     private volatile Supplier<Map<String, Object>> load = Map::of;
 
-    EmbeddedBackend(Node.Settings settings, RecoveryOptions recovery, Clock clock, String nodeId) {
-        this.database = EmbeddedDatabase.open(settings.dataDir());
-        EmbeddedHistoryStore history = new EmbeddedHistoryStore(database, settings.historyPerRoom());
+    EmbeddedBackend(Settings settings, RecoveryOptions recovery, Clock clock, String nodeId) {
+        this.database = EmbeddedDatabase.open(settings.get(Keys.DATA));
+        EmbeddedHistoryStore history = new EmbeddedHistoryStore(database, settings.get(Keys.HISTORY_SIZE));
         this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedSessionStore(database), history,
                 nsp -> new LocalPublisher(nsp, history,
-                        new RateLimiter(settings.messagesPerSecond(), settings.messageBurst(), clock),
+                        new RateLimiter(settings.get(Keys.MESSAGE_RATE), settings.get(Keys.MESSAGE_BURST), clock),
                         new LocalSentMessages(REMEMBER_SENT, clock)),
-                new LocalPresence(), new LocalUserConnections(settings.maxConnectionsPerUser()));
+                new LocalPresence(), new LocalUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)));
         this.recovery = recovery;
         this.clock = clock;
         this.nodeId = nodeId;

@@ -17,6 +17,8 @@ import dev.chorus.engine.eio.TransportName;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
+import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -27,14 +29,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,47 +66,6 @@ public final class Node implements AutoCloseable {
     private final WebRoot webRoot;
     private final NodeMetrics metrics;
 
-    /**
-     * Everything a node is started with; {@code ./chorus serve --help} documents each. A null {@code redisUrl}
-     * runs the node alone on its embedded store; a null {@code route} means the node id.
-     */
-    public record Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
-            boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
-            int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
-            List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow, String redisUrl,
-            String route, Duration historyMaxAge, Duration drainTimeout, int drainRate, int ioThreads, Path webRoot,
-            boolean webChat) {
-        /** A single node's settings: no Redis, no route, history kept for 30 days, a thread per core. */
-        public Settings(String host, int port, Path dataDir, AuthMode authMode, String sessionCookieName,
-                boolean trustProxy, Duration sessionIdleTimeout, Duration sessionAbsoluteTimeout, int historyPerRoom,
-                int maxMessageBytes, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst,
-                List<String> corsOrigins, boolean corsCredentials, Duration recoveryWindow) {
-            this(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
-                    sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
-                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, null, null, Duration.ofDays(30),
-                    Duration.ofSeconds(30), 1000, 0, null, true);
-        }
-
-        public Settings inCluster(String url, String routeId) {
-            return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
-                    sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
-                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, url, routeId, historyMaxAge,
-                    drainTimeout, drainRate, ioThreads, webRoot, webChat);
-        }
-
-        /** The same with an operator's folder of files served at {@code /}, with or without the web chat. */
-        public Settings withWebRoot(Path folder, boolean withWebChat) {
-            return new Settings(host, port, dataDir, authMode, sessionCookieName, trustProxy, sessionIdleTimeout,
-                    sessionAbsoluteTimeout, historyPerRoom, maxMessageBytes, maxConnectionsPerUser, messagesPerSecond,
-                    messageBurst, corsOrigins, corsCredentials, recoveryWindow, redisUrl, route, historyMaxAge,
-                    drainTimeout, drainRate, ioThreads, folder, withWebChat);
-        }
-
-        boolean clustered() {
-            return redisUrl != null && !redisUrl.isBlank();
-        }
-    }
-
     private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
             String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics) {
         this.backend = backend;
@@ -119,114 +83,122 @@ public final class Node implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         // The web chat's files, read from the classpath now: no disk on the event loop.
         StaticFilesHandler web = StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "web");
-        if (settings.webChat() && !web.serves("/vendor/socket.io.min.js")) {
+        if (settings.get(Keys.WEB_CHAT) && !web.serves("/vendor/socket.io.min.js")) {
             log.warn("the web chat has no vendor/socket.io.min.js: build the chat module with Maven (npm ci)");
-        }
-        WebRoot webRoot = null;
-        if (settings.webRoot() != null) {
-            try {
-                webRoot = WebRoot.open(settings.webRoot(), WEB_ROOT_RESCAN);
-            } catch (IOException e) {
-                throw new UncheckedIOException("web root " + settings.webRoot() + " cannot be read", e);
-            }
         }
         // Recovered sockets go through the login check again: their restored data still names the user of a
         // session that may have ended (logout, expiry) while they were away.
-        RecoveryOptions recovery = new RecoveryOptions(settings.recoveryWindow(), false);
+        RecoveryOptions recovery = new RecoveryOptions(settings.get(Keys.RECOVERY_WINDOW), false);
         String nodeId = NodeRegistry.newNodeId();
         Logging.nameNode(nodeId);
-        String route = settings.route();
+        String route = settings.get(Keys.ROUTE);
         if (settings.clustered() && (route == null || route.isBlank())) {
             log.warn("route sticky session cookie not set: using the node id {} as route (set --route)", nodeId);
             route = nodeId;
         }
-        EventLoopGroup loops = EventLoops.create(settings.ioThreads());
-        NodeMetrics metrics = new NodeMetrics();
-        metrics.watchLag(loops);
-        // A node listens once it can serve: a proxy then finds a starting node's port closed, and sends even a POST
-        // elsewhere. Only while it waits for Redis does it listen before, to say it is alive and not ready.
-        AtomicReference<HttpServer> early = new AtomicReference<>();
-        Backend backend;
-        HttpServer http;
+        StartedParts parts = new StartedParts();
         try {
+            WebRoot webRoot = settings.get(Keys.WEB_ROOT) == null ? null
+                    : parts.add(openWebRoot(settings.get(Keys.WEB_ROOT)), WebRoot::close);
+            EventLoopGroup loops = parts.add(EventLoops.create(settings.get(Keys.IO_THREADS)), Node::shutDown);
+            NodeMetrics metrics = parts.add(new NodeMetrics(), NodeMetrics::close);
+            metrics.watchLag(loops);
+            // A node listens once it can serve: a proxy then finds a starting node's port closed, and sends even a
+            // POST elsewhere. Only while it waits for Redis does it listen before, to say it is alive and not ready.
+            String host = settings.get(Keys.HOST);
+            int port = settings.get(Keys.PORT);
             String listenRoute = route;
-            backend = settings.clustered()
+            AtomicReference<HttpServer> early = new AtomicReference<>();
+            Backend backend = parts.add(settings.clustered()
                     ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry(),
-                            () -> early.set(HttpServer.bind(settings.host(), settings.port(), loops, listenRoute)))
-                    : new EmbeddedBackend(settings, recovery, clock, nodeId);
-            http = early.get() != null ? early.get() : HttpServer.bind(settings.host(), settings.port(), loops, route);
-        } catch (InterruptedException | RuntimeException e) {
-            if (early.get() != null) {
-                early.get().close();
-            }
-            shutDown(loops);
-            closeWebRoot(webRoot);
-            metrics.close();
-            throw e;
-        }
+                            () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute),
+                                    HttpServer::close)))
+                    : new EmbeddedBackend(settings, recovery, clock, nodeId), Backend::close);
+            HttpServer http = early.get() != null ? early.get()
+                    : parts.add(HttpServer.bind(host, port, loops, route), HttpServer::close);
+            ExecutorService hashing = parts.add(passwordHashingPool(), ExecutorService::shutdownNow);
 
-        ExecutorService hashing = passwordHashingPool();
-        SocketIoServer io = null;
-        try {
             ChatStores stores = backend.stores();
             Accounts accounts = new Accounts(stores.accounts(), hashing, clock);
-            Sessions sessions = new Sessions(stores.sessions(), settings.sessionIdleTimeout(),
-                    settings.sessionAbsoluteTimeout(), clock);
-            SessionCookie cookie = new SessionCookie(settings.sessionCookieName(), settings.trustProxy());
+            Sessions sessions = new Sessions(stores.sessions(), settings.get(Keys.SESSION_IDLE),
+                    settings.get(Keys.SESSION_MAX), clock);
+            SessionCookie cookie = new SessionCookie(settings.get(Keys.SESSION_COOKIE),
+                    settings.get(Keys.TRUST_PROXY));
             EngineOptions engine = backend.routeSessions(EngineOptions.builder()
                     .path("/socket.io")
-                    .cors(CorsOptions.of(settings.corsOrigins(), settings.corsCredentials())))
+                    .cors(CorsOptions.of(settings.get(Keys.CORS_ORIGIN), settings.get(Keys.CORS_CREDENTIALS))))
                     .build();
-            io = new SocketIoServer(SocketIoOptions.builder()
+            SocketIoServer io = parts.add(new SocketIoServer(SocketIoOptions.builder()
                     .engine(engine)
                     .recovery(recovery)
                     .adapterFactory(backend.adapterFactory())
                     .meterRegistry(metrics.registry())
-                    .build());
-            ChatRooms.Limits limits = new ChatRooms.Limits(settings.maxMessageBytes(), stores.connections());
+                    .build()), SocketIoServer::close);
+            ChatRooms.Limits limits = new ChatRooms.Limits(settings.get(Keys.MAX_MESSAGE_SIZE), stores.connections());
             ChatRooms chat = new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
                     stores.publishers().apply(io.sockets()), clock, limits);
             chat.install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);
-            AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, settings.authMode(), throttle,
-                    settings.trustProxy(), metrics.registry());
+            AuthMode authMode = settings.get(Keys.AUTH);
+            AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, authMode, throttle,
+                    settings.get(Keys.TRUST_PROXY), metrics.registry());
 
             List<ChannelHandler> endpoints = new ArrayList<>();
-            SocketIoServer server = io;
             endpoints.add(io.httpHandler());
             endpoints.add(auth);
             endpoints.add(new MetricsHandler(metrics));
             // Names are only an admin's when passwords protect them.
             endpoints.add(new AdminHandler(accounts, sessions, cookie, chat, backend::nodes,
                     StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "admin"),
-                    settings.authMode() == AuthMode.PASSWORD));
+                    authMode == AuthMode.PASSWORD));
             if (webRoot != null) {
                 endpoints.add(webRoot.handler());
             }
-            if (settings.webChat()) {
+            if (settings.get(Keys.WEB_CHAT)) {
                 endpoints.add(web);
             }
             http.serve(engine.maxHttpBufferSize(), endpoints,
-                    new RoutesHandler(() -> !server.engine().isClosed() && !server.engine().isDraining()
+                    new RoutesHandler(() -> !io.engine().isClosed() && !io.engine().isDraining()
                             && backend.isReady(), backend::nodes));
-            backend.announce(advertisedAddress(settings.host(), http.port()), () -> load(server));
+            backend.announce(advertisedAddress(host, http.port()), () -> load(io));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
-                    nodeId, http.port(), backend, EventLoops.describe(), settings.authMode().name().toLowerCase(), settings.sessionCookieName(),
-                    settings.recoveryWindow().toSeconds());
+                    nodeId, http.port(), backend, EventLoops.describe(), authMode.name().toLowerCase(),
+                    settings.get(Keys.SESSION_COOKIE), settings.get(Keys.RECOVERY_WINDOW).toSeconds());
             return new Node(backend, hashing, io, http, loops, nodeId,
-                    new Drain(io.engine(), settings.drainRate(), settings.drainTimeout()), webRoot, metrics);
+                    new Drain(io.engine(), settings.get(Keys.DRAIN_RATE), settings.get(Keys.DRAIN_TIMEOUT)), webRoot,
+                    metrics);
         } catch (InterruptedException | RuntimeException e) {
-            if (io != null) {
-                io.close();
-            }
-            http.close();
-            hashing.shutdownNow();
-            backend.close();
-            shutDown(loops);
-            closeWebRoot(webRoot);
-            metrics.close();
+            parts.closeAll();
             throw e;
+        }
+    }
+
+    private static WebRoot openWebRoot(Path folder) {
+        try {
+            return WebRoot.open(folder, WEB_ROOT_RESCAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("web root " + folder + " cannot be read", e);
+        }
+    }
+
+    /** What a start has made so far: should it fail, each is closed, the latest first. */
+    private static final class StartedParts {
+        private final Deque<Runnable> closers = new ConcurrentLinkedDeque<>();
+
+        <T> T add(T part, Consumer<T> close) {
+            closers.push(() -> close.accept(part));
+            return part;
+        }
+
+        void closeAll() {
+            for (Runnable close = closers.poll(); close != null; close = closers.poll()) {
+                try {
+                    close.run();
+                } catch (RuntimeException e) {
+                    log.warn("a part of the node that failed to start could not be closed", e);
+                }
+            }
         }
     }
 
@@ -300,14 +272,10 @@ public final class Node implements AutoCloseable {
         hashing.shutdownNow();
         backend.close();
         shutDown(loops);
-        closeWebRoot(webRoot);
-        metrics.close();
-    }
-
-    private static void closeWebRoot(WebRoot webRoot) {
         if (webRoot != null) {
             webRoot.close();
         }
+        metrics.close();
     }
 
     private static void shutDown(EventLoopGroup loops) {

@@ -3,6 +3,7 @@ package dev.chorus.server;
 import dev.chorus.server.config.ConfigException;
 import dev.chorus.server.config.Configuration;
 import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         Logging.apply(config.get(Keys.LOG_LEVEL), config.get(Keys.LOG_FORMAT));
         log.info("configuration{}: {}", config.file().path() == null ? "" : " (file " + config.file().path() + ")",
                 config.summary());
-        Node node = Node.start(settings(config));
+        Node node = Node.start(Settings.from(config));
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (a rolling restart, a scale-down): hand the clients over, then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -54,17 +55,5 @@ final class ServeCommand implements Callable<Integer> {
         }, "chorus-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    static Node.Settings settings(Configuration config) {
-        return new Node.Settings(config.get(Keys.HOST), config.get(Keys.PORT), config.get(Keys.DATA),
-                config.get(Keys.AUTH), config.get(Keys.SESSION_COOKIE), config.get(Keys.TRUST_PROXY),
-                config.get(Keys.SESSION_IDLE), config.get(Keys.SESSION_MAX), config.get(Keys.HISTORY_SIZE),
-                config.get(Keys.MAX_MESSAGE_SIZE), config.get(Keys.MAX_CONNECTIONS_PER_USER),
-                config.get(Keys.MESSAGE_RATE), config.get(Keys.MESSAGE_BURST), config.get(Keys.CORS_ORIGIN),
-                config.get(Keys.CORS_CREDENTIALS), config.get(Keys.RECOVERY_WINDOW), config.get(Keys.REDIS),
-                config.get(Keys.ROUTE), config.get(Keys.HISTORY_MAX_AGE), config.get(Keys.DRAIN_TIMEOUT),
-                config.get(Keys.DRAIN_RATE), config.get(Keys.IO_THREADS), config.get(Keys.WEB_ROOT),
-                config.get(Keys.WEB_CHAT));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.server.config.ConfigFile;
 import dev.chorus.server.config.Configuration;
 import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ final class WarmUpCommand implements Callable<Integer> {
             Configuration config = Configuration.resolve(Keys.ALL, Map.of("host", "127.0.0.1", "port", "0",
                     "data", data.toString(), "auth", "guest", "log-level", "warn"), Map.of(), ConfigFile.none());
             Logging.apply(config.get(Keys.LOG_LEVEL), config.get(Keys.LOG_FORMAT));
-            try (Node node = Node.start(ServeCommand.settings(config))) {
+            try (Node node = Node.start(Settings.from(config))) {
                 exercise(node.port());
             }
             return 0;

@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -165,11 +164,10 @@ public final class ChatRooms {
             return;
         }
         String room = request.room();
-        String channel = RoomNames.channel(room);
         String user = userOf(socket);
         CompletableFuture<Boolean> entered = CompletableFuture.completedFuture(false);
-        if (!socket.rooms().contains(channel)) {
-            socket.join(channel);
+        if (!socket.rooms().contains(room)) {
+            socket.join(room);
             entered = presence.enter(room, user);
         }
         if (Boolean.TRUE.equals(request.presence())) {
@@ -196,8 +194,8 @@ public final class ChatRooms {
         if (refused(RoomNames.check(request.room()), ack)) {
             return;
         }
-        if (socket.rooms().contains(RoomNames.channel(request.room()))) {
-            socket.leave(RoomNames.channel(request.room()));
+        if (socket.rooms().contains(request.room())) {
+            socket.leave(request.room());
             socket.leave(RoomNames.presenceChannel(request.room()));
             exit(socket, request.room());
         }
@@ -218,7 +216,7 @@ public final class ChatRooms {
     }
 
     private static List<String> chatRoomsOf(Socket socket) {
-        return socket.rooms().stream().map(RoomNames::roomOf).filter(Objects::nonNull).toList();
+        return socket.rooms().stream().filter(room -> RoomNames.isChatRoom(room, socket.id())).toList();
     }
 
     private static Map<String, String> presence(String room, String user, String status) {
@@ -234,9 +232,9 @@ public final class ChatRooms {
         if (RoomNames.check(request.room()).isPresent()) {
             return;
         }
-        String channel = RoomNames.channel(request.room());
-        if (socket.rooms().contains(channel)) {
-            socket.to(channel).asVolatile().emit("typing", Map.of("room", request.room(), "user", userOf(socket)));
+        String room = request.room();
+        if (socket.rooms().contains(room)) {
+            socket.to(room).asVolatile().emit("typing", Map.of("room", request.room(), "user", userOf(socket)));
         }
     }
 
@@ -322,14 +320,14 @@ public final class ChatRooms {
         if (refused(textProblem(request.text()), ack) || refused(clientIdProblem(request.clientId()), ack)) {
             return;
         }
-        if (!socket.rooms().contains(RoomNames.channel(room))) {
+        if (!socket.rooms().contains(room)) {
             ack.send(error("join the room first"));
             return;
         }
         String user = userOf(socket);
         String key = request.clientId() == null ? null : "room:" + room + ":" + request.clientId();
         publish(new Post(user, room, request.text(), clock.millis(), key, "message",
-                List.of(RoomNames.channel(room)), message -> message), ack);
+                List.of(room), message -> message), ack);
     }
 
     private void history(Socket socket, Requests.History request, Ack ack) {
@@ -393,13 +391,12 @@ public final class ChatRooms {
     }
 
     private void closeHere(String room) {
-        String channel = RoomNames.channel(room);
-        for (Socket socket : nsp.in(channel).localSockets()) {
+        for (Socket socket : nsp.in(room).localSockets()) {
             // On the socket's loop, as its own leave would be: the two cannot both take it out.
             socket.execute(() -> {
-                if (socket.rooms().contains(channel)) {
+                if (socket.rooms().contains(room)) {
                     socket.emit("room-closed", Map.of("room", room));
-                    socket.leave(channel);
+                    socket.leave(room);
                     socket.leave(RoomNames.presenceChannel(room));
                     exit(socket, room);
                 }

@@ -4,16 +4,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a room may be called, and the Socket.IO room that carries it: prefixed, so that no chat room can be named
- * after a socket's own room. Names starting with {@code @} are kept for direct conversations, whose history sits
- * beside the rooms'.
+ * What a room may be called. Chat room {@code lobby} is the Socket.IO room {@code lobby}, so that a Node.js server or
+ * the Redis emitter reaches its members by that name. Names starting with {@code @} are the chat's own: its Socket.IO
+ * rooms (a user's sockets, the sockets that asked for a room's presence) and its direct conversations, whose history
+ * sits beside the rooms'. No chat room may take one.
  */
 final class RoomNames {
     static final int MAX_LENGTH = 64;
-    private static final String PREFIX = "room:";
-    private static final String USER_PREFIX = "user:";
-    private static final String PRESENCE_PREFIX = "presence:";
-    private static final String DIRECT = "@";
+    private static final String OWN = "@";
+    private static final String USER_PREFIX = OWN + "user:";
+    private static final String PRESENCE_PREFIX = OWN + "presence:";
 
     private RoomNames() {
     }
@@ -28,14 +28,10 @@ final class RoomNames {
         if (room.chars().anyMatch(Character::isISOControl)) {
             return Optional.of("room names may not hold control characters");
         }
-        if (room.startsWith(DIRECT)) {
-            return Optional.of("room names may not start with " + DIRECT);
+        if (room.startsWith(OWN)) {
+            return Optional.of("room names may not start with " + OWN);
         }
         return Optional.empty();
-    }
-
-    static String channel(String room) {
-        return PREFIX + room;
     }
 
     /** The Socket.IO room of the sockets that asked for a chat room's presence events. */
@@ -52,11 +48,11 @@ final class RoomNames {
     static String direct(String one, String other) {
         String a = one.toLowerCase(Locale.ROOT);
         String b = other.toLowerCase(Locale.ROOT);
-        return DIRECT + (a.compareTo(b) <= 0 ? a + "," + b : b + "," + a);
+        return OWN + (a.compareTo(b) <= 0 ? a + "," + b : b + "," + a);
     }
 
-    /** @return the chat room a Socket.IO room carries, or null for other rooms */
-    static String roomOf(String channel) {
-        return channel.startsWith(PREFIX) ? channel.substring(PREFIX.length()) : null;
+    /** Whether a room of the socket {@code socketId} is a chat room: neither its own nor one of the chat's. */
+    static boolean isChatRoom(String socketRoom, String socketId) {
+        return !socketRoom.startsWith(OWN) && !socketRoom.equals(socketId);
     }
 }

@@ -1,9 +1,9 @@
 package dev.chorus.cluster.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -14,9 +14,10 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandSucceededEvent;
 import io.lettuce.core.event.connection.ConnectedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -24,16 +25,13 @@ import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -135,7 +133,7 @@ public final class RedisBackbone implements AutoCloseable {
      *
      * @param loops  the server's event loops, which stay the caller's to shut down; null for Lettuce's own
      * @param meters where round trips, failed commands and lost connections are recorded
-     *               ({@code chorus.redis.*}); null for nowhere
+     *               ({@code chorus.redis.*}, {@code lettuce.command.*}); null for nowhere
      */
     public static RedisBackbone connect(String url, EventLoopGroup loops, MeterRegistry meters) {
         RedisURI uri = RedisURI.create(url);
@@ -145,11 +143,17 @@ public final class RedisBackbone implements AutoCloseable {
         if (loops != null) {
             builder.eventLoopGroupProvider(new SharedEventLoops(loops));
         }
+        if (meters != null) {
+            // Lettuce's own timers, lettuce.command.completion and .firstresponse by command and Redis address.
+            // Blocking reads (XREAD BLOCK) wait on purpose: their times are the wait.
+            builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(meters,
+                    MicrometerOptions.builder().histogram(true).localDistinction(false).build()));
+        }
         ClientResources resources = builder.build();
         RedisClient client = RedisClient.create(resources, uri);
         if (meters != null) {
             // Before the connections: a listener only sees the commands of connections made after it.
-            client.addListener(new CommandMeters(meters));
+            client.addListener(new FailedCommands(meters));
         }
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -205,7 +209,7 @@ public final class RedisBackbone implements AutoCloseable {
 
     /**
      * Counts lost connections and says whether Redis is reachable now ({@code chorus.redis.up}); the commands'
-     * meters are {@link CommandMeters}, set up by {@link #connect(String, EventLoopGroup, MeterRegistry)}.
+     * meters are set up by {@link #connect(String, EventLoopGroup, MeterRegistry)}.
      */
     private void watchUp(MeterRegistry registry) {
         disconnects = Counter.builder("chorus.redis.disconnects")
@@ -218,28 +222,12 @@ public final class RedisBackbone implements AutoCloseable {
                 .description("1 while every connection to Redis is open").register(registry);
     }
 
-    /**
-     * Times every command's round trip as {@code chorus.redis.commands} by command, and counts the failed ones.
-     * Blocking reads (XREAD BLOCK) wait on purpose: their times are the wait, tagged with their command.
-     */
-    private static final class CommandMeters implements CommandListener {
+    /** Counts the commands that failed ({@code chorus.redis.errors}), which Lettuce's timers do not tell apart. */
+    private static final class FailedCommands implements CommandListener {
         private final MeterRegistry registry;
-        private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-        CommandMeters(MeterRegistry registry) {
+        FailedCommands(MeterRegistry registry) {
             this.registry = registry;
-        }
-
-        @Override
-        public void commandSucceeded(CommandSucceededEvent event) {
-            timers.computeIfAbsent(event.getCommand().getType().toString(), command ->
-                    Timer.builder("chorus.redis.commands")
-                            .description("Round trips of the Redis commands that succeeded, by command")
-                            .tag("command", command)
-                            .publishPercentileHistogram()
-                            .maximumExpectedValue(Duration.ofSeconds(5))
-                            .register(registry))
-                    .record(event.getDuration());
         }
 
         @Override

@@ -65,7 +65,7 @@ class RedisPublisherTest extends RedisStoreTest {
         assertThat(data.path("packet").path("data").toString()).isEqualTo(
                 "[\"message\",{\"id\":" + now + ",\"room\":\"lobby\",\"user\":\"alice\",\"text\":\"héllo \\\"-1\\\"\","
                         + "\"ts\":7}]");
-        assertThat(data.path("opts").path("rooms").toString()).isEqualTo("[\"room:lobby\"]");
+        assertThat(data.path("opts").path("rooms").toString()).isEqualTo("[\"lobby\"]");
     }
 
     @Test
@@ -141,7 +141,7 @@ class RedisPublisherTest extends RedisStoreTest {
     }
 
     private static Post post(String user, String room, String text, String clientKey) {
-        return new Post(user, room, text, 7, clientKey, "message", List.of("room:" + room), message -> message);
+        return new Post(user, room, text, 7, clientKey, "message", List.of(room), message -> message);
     }
 
     private static List<Long> ids(List<CompletableFuture<Publication>> sends) throws Exception {

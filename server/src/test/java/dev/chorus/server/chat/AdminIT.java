@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.server.Main;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -192,9 +194,8 @@ class AdminIT {
 
     @Test
     void inGuestModeThereIsNoAdminView() throws Exception {
-        try (Node guests = Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("guests"), AuthMode.GUEST,
-                AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(),
-                false, Duration.ofMinutes(2)))) {
+        try (Node guests = Node.start(TestNodes.settings(data.resolve("guests"))
+                .with(Keys.AUTH, AuthMode.GUEST))) {
             AuthApi api = new AuthApi(http, guests.port());
             String alice = api.guestLogin("alice").session();
             assertThat(api.get("/admin/api/overview", alice).status()).as("anyone can be alice here").isEqualTo(404);

@@ -1,10 +1,10 @@
 package dev.chorus.server.chat;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +21,9 @@ final class ChatCluster implements AutoCloseable {
     static ChatCluster start(Path data, int size) throws InterruptedException {
         ChatCluster cluster = new ChatCluster(RedisServer.start());
         for (int i = 0; i < size; i++) {
-            cluster.nodes.add(Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("node" + i), AuthMode.PASSWORD,
-                    AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100,
-                    List.of(), false, Duration.ofMinutes(2)).inCluster(cluster.redis.url(), "route" + i)));
+            cluster.nodes.add(Node.start(TestNodes.settings(data.resolve("node" + i))
+                    .with(Keys.REDIS, cluster.redis.url())
+                    .with(Keys.ROUTE, "route" + i)));
         }
         return cluster;
     }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
 import dev.chorus.server.chat.AuthApi.Reply;
+import dev.chorus.server.config.Keys;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -371,8 +373,11 @@ class ChatIT {
     }
 
     private void start(AuthMode mode, Duration idle) throws InterruptedException {
-        node = Node.start(new Node.Settings("127.0.0.1", 0, dataDir, mode, AuthApi.COOKIE, false, idle,
-                Duration.ofHours(12), 100, MAX_MESSAGE_BYTES, 5, 50, 100, List.of(), false, Duration.ofMinutes(2)));
+        node = Node.start(TestNodes.settings(dataDir)
+                .with(Keys.AUTH, mode)
+                .with(Keys.SESSION_IDLE, idle)
+                .with(Keys.SESSION_MAX, Duration.ofHours(12))
+                .with(Keys.MAX_MESSAGE_SIZE, MAX_MESSAGE_BYTES));
         api = new AuthApi(http, node.port());
     }
 

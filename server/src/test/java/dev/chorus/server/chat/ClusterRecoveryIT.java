@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +37,10 @@ class ClusterRecoveryIT {
     static void startCluster() throws InterruptedException {
         redis = RedisServer.start();
         for (int i = 0; i < 2; i++) {
-            nodes.add(Node.start(new Node.Settings("127.0.0.1", 0, data.resolve("n" + i), AuthMode.GUEST,
-                    AuthApi.COOKIE, false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100,
-                    List.of(), false, WINDOW).inCluster(redis.url(), null)));
+            nodes.add(Node.start(TestNodes.settings(data.resolve("n" + i))
+                    .with(Keys.AUTH, AuthMode.GUEST)
+                    .with(Keys.RECOVERY_WINDOW, WINDOW)
+                    .with(Keys.REDIS, redis.url())));
         }
     }
 

@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,8 @@ class DrainIT {
     @Test
     void aDrainingNodeIsNotReadyTakesNoNewSessionsAndLetsItsClientsGo() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        try (Node node = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.GUEST, AuthApi.COOKIE, false,
-                Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(), false,
-                Duration.ofMinutes(2)))) {
+        try (Node node = Node.start(TestNodes.settings(data)
+                .with(Keys.AUTH, AuthMode.GUEST))) {
             String session = new AuthApi(http, node.port()).guestLogin("alice").session();
             RawSocketIo alice = RawSocketIo.open(http, node.port(), session);
             alice.send("40");

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.io.BufferedReader;
@@ -51,9 +54,7 @@ class NodeInteropIT {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        chorus = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.GUEST, AuthApi.COOKIE, false,
-                Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(), false,
-                Duration.ofMinutes(2)).inCluster(redis.url(), null));
+        chorus = Node.start(chorusSettings(data.resolve("chorus")));
         peer = new ProcessBuilder("node", "interop.js", "peer", Integer.toString(redis.port()))
                 .directory(nodeDir().toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -74,6 +75,12 @@ class NodeInteropIT {
         }
         okHttp.dispatcher().executorService().shutdown();
         redis.close();
+    }
+
+    private static Settings chorusSettings(Path dir) {
+        return TestNodes.settings(dir)
+                .with(Keys.AUTH, AuthMode.GUEST)
+                .with(Keys.REDIS, redis.url());
     }
 
     private static Path nodeDir() {
@@ -103,8 +110,12 @@ class NodeInteropIT {
     }
 
     private static ChatClient chorusUserIn(String user, String room) throws Exception {
-        String session = new AuthApi(HttpClient.newHttpClient(), chorus.port()).guestLogin(user).session();
-        ChatClient client = ChatClient.connect(okHttp, chorus.port(), session).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return chorusUserIn(chorus, user, room);
+    }
+
+    private static ChatClient chorusUserIn(Node node, String user, String room) throws Exception {
+        String session = new AuthApi(HttpClient.newHttpClient(), node.port()).guestLogin(user).session();
+        ChatClient client = ChatClient.connect(okHttp, node.port(), session).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(client.call("join", Map.of("room", room)).path("ok").asBoolean()).isTrue();
         return client;
     }
@@ -143,28 +154,35 @@ class NodeInteropIT {
         }
     }
 
+    /** Chat room {@code news} is the Socket.IO room {@code news}: the emitter names it as the chat does. */
     @Test
-    void theRedisEmitterReachesChorusUsers() throws Exception {
-        ChatClient alice = chorusUserIn("alice", "news");
-        try {
-            Process emit = new ProcessBuilder("node", "interop.js", "emit", Integer.toString(redis.port()),
-                    "room:news", "{\"id\":1,\"room\":\"news\",\"user\":\"emitter\",\"text\":\"from node\",\"ts\":0}")
-                    .directory(nodeDir().toFile()).inheritIO().start();
-            assertThat(emit.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-            assertThat(emit.exitValue()).isZero();
+    void theRedisEmitterReachesAChatRoomByItsNameOnEveryNode() throws Exception {
+        try (Node second = Node.start(chorusSettings(data.resolve("second")))) {
+            ChatClient alice = chorusUserIn("alice", "news");
+            ChatClient erin = chorusUserIn(second, "erin", "news");
+            try {
+                Process emit = new ProcessBuilder("node", "interop.js", "emit", Integer.toString(redis.port()),
+                        "news", "{\"id\":1,\"room\":\"news\",\"user\":\"emitter\",\"text\":\"from node\",\"ts\":0}")
+                        .directory(nodeDir().toFile()).inheritIO().start();
+                assertThat(emit.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                assertThat(emit.exitValue()).isZero();
 
-            JsonNode received = alice.nextMessage();
-            assertThat(received.path("user").asText()).isEqualTo("emitter");
-            assertThat(received.path("text").asText()).isEqualTo("from node");
-        } finally {
-            alice.close();
+                for (ChatClient member : List.of(alice, erin)) {
+                    JsonNode received = member.nextMessage();
+                    assertThat(received.path("user").asText()).isEqualTo("emitter");
+                    assertThat(received.path("text").asText()).isEqualTo("from node");
+                }
+            } finally {
+                alice.close();
+                erin.close();
+            }
         }
     }
 
     @Test
     void broadcastsCrossBetweenChorusAndANodeServerBothWays() throws Exception {
         ChatClient bob = chorusUserIn("bob", "mixed");
-        NodePeerClient nodeUser = nodeClientIn("room:mixed");
+        NodePeerClient nodeUser = nodeClientIn("mixed");
         try {
             long id = bob.call("message", Map.of("room", "mixed", "text", "from chorus")).path("id").asLong();
             JsonNode atNode = nodeUser.next();
@@ -172,7 +190,7 @@ class NodeInteropIT {
             assertThat(atNode.path("text").asText()).isEqualTo("from chorus");
             assertThat(bob.nextMessage().path("id").asLong()).isEqualTo(id);
 
-            ask(Map.of("emit", "room:mixed", "payload", Map.of("id", 7, "room", "mixed", "user", "node",
+            ask(Map.of("emit", "mixed", "payload", Map.of("id", 7, "room", "mixed", "user", "node",
                     "text", "from the node server", "ts", 0)));
             assertThat(bob.nextMessage().path("text").asText()).isEqualTo("from the node server");
             assertThat(nodeUser.next().path("text").asText()).isEqualTo("from the node server");
@@ -193,10 +211,10 @@ class NodeInteropIT {
         ChatClient dave = chorusUserIn("dave", "acks");
         dave.on("ping-all", args -> ((io.socket.client.Ack) args[args.length - 1]).call("pong from dave"));
         try {
-            JsonNode acked = ask(Map.of("emitWithAck", "room:acks", "event", "ping-all"));
+            JsonNode acked = ask(Map.of("emitWithAck", "acks", "event", "ping-all"));
             assertThat(acked.path("answers").toString()).isEqualTo("[\"pong from dave\"]");
 
-            ask(Map.of("socketsJoin", "room:acks", "rooms", List.of("extra")));
+            ask(Map.of("socketsJoin", "acks", "rooms", List.of("extra")));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(ask(Map.of("fetch", "extra")).toString()).contains(dave.id()));
 
@@ -210,22 +228,22 @@ class NodeInteropIT {
     /** Chorus's own requests go through the stream and pub/sub in the format Node's adapter reads. */
     @Test
     void aNodePeerFollowsChorusRequests() throws Exception {
-        NodePeerClient nodeUser = nodeClientIn("room:requests");
+        NodePeerClient nodeUser = nodeClientIn("requests");
         try {
-            chorus.io().sockets().in("room:requests").socketsJoin("room:joined");
+            chorus.io().sockets().in("requests").socketsJoin("joined");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(ask(Map.of("fetch", "room:joined")).toString()).contains(nodeUser.socket().id()));
+                    assertThat(ask(Map.of("fetch", "joined")).toString()).contains(nodeUser.socket().id()));
 
-            chorus.io().sockets().in("room:joined").socketsLeave("room:requests");
+            chorus.io().sockets().in("joined").socketsLeave("requests");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(ask(Map.of("fetch", "room:requests")).toString())
+                    assertThat(ask(Map.of("fetch", "requests")).toString())
                             .doesNotContain(nodeUser.socket().id()));
 
             chorus.io().sockets().serverSideEmit("chorus-says", "hello", 2);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(ask(Map.of("heard", true)).path("heard").toString()).isEqualTo("[[\"hello\",2]]"));
 
-            chorus.io().sockets().in("room:joined").disconnectSockets(true);
+            chorus.io().sockets().in("joined").disconnectSockets(true);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> !nodeUser.socket().connected());
         } finally {
@@ -236,15 +254,15 @@ class NodeInteropIT {
     @Test
     void fetchSocketsOnTheNodeSideListsChorusSockets() throws Exception {
         ChatClient carol = chorusUserIn("carol", "fetch");
-        NodePeerClient nodeUser = nodeClientIn("room:fetch");
+        NodePeerClient nodeUser = nodeClientIn("fetch");
         try {
-            JsonNode sockets = ask(Map.of("fetch", "room:fetch"));
+            JsonNode sockets = ask(Map.of("fetch", "fetch"));
             assertThat(sockets).hasSize(2);
             List<String> ids = List.of(sockets.get(0).path("id").asText(), sockets.get(1).path("id").asText());
             assertThat(ids).contains(carol.id(), nodeUser.socket().id());
             JsonNode chorusSocket = sockets.get(ids.indexOf(carol.id()));
             assertThat(chorusSocket.path("data").path("user").asText()).isEqualTo("carol");
-            assertThat(chorusSocket.path("rooms").toString()).contains("room:fetch");
+            assertThat(chorusSocket.path("rooms").toString()).contains("\"fetch\"");
         } finally {
             carol.close();
             nodeUser.socket().close();

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -165,9 +167,13 @@ class RedisOutageIT {
     }
 
     private static Node start(String redisUrl, int port, Path dir) throws InterruptedException {
-        return Node.start(new Node.Settings("127.0.0.1", port, dir, AuthMode.GUEST, AuthApi.COOKIE, false,
-                Duration.ofHours(1), Duration.ofHours(24), 1000, 65536, 5, 1000, 1000, List.of(), false,
-                Duration.ofMinutes(2)).inCluster(redisUrl, null));
+        return Node.start(TestNodes.settings(dir)
+                .with(Keys.HISTORY_SIZE, 1000)
+                .with(Keys.PORT, port)
+                .with(Keys.AUTH, AuthMode.GUEST)
+                .with(Keys.MESSAGE_RATE, 1000.0)
+                .with(Keys.MESSAGE_BURST, 1000)
+                .with(Keys.REDIS, redisUrl));
     }
 
     private static int status(HttpClient http, int port, String path) throws Exception {

@@ -2,8 +2,9 @@ package dev.chorus.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +32,10 @@ final class TestChatNode implements AutoCloseable {
 
     static TestChatNode start(Path data, int maxConnectionsPerUser, double messagesPerSecond, int messageBurst)
             throws InterruptedException {
-        return new TestChatNode(Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.PASSWORD, "jsessionid",
-                false, Duration.ofHours(1), Duration.ofHours(24), 100, 65536, maxConnectionsPerUser,
-                messagesPerSecond, messageBurst, List.of(), false, Duration.ofMinutes(2))));
+        return new TestChatNode(Node.start(TestNodes.settings(data)
+                .with(Keys.MAX_CONNECTIONS_PER_USER, maxConnectionsPerUser)
+                .with(Keys.MESSAGE_RATE, messagesPerSecond)
+                .with(Keys.MESSAGE_BURST, messageBurst)));
     }
 
     int port() {

@@ -2,9 +2,10 @@ package dev.chorus.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.server.Main;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,9 +52,9 @@ class WebChatIT {
         } finally {
             System.setIn(stdin);
         }
-        node = Node.start(new Node.Settings("127.0.0.1", 0, data, AuthMode.PASSWORD, "jsessionid", false,
-                Duration.ofHours(1), Duration.ofHours(24), 1000, 65536, 5, 50, 100, List.of(), false,
-                RECOVERY_WINDOW));
+        node = Node.start(TestNodes.settings(data)
+                .with(Keys.HISTORY_SIZE, 1000)
+                .with(Keys.RECOVERY_WINDOW, RECOVERY_WINDOW));
     }
 
     @AfterAll

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.chat.web.AuthApiHandler.AuthMode;
 import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +26,10 @@ class WebRootIT {
         Path site = Files.createDirectories(dir.resolve("site"));
         Files.writeString(site.resolve("index.html"), "<h1>our own chat</h1>");
         Files.writeString(site.resolve("main.js"), "connect()");
-        return Node.start(new Node.Settings("127.0.0.1", 0, dir.resolve("data"), AuthMode.GUEST, "jsessionid", false,
-                Duration.ofHours(1), Duration.ofHours(24), 100, 65536, 5, 50, 100, List.of(), false,
-                Duration.ofMinutes(2)).withWebRoot(site, webChat));
+        return Node.start(TestNodes.settings(dir.resolve("data"))
+                .with(Keys.AUTH, AuthMode.GUEST)
+                .with(Keys.WEB_ROOT, site)
+                .with(Keys.WEB_CHAT, webChat));
     }
 
     private HttpResponse<String> get(Node node, String path) throws Exception {

@@ -1,0 +1,27 @@
+package dev.chorus.server;
+
+import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What the tests start their nodes with, unless they say otherwise. */
+public final class TestNodes {
+    private TestNodes() {
+    }
+
+    /**
+     * A node on loopback and a free port, its embedded store in {@code data}: sessions of an hour (a day at most),
+     * 100 messages of history per room, two minutes to recover in.
+     */
+    public static Settings settings(Path data) {
+        return Settings.defaults()
+                .with(Keys.HOST, "127.0.0.1")
+                .with(Keys.PORT, 0)
+                .with(Keys.DATA, data)
+                .with(Keys.SESSION_IDLE, Duration.ofHours(1))
+                .with(Keys.SESSION_MAX, Duration.ofHours(24))
+                .with(Keys.HISTORY_SIZE, 100)
+                .with(Keys.RECOVERY_WINDOW, Duration.ofMinutes(2));
+    }
+}

@@ -182,7 +182,7 @@ public final class ClusterBus implements AutoCloseable {
         eventData.add(ClusterCodec.JSON.valueToTree(argument));
         BroadcastOptions options = new BroadcastOptions(Set.copyOf(rooms), Set.of(), false, false);
         return new StreamEntry(settings.streamName(), settings.maxLength(), adapter.uid(), nsp,
-                Integer.toString(ClusterCodec.BROADCAST),
+                MessageType.BROADCAST.field(),
                 ClusterCodec.streamData(ClusterCodec.broadcastData(eventData, options)));
     }
 
@@ -191,10 +191,10 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     /** Appends a durable message to the stream. */
-    CompletableFuture<String> append(String uid, String nsp, int type, String data) {
+    CompletableFuture<String> append(String uid, String nsp, MessageType type, String data) {
         return redis.strings().xadd(settings.streamName(),
                 XAddArgs.Builder.maxlen(settings.maxLength()).approximateTrimming(),
-                "uid", uid, "nsp", nsp, "type", Integer.toString(type), "data", data).toCompletableFuture();
+                "uid", uid, "nsp", nsp, "type", type.field(), "data", data).toCompletableFuture();
     }
 
     @SuppressWarnings("unchecked")

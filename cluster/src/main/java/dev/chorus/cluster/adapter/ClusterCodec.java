@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.Packet;
 import dev.chorus.engine.sio.PersistedSession;
+import dev.chorus.engine.sio.Socket;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
@@ -20,21 +22,6 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  * those with, msgpack for whole messages on pub/sub and for recovery sessions.
  */
 final class ClusterCodec {
-    static final int BROADCAST = 3;
-    static final int SOCKETS_JOIN = 4;
-    static final int SOCKETS_LEAVE = 5;
-    static final int DISCONNECT_SOCKETS = 6;
-    static final int FETCH_SOCKETS = 7;
-    static final int FETCH_SOCKETS_RESPONSE = 8;
-    static final int SERVER_SIDE_EMIT = 9;
-    static final int SERVER_SIDE_EMIT_RESPONSE = 10;
-    static final int BROADCAST_CLIENT_COUNT = 11;
-    static final int BROADCAST_ACK = 12;
-    /**
-     * Chorus's own, on the private channel of the adapter that owned a recovery session: its client recovered the
-     * socket elsewhere ({@code {sid, pid}}). Only Chorus nodes own sessions, so no Node peer ever gets one.
-     */
-    static final int SUPERSEDE = 100;
     private static final int EVENT = 2;
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -137,8 +124,8 @@ final class ClusterCodec {
     }
 
     /** A whole cluster message, as pub/sub carries it. */
-    static ObjectNode message(int type, JsonNode data, String uid, String nsp) {
-        ObjectNode message = NODES.objectNode().put("type", type);
+    static ObjectNode message(MessageType type, JsonNode data, String uid, String nsp) {
+        ObjectNode message = NODES.objectNode().put("type", type.code());
         message.set("data", data);
         return message.put("uid", uid).put("nsp", nsp);
     }
@@ -156,5 +143,27 @@ final class ClusterCodec {
         JsonNode data = node.path("data");
         return new PersistedSession(node.path("sid").asText(), node.path("pid").asText(), strings(node.path("rooms")),
                 data.isObject() ? (ObjectNode) data : NODES.objectNode());
+    }
+
+    /** A socket as Node's {@code fetchSockets()} shows it: id, handshake, rooms and data. */
+    static ObjectNode describe(Socket socket) {
+        ObjectNode node = NODES.objectNode().put("id", socket.id());
+        ObjectNode handshake = node.putObject("handshake");
+        ObjectNode headers = handshake.putObject("headers");
+        socket.handshake().headers().forEach(header -> headers.put(header.getKey().toLowerCase(), header.getValue()));
+        handshake.put("time", socket.handshake().time().toString())
+                .put("address", socket.handshake().address())
+                .put("xdomain", socket.handshake().headers().contains("origin"))
+                .put("secure", false)
+                .put("issued", socket.handshake().time().toEpochMilli())
+                .put("url", socket.handshake().url());
+        ObjectNode query = handshake.putObject("query");
+        new QueryStringDecoder(socket.handshake().url()).parameters()
+                .forEach((name, values) -> query.put(name, values.get(0)));
+        handshake.set("auth", socket.handshake().auth());
+        ArrayNode rooms = node.putArray("rooms");
+        socket.rooms().forEach(rooms::add);
+        node.set("data", socket.data().deepCopy());
+        return node;
     }
 }

@@ -42,7 +42,7 @@ class RedisStreamsAdapterRecoveryTest {
 
     @Test
     void anAttemptTheClientGaveUpOnDoesNotSpendTheSession() throws Exception {
-        String offset = bus.append("another-node", "/", ClusterCodec.BROADCAST, ClusterCodec.streamData(
+        String offset = bus.append("another-node", "/", MessageType.BROADCAST, ClusterCodec.streamData(
                 ClusterCodec.broadcastData(JsonNodeFactory.instance.arrayNode().add("message"),
                         new BroadcastOptions(Set.of("lobby"), Set.of(), false, false))))
                 .get(10, TimeUnit.SECONDS);

@@ -1,22 +1,16 @@
 package dev.chorus.engine.sio;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.chorus.engine.eio.Frame;
-import io.netty.channel.EventLoop;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 
 /**
  * Rooms and broadcasts within one process. With recovery on it also keeps the recent recoverable events and the
@@ -32,8 +26,7 @@ public class InMemoryAdapter implements Adapter {
     protected final Namespace nsp;
     private final RecoveryOptions recovery;
     private final Clock clock;
-    private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
+    private final LocalRooms local;
     private final Object broadcastLock = new Object();
     private final ArrayDeque<LoggedPacket> log = new ArrayDeque<>();
     private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
@@ -48,6 +41,7 @@ public class InMemoryAdapter implements Adapter {
     /** @param clock what the recovery window is measured by */
     public InMemoryAdapter(Namespace nsp, RecoveryOptions recovery, Clock clock) {
         this.nsp = nsp;
+        this.local = new LocalRooms(nsp);
         this.recovery = recovery;
         this.clock = clock;
     }
@@ -58,55 +52,32 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> joined) {
-        socketRooms.compute(socketId, (id, current) -> {
-            Set<String> changed = current;
-            for (String room : joined) {
-                changed = Members.with(changed, room);
-            }
-            return changed != null ? changed : Set.of();
-        });
-        for (String room : joined) {
-            rooms.compute(room, (r, members) -> Members.with(members, socketId));
-        }
+        local.addAll(socketId, joined);
     }
 
     @Override
     public void del(String socketId, String room) {
-        socketRooms.computeIfPresent(socketId, (id, joined) -> Members.without(joined, room));
-        leaveRoom(socketId, room);
+        local.del(socketId, room);
     }
 
     @Override
     public void delAll(String socketId) {
-        Set<String> joined = socketRooms.remove(socketId);
-        if (joined != null) {
-            joined.forEach(room -> leaveRoom(socketId, room));
-        }
-    }
-
-    private void leaveRoom(String socketId, String room) {
-        rooms.computeIfPresent(room, (r, members) -> {
-            Set<String> left = Members.without(members, socketId);
-            return left.isEmpty() ? null : left;
-        });
+        local.delAll(socketId);
     }
 
     @Override
     public Set<String> socketRooms(String socketId) {
-        Set<String> joined = socketRooms.get(socketId);
-        return joined == null ? Set.of() : Set.copyOf(joined);
+        return local.socketRooms(socketId);
     }
 
     @Override
     public Set<String> rooms() {
-        return Collections.unmodifiableSet(rooms.keySet());
+        return local.rooms();
     }
 
     @Override
     public Set<String> localSockets(BroadcastOptions options) {
-        Set<String> ids = new HashSet<>();
-        forEachRecipient(options, ids::add);
-        return ids;
+        return local.localSockets(options);
     }
 
     /** No other server to hear it. */
@@ -116,56 +87,17 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void socketsJoin(BroadcastOptions options, Set<String> joined) {
-        forEachLocalSocket(options, socket -> socket.join(joined));
+        local.socketsJoin(options, joined);
     }
 
     @Override
     public void socketsLeave(BroadcastOptions options, Set<String> left) {
-        forEachLocalSocket(options, socket -> left.forEach(socket::leave));
+        local.socketsLeave(options, left);
     }
 
     @Override
     public void disconnectSockets(BroadcastOptions options, boolean close) {
-        forEachLocalSocket(options, socket -> socket.disconnect(close));
-    }
-
-    private void forEachLocalSocket(BroadcastOptions options, Consumer<Socket> action) {
-        for (String id : localSockets(options)) {
-            Socket socket = nsp.socket(id);
-            if (socket != null) {
-                action.accept(socket);
-            }
-        }
-    }
-
-    private void forEachRecipient(BroadcastOptions options, Consumer<String> action) {
-        Set<String> excluded = new HashSet<>();
-        for (String room : options.except()) {
-            Set<String> members = rooms.get(room);
-            if (members != null) {
-                excluded.addAll(members);
-            }
-        }
-        if (options.rooms().isEmpty()) {
-            for (String id : socketRooms.keySet()) {
-                if (!excluded.contains(id)) {
-                    action.accept(id);
-                }
-            }
-            return;
-        }
-        Set<String> seen = options.rooms().size() > 1 ? new HashSet<>() : null;
-        for (String room : options.rooms()) {
-            Set<String> members = rooms.get(room);
-            if (members == null) {
-                continue;
-            }
-            for (String id : members) {
-                if (!excluded.contains(id) && (seen == null || seen.add(id))) {
-                    action.accept(id);
-                }
-            }
-        }
+        local.disconnectSockets(options, close);
     }
 
     @Override
@@ -180,61 +112,7 @@ public class InMemoryAdapter implements Adapter {
                 log.addLast(new LoggedPacket(next, clock.millis(), data, options));
                 pruneLog();
             }
-            deliverLocally(packet, options, offset);
-        }
-    }
-
-    /**
-     * Encodes once and hands the frames to every local recipient: in one task per other event loop rather than one
-     * hop per recipient. Sockets of the calling loop, and sockets still completing their connection (whose
-     * deliveries must be weighed against their replay now, under the broadcast order), get them directly.
-     */
-    protected void deliverLocally(Packet packet, BroadcastOptions options, String offset) {
-        List<Frame> frames = new ArrayList<>(2);
-        nsp.encode(packet).forEach(frame -> frames.add(frame.withWebSocketFraming()));
-        Map<EventLoop, List<Socket>> otherLoops = new HashMap<>();
-        try {
-            forEachRecipient(options, id -> {
-                Socket socket = nsp.socket(id);
-                if (socket == null || skips(socket, offset)) {
-                    return;
-                }
-                EventLoop loop = socket.engineSession().eventLoop();
-                if (loop.inEventLoop() || !socket.connected()) {
-                    socket.deliver(frames, offset, options.isVolatile());
-                } else {
-                    otherLoops.computeIfAbsent(loop, l -> new ArrayList<>()).add(socket);
-                }
-            });
-            otherLoops.forEach((loop, sockets) -> deliverOn(loop, sockets, frames, offset, options.isVolatile()));
-        } finally {
-            frames.forEach(Frame::release);
-        }
-    }
-
-    /**
-     * Whether a socket already has the event at {@code offset}: a clustered adapter may deliver an event again to a
-     * socket that recovered it from elsewhere.
-     */
-    protected boolean skips(Socket socket, String offset) {
-        return false;
-    }
-
-    private static void deliverOn(EventLoop loop, List<Socket> sockets, List<Frame> frames, String offset,
-            boolean isVolatile) {
-        List<Frame> copy = new ArrayList<>(frames.size());
-        frames.forEach(frame -> copy.add(frame.retainedDuplicate()));
-        Runnable batch = () -> {
-            try {
-                sockets.forEach(socket -> socket.deliver(copy, offset, isVolatile));
-            } finally {
-                copy.forEach(Frame::release);
-            }
-        };
-        try {
-            loop.execute(batch);
-        } catch (RejectedExecutionException e) {
-            copy.forEach(Frame::release);
+            local.deliver(packet, options, offset);
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,9 +25,16 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public static WsClient connect(HttpClient http, URI httpUri) {
+        return connect(http, httpUri, Map.of());
+    }
+
+    /** @param headers sent with the upgrade request, a session cookie say */
+    public static WsClient connect(HttpClient http, URI httpUri, Map<String, String> headers) {
         WsClient client = new WsClient();
         URI uri = URI.create(httpUri.toString().replaceFirst("^http", "ws"));
-        client.ws = http.newWebSocketBuilder().buildAsync(uri, client).orTimeout(5, TimeUnit.SECONDS).join();
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        headers.forEach(builder::header);
+        client.ws = builder.buildAsync(uri, client).orTimeout(5, TimeUnit.SECONDS).join();
         return client;
     }
 

@@ -1,0 +1,74 @@
+package dev.chorus.chat.rooms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MessagingTest extends TwoUsersTest {
+    @Test
+    void aMessageGoesOnlyToARoomTheSocketIsIn() {
+        assertThat(alice.call("message", Map.of("room", "lobby", "text", "hi")).path("error").asText())
+                .isEqualTo("join the room first");
+    }
+
+    @Test
+    void aMessageIsAcknowledgedWithItsIdAndReachesTheRoom() {
+        alice.call("join", Map.of("room", "lobby"));
+        bob.call("join", Map.of("room", "lobby"));
+
+        long id = alice.call("message", Map.of("room", "lobby", "text", "hello")).path("id").asLong();
+
+        JsonNode received = bob.next("message");
+        assertThat(received.path("id").asLong()).isEqualTo(id).isPositive();
+        assertThat(received.path("room").asText()).isEqualTo("lobby");
+        assertThat(received.path("user").asText()).isEqualTo("alice");
+        assertThat(received.path("text").asText()).isEqualTo("hello");
+        assertThat(alice.next("message").path("id").asLong()).as("the sender too").isEqualTo(id);
+    }
+
+    @Test
+    void aRetryWithTheSameClientIdGetsTheSameIdAndIsNotSentAgain() {
+        alice.call("join", Map.of("room", "lobby"));
+        bob.call("join", Map.of("room", "lobby"));
+        Map<String, String> message = Map.of("room", "lobby", "text", "once", "clientId", "c1");
+
+        long first = alice.call("message", message).path("id").asLong();
+        long again = alice.call("message", message).path("id").asLong();
+        long next = alice.call("message", Map.of("room", "lobby", "text", "next")).path("id").asLong();
+
+        assertThat(again).isEqualTo(first);
+        assertThat(bob.next("message").path("id").asLong()).isEqualTo(first);
+        assertThat(bob.next("message").path("id").asLong()).as("no second copy before it").isEqualTo(next);
+    }
+
+    @Test
+    void emptyOrTooLargeTextsAndBadClientIdsAreRefused() {
+        alice.call("join", Map.of("room", "lobby"));
+
+        assertThat(alice.call("message", Map.of("room", "lobby", "text", "")).path("error").asText())
+                .isEqualTo("text is required");
+        assertThat(alice.call("message", Map.of("room", "lobby", "text", "x".repeat(ChatFace.MAX_MESSAGE_BYTES + 1)))
+                .path("error").asText()).isEqualTo("message is larger than " + ChatFace.MAX_MESSAGE_BYTES + " bytes");
+        assertThat(alice.call("message", Map.of("room", "lobby", "text", "hi", "clientId", "c".repeat(65)))
+                .path("error").asText()).isEqualTo("clientId must have 1 to 64 characters");
+    }
+
+    @Test
+    void aDirectMessageReachesEverySocketOfBothUsers() {
+        ChatFace.Client alicesOtherTab = face.connect("alice");
+
+        long id = alice.call("dm", Map.of("to", "bob", "text", "psst")).path("id").asLong();
+
+        for (ChatFace.Client socket : new ChatFace.Client[] {bob, alice, alicesOtherTab}) {
+            JsonNode dm = socket.next("dm");
+            assertThat(dm.path("id").asLong()).isEqualTo(id);
+            assertThat(dm.path("from").asText()).isEqualTo("alice");
+            assertThat(dm.path("to").asText()).isEqualTo("bob");
+            assertThat(dm.path("text").asText()).isEqualTo("psst");
+        }
+        assertThat(alice.call("dm", Map.of("to", "not a name!", "text", "x")).path("error").asText())
+                .startsWith("to: ");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.chorus.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependencies point one way (docs/architecture.md): the wire protocol knows nothing of the chat, the chat
+ * nothing of Redis, and nothing below the server knows how a node is put together.
+ */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void read() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.chorus");
+    }
+
+    @Test
+    void theProtocolKnowsNothingOfTheChatTheClusterOrTheServer() {
+        noClasses().that().resideInAPackage("dev.chorus.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.chat..", "dev.chorus.cluster..",
+                        "dev.chorus.server..")
+                .check(classes);
+    }
+
+    @Test
+    void theChatKnowsNothingOfRedisOrTheServer() {
+        noClasses().that().resideInAPackage("dev.chorus.chat..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.cluster..", "dev.chorus.server..",
+                        "io.lettuce..")
+                .check(classes);
+    }
+
+    @Test
+    void theClusterKnowsNothingOfTheServer() {
+        noClasses().that().resideInAPackage("dev.chorus.cluster..")
+                .should().dependOnClassesThat().resideInAPackage("dev.chorus.server..")
+                .check(classes);
+    }
+}

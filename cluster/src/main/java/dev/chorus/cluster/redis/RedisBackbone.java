@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -31,6 +32,8 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +57,7 @@ public final class RedisBackbone implements AutoCloseable {
      * that finds Redis still down costs one refused connection.
      */
     private static final Duration RECONNECT_AT_MOST_EVERY = Duration.ofMillis(500);
+    private static final Duration SHUTDOWN_QUIET = Duration.ofMillis(100);
     private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private volatile Counter disconnects;
@@ -137,6 +141,17 @@ public final class RedisBackbone implements AutoCloseable {
      */
     public static RedisBackbone connect(String url, EventLoopGroup loops, MeterRegistry meters) {
         RedisURI uri = RedisURI.create(url);
+        RedisClient client = client(uri, loops, meters);
+        try {
+            return open(uri, client, meters);
+        } catch (RuntimeException e) {
+            shutDown(client);
+            throw e;
+        }
+    }
+
+    /** A client whose connections run on {@code loops}, with its own resources, not connected yet. */
+    private static RedisClient client(RedisURI uri, EventLoopGroup loops, MeterRegistry meters) {
         ClientResources.Builder builder = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), RECONNECT_AT_MOST_EVERY, 2,
                         TimeUnit.MILLISECONDS));
@@ -149,8 +164,7 @@ public final class RedisBackbone implements AutoCloseable {
             builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(meters,
                     MicrometerOptions.builder().histogram(true).localDistinction(false).build()));
         }
-        ClientResources resources = builder.build();
-        RedisClient client = RedisClient.create(resources, uri);
+        RedisClient client = RedisClient.create(builder.build(), uri);
         if (meters != null) {
             // Before the connections: a listener only sees the commands of connections made after it.
             client.addListener(new FailedCommands(meters));
@@ -160,19 +174,36 @@ public final class RedisBackbone implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
+        return client;
+    }
+
+    /** Opens the shared connections; those already open are closed again if one of them cannot be. */
+    private static RedisBackbone open(RedisURI uri, RedisClient client, MeterRegistry meters) {
+        List<StatefulConnection<?, ?>> opened = new ArrayList<>();
         try {
-            RedisBackbone backbone = new RedisBackbone(uri, resources, client, client.connect(),
-                    client.connect(BYTES), client.connectPubSub(BYTES));
+            StatefulRedisConnection<String, String> strings = client.connect();
+            opened.add(strings);
+            StatefulRedisConnection<String, byte[]> bytes = client.connect(BYTES);
+            opened.add(bytes);
+            StatefulRedisPubSubConnection<String, byte[]> pubSub = client.connectPubSub(BYTES);
+            RedisBackbone backbone = new RedisBackbone(uri, client.getResources(), client, strings, bytes, pubSub);
             backbone.watchConnection();
             if (meters != null) {
                 backbone.watchUp(meters);
             }
             return backbone;
         } catch (RuntimeException e) {
-            client.shutdown();
-            resources.shutdown();
+            opened.forEach(StatefulConnection::close);
             throw e;
         }
+    }
+
+    private static void shutDown(RedisClient client) {
+        ClientResources resources = client.getResources();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        // A quiet moment first: the connections' last events (closed, on the server's loops) still reach the event
+        // bus instead of a shut-down executor, which Reactor would report as an error.
+        resources.shutdown(SHUTDOWN_QUIET.toMillis(), 2000, TimeUnit.MILLISECONDS);
     }
 
     /** Lends Lettuce event loops it does not own: releasing and shutting down leave them running. */
@@ -308,22 +339,31 @@ public final class RedisBackbone implements AutoCloseable {
      */
     public static RedisBackbone connectWhenReachable(String url, EventLoopGroup loops, MeterRegistry meters,
             Consumer<Throwable> waiting) throws InterruptedException {
-        long pauseMillis = 250;
-        boolean told = false;
-        while (true) {
-            try {
-                return connect(url, loops, meters);
-            } catch (RedisConnectionException e) {
-                if (answeredWithAnError(e)) {
-                    throw e;
+        RedisURI uri = RedisURI.create(url);
+        // One client for every attempt: its resources stay up while it waits, so nothing it was still telling of a
+        // failed attempt is dropped on a shut-down executor.
+        RedisClient client = client(uri, loops, meters);
+        try {
+            long pauseMillis = 100;
+            boolean told = false;
+            while (true) {
+                try {
+                    return open(uri, client, meters);
+                } catch (RedisConnectionException e) {
+                    if (answeredWithAnError(e)) {
+                        throw e;
+                    }
+                    if (!told) {
+                        told = true;
+                        waiting.accept(e);
+                    }
+                    Thread.sleep(pauseMillis);
+                    pauseMillis = Math.min(pauseMillis * 2, RECONNECT_AT_MOST_EVERY.toMillis());
                 }
-                if (!told) {
-                    told = true;
-                    waiting.accept(e);
-                }
-                Thread.sleep(pauseMillis);
-                pauseMillis = Math.min(pauseMillis * 2, 5000);
             }
+        } catch (InterruptedException | RuntimeException e) {
+            shutDown(client);
+            throw e;
         }
     }
 
@@ -342,7 +382,6 @@ public final class RedisBackbone implements AutoCloseable {
         pubSub.close();
         bytes.close();
         strings.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        shutDown(client);
     }
 }

@@ -136,7 +136,7 @@ public final class Node implements AutoCloseable {
                     .build()), SocketIoServer::close);
             ChatRooms.Limits limits = new ChatRooms.Limits(settings.get(Keys.MAX_MESSAGE_SIZE), stores.connections());
             ChatRooms chat = new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
-                    stores.publishers().apply(io.sockets()), clock, limits);
+                    stores.publishers().apply(io.sockets()), clock, limits, metrics.registry());
             chat.install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);

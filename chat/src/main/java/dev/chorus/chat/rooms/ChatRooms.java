@@ -7,6 +7,7 @@ import dev.chorus.chat.publish.Publisher;
 import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.engine.sio.Namespace;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +38,16 @@ public final class ChatRooms {
     public record Limits(int maxMessageBytes, UserConnections connections) {
     }
 
+    /** @param meters where the chat's messages are counted ({@code chorus.messages.*}) */
     public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Presence presence,
-            Publisher publisher, Clock clock, Limits limits) {
+            Publisher publisher, Clock clock, Limits limits, MeterRegistry meters) {
         this.nsp = nsp;
         this.sessions = sessions;
         this.presence = presence;
         this.limits = limits;
         this.gate = new LoginGate(sessions, cookie, limits.connections());
         this.membership = new RoomMembership(nsp, presence);
-        this.messaging = new Messaging(publisher, clock, limits.maxMessageBytes());
+        this.messaging = new Messaging(publisher, clock, limits.maxMessageBytes(), new MessageMeters(meters));
         this.queries = new HistoryQueries(history, presence);
     }
 

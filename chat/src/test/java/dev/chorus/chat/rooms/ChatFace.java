@@ -19,6 +19,8 @@ import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import dev.chorus.engine.testsupport.TestHttpServer;
 import dev.chorus.engine.testsupport.WsClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +46,7 @@ final class ChatFace implements AutoCloseable {
     private final TestHttpServer http;
     private final Sessions sessions;
     private final ChatRooms chat;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<Client> clients = new ArrayList<>();
 
@@ -59,7 +62,8 @@ final class ChatFace implements AutoCloseable {
         chat = new ChatRooms(io.sockets(), sessions, new SessionCookie(COOKIE, false), history, presence,
                 new LocalPublisher(io.sockets(), history, new RateLimiter(1000, 1000, clock),
                         new LocalSentMessages(Duration.ofMinutes(5), clock)),
-                clock, new ChatRooms.Limits(MAX_MESSAGE_BYTES, new LocalUserConnections(MAX_CONNECTIONS_PER_USER)));
+                clock, new ChatRooms.Limits(MAX_MESSAGE_BYTES, new LocalUserConnections(MAX_CONNECTIONS_PER_USER)),
+                meters);
         chat.install();
         http = TestHttpServer.start(List.of(io.httpHandler()));
     }
@@ -74,6 +78,12 @@ final class ChatFace implements AutoCloseable {
 
     Sessions sessions() {
         return sessions;
+    }
+
+    /** What the face counted: the value of a counter, 0 when it was never made. */
+    double count(String name, String... tags) {
+        Counter counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** A logged-in user's new socket, connected. */

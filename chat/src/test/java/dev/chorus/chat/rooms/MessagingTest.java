@@ -11,6 +11,8 @@ class MessagingTest extends TwoUsersTest {
     void aMessageGoesOnlyToARoomTheSocketIsIn() {
         assertThat(alice.call("message", Map.of("room", "lobby", "text", "hi")).path("error").asText())
                 .isEqualTo("join the room first");
+        assertThat(refused("room", "not-in-room")).isEqualTo(1);
+        assertThat(posted("room")).isZero();
     }
 
     @Test
@@ -26,6 +28,7 @@ class MessagingTest extends TwoUsersTest {
         assertThat(received.path("user").asText()).isEqualTo("alice");
         assertThat(received.path("text").asText()).isEqualTo("hello");
         assertThat(alice.next("message").path("id").asLong()).as("the sender too").isEqualTo(id);
+        assertThat(posted("room")).isEqualTo(1);
     }
 
     @Test
@@ -41,6 +44,7 @@ class MessagingTest extends TwoUsersTest {
         assertThat(again).isEqualTo(first);
         assertThat(bob.next("message").path("id").asLong()).isEqualTo(first);
         assertThat(bob.next("message").path("id").asLong()).as("no second copy before it").isEqualTo(next);
+        assertThat(posted("room")).as("a retry is not posted again").isEqualTo(2);
     }
 
     @Test
@@ -53,6 +57,10 @@ class MessagingTest extends TwoUsersTest {
                 .path("error").asText()).isEqualTo("message is larger than " + ChatFace.MAX_MESSAGE_BYTES + " bytes");
         assertThat(alice.call("message", Map.of("room", "lobby", "text", "hi", "clientId", "c".repeat(65)))
                 .path("error").asText()).isEqualTo("clientId must have 1 to 64 characters");
+        assertThat(refused("room", "empty")).isEqualTo(1);
+        assertThat(refused("room", "too-large")).isEqualTo(1);
+        assertThat(refused("room", "bad-client-id")).isEqualTo(1);
+        assertThat(posted("room")).isZero();
     }
 
     @Test
@@ -70,5 +78,15 @@ class MessagingTest extends TwoUsersTest {
         }
         assertThat(alice.call("dm", Map.of("to", "not a name!", "text", "x")).path("error").asText())
                 .startsWith("to: ");
+        assertThat(posted("direct")).isEqualTo(1);
+        assertThat(refused("direct", "bad-recipient")).isEqualTo(1);
+    }
+
+    private double posted(String kind) {
+        return face.count("chorus.messages.posted", "kind", kind);
+    }
+
+    private double refused(String kind, String reason) {
+        return face.count("chorus.messages.refused", "kind", kind, "reason", reason);
     }
 }

@@ -187,18 +187,8 @@ final class RedisStreamsAdapter implements Adapter {
     }
 
     @Override
-    public Set<String> socketRooms(String socketId) {
-        return local.socketRooms(socketId);
-    }
-
-    @Override
-    public Set<String> rooms() {
-        return local.rooms();
-    }
-
-    @Override
-    public Set<String> localSockets(BroadcastOptions options) {
-        return local.localSockets(options);
+    public LocalRooms localRooms() {
+        return local;
     }
 
     /** Whether a recovered socket already has the entry at {@code offset}, from its replay. */

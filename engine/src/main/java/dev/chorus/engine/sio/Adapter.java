@@ -24,14 +24,23 @@ public interface Adapter {
         delAll(socketId);
     }
 
+    /** This node's rooms, which every adapter keeps, whatever it adds for the other nodes. */
+    LocalRooms localRooms();
+
     /** The rooms a local socket is in, its own id room included; empty for an unknown socket. */
-    Set<String> socketRooms(String socketId);
+    default Set<String> socketRooms(String socketId) {
+        return localRooms().socketRooms(socketId);
+    }
 
     /** The local rooms and their local members. */
-    Set<String> rooms();
+    default Set<String> rooms() {
+        return localRooms().rooms();
+    }
 
     /** The ids of local sockets the options select. */
-    Set<String> localSockets(BroadcastOptions options);
+    default Set<String> localSockets(BroadcastOptions options) {
+        return localRooms().localSockets(options);
+    }
 
     /**
      * Makes the sockets the options select join rooms: those of this node, and with a clustered adapter (unless

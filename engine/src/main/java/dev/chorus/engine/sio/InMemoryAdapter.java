@@ -66,18 +66,8 @@ public class InMemoryAdapter implements Adapter {
     }
 
     @Override
-    public Set<String> socketRooms(String socketId) {
-        return local.socketRooms(socketId);
-    }
-
-    @Override
-    public Set<String> rooms() {
-        return local.rooms();
-    }
-
-    @Override
-    public Set<String> localSockets(BroadcastOptions options) {
-        return local.localSockets(options);
+    public LocalRooms localRooms() {
+        return local;
     }
 
     /** No other server to hear it. */

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +25,7 @@ class ChatLimitsIT {
 
     @TempDir
     static Path data;
+    @AutoClose
     private static TestChatNode node;
     private final List<Socket> sockets = new ArrayList<>();
     private final Map<Socket, CompletableFuture<String>> outcomes = new HashMap<>();
@@ -32,11 +33,6 @@ class ChatLimitsIT {
     @BeforeAll
     static void start() throws InterruptedException {
         node = TestChatNode.start(data, MAX_CONNECTIONS, 1, 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
     }
 
     @AfterEach

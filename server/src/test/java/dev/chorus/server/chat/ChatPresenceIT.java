@@ -6,16 +6,16 @@ import io.socket.client.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +26,13 @@ class ChatPresenceIT {
 
     @TempDir
     static Path data;
+    @AutoClose
     private static TestChatNode node;
     private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeAll
     static void start() throws InterruptedException {
         node = TestChatNode.start(data, 5, 50, 100);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
     }
 
     @AfterEach

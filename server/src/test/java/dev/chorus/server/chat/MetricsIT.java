@@ -126,6 +126,8 @@ class MetricsIT {
                             && sample.getKey().contains("command=EVALSHA"))
                     .mapToDouble(Map.Entry::getValue).sum()).as("each message is one script").isGreaterThanOrEqualTo(5.0);
             assertThat(during0.get("chorus_redis_up")).isEqualTo(1.0);
+            assertThat(during0.get("chorus_messages_posted_total{kind=room}")
+                    - before0.get("chorus_messages_posted_total{kind=room}")).as("alice's messages").isEqualTo(5.0);
             assertThat(during0.get("chorus_logins_total{result=ok}")
                     - before0.get("chorus_logins_total{result=ok}")).as("alice registered there").isEqualTo(1.0);
         }
@@ -135,8 +137,8 @@ class MetricsIT {
 
     /**
      * Every metric the shipped Grafana dashboard asks for is one the nodes export, so a renamed meter cannot leave
-     * a panel empty. Meters that appear on their first occurrence (a GC pause, a failed Redis command) are only
-     * checked for their prefix.
+     * a panel empty. Meters that appear on their first occurrence (a GC pause, a failed Redis command, a refused
+     * message) are only checked for their prefix.
      */
     @Test
     void theDashboardAsksOnlyForMetricsTheNodesExport() throws Exception {
@@ -158,7 +160,8 @@ class MetricsIT {
         }
         assertThat(asked).hasSizeGreaterThan(15);
         for (String name : asked) {
-            if (name.startsWith("jvm_gc_pause") || name.startsWith("chorus_redis_errors")) {
+            if (name.startsWith("jvm_gc_pause") || name.startsWith("chorus_redis_errors")
+                    || name.startsWith("chorus_messages_refused")) {
                 continue;
             }
             assertThat(exported).as("the dashboard's %s", name).contains(name);

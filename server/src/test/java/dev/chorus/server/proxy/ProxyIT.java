@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,14 +22,8 @@ class ProxyIT {
 
     @TempDir
     Path dir;
+    @AutoClose
     private ProxiedCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private void startCluster(ProxyProcess.Kind kind, String config) throws Exception {
         cluster = ProxiedCluster.start(dir, kind, config, "--message-rate", "100000", "--message-burst", "100000",

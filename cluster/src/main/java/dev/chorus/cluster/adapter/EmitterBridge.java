@@ -24,14 +24,15 @@ final class EmitterBridge {
 
     private final Namespace nsp;
     private final LocalRooms local;
-    private final ClusterBus bus;
+    private final StreamTransport transport;
     private final BiConsumer<MessageType, JsonNode> applyRequest;
 
     /** @param applyRequest applies a join, leave or disconnect to this node's sockets */
-    EmitterBridge(Namespace nsp, LocalRooms local, ClusterBus bus, BiConsumer<MessageType, JsonNode> applyRequest) {
+    EmitterBridge(Namespace nsp, LocalRooms local, StreamTransport transport,
+            BiConsumer<MessageType, JsonNode> applyRequest) {
         this.nsp = nsp;
         this.local = local;
-        this.bus = bus;
+        this.transport = transport;
         this.applyRequest = applyRequest;
     }
 
@@ -87,10 +88,10 @@ final class EmitterBridge {
             }
             default -> {
                 ArrayNode sockets = response.putArray("sockets");
-                local.sockets(ClusterCodec.readOptions(request.path("opts"))).forEach(s -> sockets.add(ClusterCodec.describe(s)));
+                local.sockets(ClusterCodec.readOptions(request.path("opts")))
+                        .forEach(socket -> sockets.add(ClusterCodec.describe(socket)));
             }
         }
-        bus.redis().bytes().publish(bus.responseChannel(nsp.name()),
-                response.toString().getBytes(StandardCharsets.UTF_8));
+        transport.answerClassic(response.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

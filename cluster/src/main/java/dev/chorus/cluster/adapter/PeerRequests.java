@@ -24,7 +24,7 @@ final class PeerRequests {
     /** Sends an answer to the server of that uid. */
     @FunctionalInterface
     interface Responder {
-        void respond(String requesterUid, MessageType type, ObjectNode data);
+        void respond(String requesterUid, MessageType type, JsonNode data);
     }
 
     private final Namespace nsp;
@@ -37,14 +37,15 @@ final class PeerRequests {
         this.responder = responder;
     }
 
-    private void respond(String requesterUid, MessageType type, ObjectNode data) {
+    private void respond(String requesterUid, MessageType type, JsonNode data) {
         responder.respond(requesterUid, type, data);
     }
 
     void answerFetch(JsonNode data, String requesterUid) {
         ObjectNode response = JsonNodeFactory.instance.objectNode().put("requestId", data.path("requestId").asText());
         ArrayNode sockets = response.putArray("sockets");
-        local.sockets(ClusterCodec.readOptions(data.path("opts"))).forEach(socket -> sockets.add(ClusterCodec.describe(socket)));
+        local.sockets(ClusterCodec.readOptions(data.path("opts")))
+                .forEach(socket -> sockets.add(ClusterCodec.describe(socket)));
         respond(requesterUid, MessageType.FETCH_SOCKETS_RESPONSE, response);
     }
 

@@ -13,8 +13,6 @@ import dev.chorus.engine.sio.PacketType;
 import dev.chorus.engine.sio.PersistedSession;
 import dev.chorus.engine.sio.ReplayedPacket;
 import dev.chorus.engine.sio.Socket;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -42,6 +40,7 @@ final class RedisStreamsAdapter implements Adapter {
     
     private final Namespace nsp;
     private final ClusterBus bus;
+    private final StreamTransport transport;
     private final LocalRooms local;
     private final PeerRequests peers;
     private final EmitterBridge emitter;
@@ -57,12 +56,13 @@ final class RedisStreamsAdapter implements Adapter {
     RedisStreamsAdapter(Namespace nsp, ClusterBus bus) {
         this.nsp = nsp;
         this.bus = bus;
-        this.local = new LocalRooms(nsp, this::alreadyHas);
-        this.peers = new PeerRequests(nsp, local, this::respond);
-        this.emitter = new EmitterBridge(nsp, local, bus, this::applyRequest);
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         this.uid = HexFormat.of().formatHex(bytes);
+        this.transport = new StreamTransport(bus, nsp.name(), uid);
+        this.local = new LocalRooms(nsp, this::alreadyHas);
+        this.peers = new PeerRequests(nsp, local, transport::respond);
+        this.emitter = new EmitterBridge(nsp, local, transport, this::applyRequest);
         this.sessions = new RecoverySessions(bus.redis().strings(), bus.settings().sessionPrefix(),
                 bus.settings().streamName(), uid);
     }
@@ -81,12 +81,12 @@ final class RedisStreamsAdapter implements Adapter {
         }
         ArrayNode eventData = (ArrayNode) packet.data();
         if (packet.type() != PacketType.EVENT || packet.hasAck() || options.isVolatile()) {
-            publish(MessageType.BROADCAST, ClusterCodec.broadcastData(eventData, options));
+            transport.publish(MessageType.BROADCAST, ClusterCodec.broadcastData(eventData, options));
             local.deliver(packet, options, null);
             return;
         }
-        bus.append(uid, nsp.name(), MessageType.BROADCAST, ClusterCodec.streamData(
-                ClusterCodec.broadcastData(eventData, options))).whenComplete((id, error) -> {
+        transport.append(MessageType.BROADCAST, ClusterCodec.broadcastData(eventData, options))
+                .whenComplete((id, error) -> {
                     if (error != null) {
                         // The cluster cannot have it; this node's sockets still do, without an offset to recover by.
                         log.warn("namespace {}: broadcast not shared with the cluster, delivered on this node only: {}",
@@ -101,12 +101,7 @@ final class RedisStreamsAdapter implements Adapter {
     public void serverSideEmit(ArrayNode event) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.set("packet", event);
-        publish(MessageType.SERVER_SIDE_EMIT, data);
-    }
-
-    private void publish(MessageType type, JsonNode data) {
-        bus.redis().bytes().publish(bus.publicChannel(nsp.name()),
-                ClusterCodec.msgpack(ClusterCodec.message(type, data, uid, nsp.name())));
+        transport.publish(MessageType.SERVER_SIDE_EMIT, data);
     }
 
     /** An entry of the cluster stream, in stream order, on the reader's thread. */
@@ -178,7 +173,7 @@ final class RedisStreamsAdapter implements Adapter {
         if (options.local()) {
             return;
         }
-        bus.append(uid, nsp.name(), type, ClusterCodec.streamData(data)).whenComplete((id, error) -> {
+        transport.append(type, data).whenComplete((id, error) -> {
             if (error != null) {
                 log.warn("namespace {}: request of type {} not shared with the cluster, applied on this node only: {}",
                         nsp.name(), type, error.toString());
@@ -212,7 +207,7 @@ final class RedisStreamsAdapter implements Adapter {
 
     /** A cluster message or response on one of this namespace's channels; any thread. */
     void onChannelMessage(String channel, byte[] raw) {
-        boolean classicRequest = channel.startsWith(bus.settings().channelPrefix() + "-request#");
+        boolean classicRequest = transport.isClassicRequestChannel(channel);
         JsonNode message;
         try {
             message = classicRequest ? ClusterCodec.readJson(raw) : ClusterCodec.readMsgpack(raw);
@@ -251,11 +246,6 @@ final class RedisStreamsAdapter implements Adapter {
     /** A broadcast of {@code @socket.io/redis-emitter} on this namespace's classic channel; any thread. */
     void onClassicBroadcast(String channel, byte[] raw) {
         emitter.onBroadcast(channel, raw);
-    }
-
-    private void respond(String requesterUid, MessageType type, ObjectNode data) {
-        bus.redis().bytes().publish(bus.privateChannel(nsp.name(), requesterUid),
-                ClusterCodec.msgpack(ClusterCodec.message(type, data, uid, nsp.name())));
     }
 
     // ---- rooms, kept in Redis for recovery ----
@@ -347,7 +337,7 @@ final class RedisStreamsAdapter implements Adapter {
                 return null;
             }
             if (claimed.previousOwner() != null) {
-                respond(claimed.previousOwner(), MessageType.SUPERSEDE, JsonNodeFactory.instance.objectNode()
+                transport.respond(claimed.previousOwner(), MessageType.SUPERSEDE, JsonNodeFactory.instance.objectNode()
                         .put("sid", claimed.session().sid()).put("pid", pid));
             }
             return claimed.session();
@@ -376,24 +366,22 @@ final class RedisStreamsAdapter implements Adapter {
 
     private CompletableFuture<List<ReplayedPacket>> replayPage(PersistedSession session, StreamId after,
             StreamId upTo, List<ReplayedPacket> missed) {
-        Range<String> range = Range.from(Range.Boundary.excluding(after.toString()),
-                Range.Boundary.including(upTo.toString()));
-        return bus.redis().strings().xrange(bus.settings().streamName(), range, Limit.from(REPLAY_PAGE))
-                .toCompletableFuture().thenCompose(entries -> {
-                    for (StreamMessage<String, String> entry : entries) {
-                        collect(session, entry, missed);
-                    }
-                    if (entries.size() < REPLAY_PAGE) {
-                        return CompletableFuture.completedFuture(missed);
-                    }
-                    StreamId last = StreamId.parse(entries.get(entries.size() - 1).getId());
-                    return replayPage(session, last, upTo, missed);
-                });
+        return transport.entries(after, upTo, REPLAY_PAGE).thenCompose(entries -> {
+            for (StreamMessage<String, String> entry : entries) {
+                collect(session, entry, missed);
+            }
+            if (entries.size() < REPLAY_PAGE) {
+                return CompletableFuture.completedFuture(missed);
+            }
+            StreamId last = StreamId.parse(entries.get(entries.size() - 1).getId());
+            return replayPage(session, last, upTo, missed);
+        });
     }
 
     private void collect(PersistedSession session, StreamMessage<String, String> entry, List<ReplayedPacket> missed) {
         Map<String, String> fields = entry.getBody();
-        if (!nsp.name().equals(fields.get("nsp")) || MessageType.of(fields.get("type")) != MessageType.BROADCAST || fields.get("data") == null) {
+        if (!nsp.name().equals(fields.get("nsp")) || MessageType.of(fields.get("type")) != MessageType.BROADCAST
+                || fields.get("data") == null) {
             return;
         }
         JsonNode data = ClusterCodec.readStreamData(fields.get("data"));

@@ -40,6 +40,10 @@ class OfficialProtocolSuitesIT {
         try (ConformanceServer server = ConformanceServer.start("127.0.0.1", 0)) {
             for (int run = 1; run <= RUNS; run++) {
                 String last = runOnce(runner, engineSuite.get(), socketSuite.get(), server.port(), workDir, run);
+                if (lostTheProbeAnswerRace(workDir, run)) {
+                    results.add(last + " (the suite's own upgrade race; run again)");
+                    last = runOnce(runner, engineSuite.get(), socketSuite.get(), server.port(), workDir, run);
+                }
                 results.add(last);
                 assertThat(last).as("run %d of %d", run, RUNS).isEqualTo("56 passed, 0 failed");
             }
@@ -66,6 +70,20 @@ class OfficialProtocolSuitesIT {
             System.out.println(String.join("\n", lines));
         }
         return last;
+    }
+
+    /**
+     * Whether the run's one failure is the Engine.IO suite's race in "ignores HTTP requests with same sid after
+     * upgrade": the test never reads the server's {@code 3probe}, and listens for its next message only after a poll's
+     * 400 came on another connection; a client descheduled long enough handles both in one turn, the 400 first, and
+     * takes the {@code 3probe} (written first) for the message it waits for. Any other failure counts.
+     */
+    private static boolean lostTheProbeAnswerRace(Path workDir, int run) throws IOException {
+        List<String> lines = Files.readAllLines(workDir.resolve("run-" + run + ".log"), StandardCharsets.UTF_8);
+        String log = String.join("\n", lines);
+        return !lines.isEmpty() && lines.get(lines.size() - 1).trim().equals("55 passed, 1 failed")
+                && log.contains("1) ignores HTTP requests with same sid after upgrade")
+                && log.contains("expected '3probe' to deeply equal '4hello'");
     }
 
     /**

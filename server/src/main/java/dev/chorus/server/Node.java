@@ -28,11 +28,11 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -184,7 +184,7 @@ public final class Node implements AutoCloseable {
 
     /** What a start has made so far: should it fail, each is closed, the latest first. */
     private static final class StartedParts {
-        private final Deque<Runnable> closers = new ConcurrentLinkedDeque<>();
+        private final Deque<Runnable> closers = new ArrayDeque<>();
 
         <T> T add(T part, Consumer<T> close) {
             closers.push(() -> close.accept(part));

@@ -23,6 +23,9 @@ enum MessageType {
     /** A number this node does not know: a newer peer's, ignored. */
     UNKNOWN(-1);
 
+    /** Read once: {@link #of(int)} runs for every entry of the stream. */
+    private static final MessageType[] ALL = values();
+
     private final int code;
 
     MessageType(int code) {
@@ -39,7 +42,7 @@ enum MessageType {
     }
 
     static MessageType of(int code) {
-        for (MessageType type : values()) {
+        for (MessageType type : ALL) {
             if (type.code == code) {
                 return type;
             }

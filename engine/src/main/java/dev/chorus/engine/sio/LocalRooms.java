@@ -90,15 +90,15 @@ public final class LocalRooms {
     }
 
     public void socketsJoin(BroadcastOptions options, Set<String> joined) {
-        forEachLocalSocket(options, socket -> socket.join(joined));
+        sockets(options).forEach(socket -> socket.join(joined));
     }
 
     public void socketsLeave(BroadcastOptions options, Set<String> left) {
-        forEachLocalSocket(options, socket -> left.forEach(socket::leave));
+        sockets(options).forEach(socket -> left.forEach(socket::leave));
     }
 
     public void disconnectSockets(BroadcastOptions options, boolean close) {
-        forEachLocalSocket(options, socket -> socket.disconnect(close));
+        sockets(options).forEach(socket -> socket.disconnect(close));
     }
 
     /** The local sockets the options select. */
@@ -111,10 +111,6 @@ public final class LocalRooms {
             }
         });
         return sockets;
-    }
-
-    private void forEachLocalSocket(BroadcastOptions options, Consumer<Socket> action) {
-        sockets(options).forEach(action);
     }
 
     private void forEachRecipient(BroadcastOptions options, Consumer<String> action) {

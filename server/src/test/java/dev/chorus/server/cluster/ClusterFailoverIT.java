@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three node processes in one Redis; clients of the official socket.io-client chat through a round-robin proxy
@@ -34,15 +35,14 @@ class ClusterFailoverIT {
 
     @TempDir
     Path dir;
+    /** Closed after the nodes, which {@link #stop} closes. */
+    @AutoClose
     private RedisServer redis;
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     @AfterEach
     void stop() {
         nodes.forEach(NodeProcess::close);
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,15 +26,14 @@ class KeepAliveProxyIT {
 
     @TempDir
     Path dir;
+    /** Closed after the nodes, which {@link #stop} closes. */
+    @AutoClose
     private RedisServer redis;
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     @AfterEach
     void stop() {
         nodes.forEach(NodeProcess::close);
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.chorus.cluster;
 
-import dev.chorus.chat.publish.Post;
-import dev.chorus.chat.publish.Publication;
 import dev.chorus.cluster.adapter.ClusterBus;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.store.RedisKeys;
 import dev.chorus.cluster.store.RedisPublisher;
 import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.core.history.ChatMessage;
+import dev.chorus.core.message.Conversation;
+import dev.chorus.core.message.Post;
+import dev.chorus.core.message.Publication;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
@@ -57,7 +59,9 @@ public class PublishBenchmark {
         bus = ClusterBus.start(backbone, ClusterBus.Settings.defaults(), RecoveryOptions.defaults())
                 .get(10, TimeUnit.SECONDS);
         new SocketIoServer(SocketIoOptions.builder().adapterFactory(bus.adapterFactory()).build()).sockets();
-        publisher = new RedisPublisher(backbone, bus, "/", new RedisPublisher.Limits(1_000_000, 1_000_000, 1000,
+        publisher = new RedisPublisher(backbone, post -> bus.storedBroadcast("/", "message",
+                List.of(post.conversation().key()), new ChatMessage(0, post.conversation().key(), post.user(),
+                        post.text(), post.ts())), new RedisPublisher.Limits(1_000_000, 1_000_000, 1000,
                 Duration.ofDays(1), Duration.ofMinutes(5)), Clock.systemUTC(), RedisKeys.DEFAULT_PREFIX);
     }
 
@@ -85,7 +89,7 @@ public class PublishBenchmark {
 
     private Post post() {
         long n = sequence++;
-        return new Post("bench-u" + (n % 100), "room-" + (n % 10), "bench text of a typical chat message " + n,
-                System.currentTimeMillis(), null, "message", List.of("room-" + (n % 10)), message -> message);
+        return new Post("bench-u" + (n % 100), new Conversation.Room("room-" + (n % 10)),
+                "bench text of a typical chat message " + n, System.currentTimeMillis(), null);
     }
 }

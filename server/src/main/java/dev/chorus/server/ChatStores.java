@@ -1,11 +1,11 @@
 package dev.chorus.server;
 
-import dev.chorus.chat.account.AccountStore;
-import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.limits.UserConnections;
-import dev.chorus.chat.presence.Presence;
-import dev.chorus.chat.publish.Publisher;
-import dev.chorus.chat.session.SessionStore;
+import dev.chorus.core.account.AccountStore;
+import dev.chorus.core.history.HistoryStore;
+import dev.chorus.core.limits.UserConnections;
+import dev.chorus.core.message.Publisher;
+import dev.chorus.core.presence.Presence;
+import dev.chorus.core.session.SessionStore;
 import dev.chorus.engine.sio.Namespace;
 import java.util.function.Function;
 

@@ -1,10 +1,10 @@
 package dev.chorus.server;
 
+import dev.chorus.chat.rooms.MessageEmits;
 import dev.chorus.cluster.adapter.ClusterBus;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.registry.ClusterNode;
 import dev.chorus.cluster.registry.NodeRegistry;
-import dev.chorus.cluster.routing.SessionForwarder;
 import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
@@ -38,8 +38,6 @@ final class ClusterBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
     private static final String PREFIX = RedisKeys.DEFAULT_PREFIX;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-    /** A polling response holds at most the engine's maximum payload, plus framing. */
-    private static final int MAX_FORWARDED_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final RedisBackbone redis;
     private final ClusterBus bus;
@@ -64,7 +62,11 @@ final class ClusterBackend implements Backend {
                 settings.get(Keys.MESSAGE_BURST), settings.get(Keys.HISTORY_SIZE), settings.get(Keys.HISTORY_MAX_AGE), REMEMBER_SENT);
         this.stores = new ChatStores(new RedisAccountStore(redis),
                 new RedisSessionStore(redis, settings.get(Keys.SESSION_MAX)), new RedisHistoryStore(redis, PREFIX),
-                nsp -> new RedisPublisher(redis, bus, nsp.name(), limits, clock, PREFIX), presence, connections);
+                nsp -> new RedisPublisher(redis, post -> {
+                    // The id is the script's to give: the stream entry carries a slot where the payload's id goes.
+                    MessageEmits.Emit emit = MessageEmits.of(post, 0);
+                    return bus.storedBroadcast(nsp.name(), emit.event(), emit.rooms(), emit.payload());
+                }, limits, clock, PREFIX), presence, connections);
     }
 
     /** What the node does once it finds it must wait for Redis (it listens, to say it is not ready). */
@@ -134,11 +136,16 @@ final class ClusterBackend implements Backend {
     @Override
     public EngineOptions.Builder routeSessions(EngineOptions.Builder engine) {
         SessionIds ids = new SessionIds(nodeId);
-        return engine.sessionIds(ids::next).foreignSessions(new SessionForwarder(nodeId, ids, id -> {
+        return engine.sessionIds(ids::next).sessionHolders(sid -> {
+            String holder = ids.holderOf(sid);
+            if (holder == null || holder.equals(nodeId)) {
+                return null;
+            }
             NodeRegistry current = registry;
             // Until this node has announced itself it serves requests already; the holder is found all the same.
-            return current == null ? NodeRegistry.findLive(redis, PREFIX, id) : current.findLive(id);
-        }, MAX_FORWARDED_RESPONSE_BYTES, EventLoops.socketChannel()));
+            return (current == null ? NodeRegistry.findLive(redis, PREFIX, holder) : current.findLive(holder))
+                    .thenApply(node -> node == null ? null : node.socketAddress());
+        });
     }
 
     @Override

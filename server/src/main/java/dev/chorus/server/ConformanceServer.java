@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.engine.conformance.SuiteEndpoints;
 import dev.chorus.engine.eio.EngineServer;
+import dev.chorus.engine.http.Router;
 import dev.chorus.engine.sio.SocketIoServer;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
@@ -30,7 +31,8 @@ public final class ConformanceServer implements AutoCloseable {
         EventLoopGroup loops = EventLoops.create(0);
         try {
             HttpServer http = HttpServer.start(host, port, loops, 1_000_000, null,
-                    List.of(echo.httpHandler(), io.httpHandler()), new RoutesHandler(() -> true));
+                    List.of(echo.httpHandler(), io.httpHandler()),
+                    new Router(List.of(new NodeRoutes(() -> true))));
             return new ConformanceServer(echo, io, http, loops);
         } catch (InterruptedException | RuntimeException e) {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -1,14 +1,15 @@
 package dev.chorus.server;
 
-import dev.chorus.chat.history.LocalSentMessages;
-import dev.chorus.chat.limits.LocalUserConnections;
-import dev.chorus.chat.limits.RateLimiter;
-import dev.chorus.chat.presence.LocalPresence;
-import dev.chorus.chat.publish.LocalPublisher;
-import dev.chorus.chat.store.EmbeddedAccountStore;
-import dev.chorus.chat.store.EmbeddedDatabase;
-import dev.chorus.chat.store.EmbeddedHistoryStore;
-import dev.chorus.chat.store.EmbeddedSessionStore;
+import dev.chorus.chat.rooms.MessageEmits;
+import dev.chorus.core.account.EmbeddedAccountStore;
+import dev.chorus.core.history.EmbeddedHistoryStore;
+import dev.chorus.core.limits.EmbeddedUserConnections;
+import dev.chorus.core.limits.RateLimiter;
+import dev.chorus.core.message.EmbeddedPublisher;
+import dev.chorus.core.message.EmbeddedSentMessages;
+import dev.chorus.core.presence.EmbeddedPresence;
+import dev.chorus.core.session.EmbeddedSessionStore;
+import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.InMemoryAdapter;
 import dev.chorus.engine.sio.RecoveryOptions;
@@ -36,10 +37,10 @@ final class EmbeddedBackend implements Backend {
         this.database = EmbeddedDatabase.open(settings.get(Keys.DATA));
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(database, settings.get(Keys.HISTORY_SIZE));
         this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedSessionStore(database), history,
-                nsp -> new LocalPublisher(nsp, history,
+                nsp -> new EmbeddedPublisher(history,
                         new RateLimiter(settings.get(Keys.MESSAGE_RATE), settings.get(Keys.MESSAGE_BURST), clock),
-                        new LocalSentMessages(REMEMBER_SENT, clock)),
-                new LocalPresence(), new LocalUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)));
+                        new EmbeddedSentMessages(REMEMBER_SENT, clock), MessageEmits.deliveredTo(nsp)),
+                new EmbeddedPresence(), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)));
         this.recovery = recovery;
         this.clock = clock;
         this.nodeId = nodeId;

@@ -1,25 +1,27 @@
 package dev.chorus.server;
 
-import dev.chorus.chat.account.Accounts;
-import dev.chorus.chat.admin.AdminHandler;
-import dev.chorus.chat.limits.LoginThrottle;
+import dev.chorus.chat.admin.AdminRoutes;
 import dev.chorus.chat.rooms.ChatRooms;
-import dev.chorus.chat.session.Sessions;
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
-import dev.chorus.chat.web.AuthApiHandler;
+import dev.chorus.chat.web.AuthMode;
+import dev.chorus.chat.web.AuthRoutes;
 import dev.chorus.chat.web.SessionCookie;
-import dev.chorus.chat.web.StaticFilesHandler;
+import dev.chorus.chat.web.StaticFiles;
 import dev.chorus.chat.web.WebRoot;
 import dev.chorus.cluster.registry.NodeRegistry;
+import dev.chorus.core.Chat;
+import dev.chorus.core.account.Accounts;
+import dev.chorus.core.limits.LoginThrottle;
+import dev.chorus.core.session.Sessions;
 import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.eio.TransportName;
+import dev.chorus.engine.http.Router;
+import dev.chorus.engine.http.Routes;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +84,7 @@ public final class Node implements AutoCloseable {
     public static Node start(Settings settings) throws InterruptedException {
         Clock clock = Clock.systemUTC();
         // The web chat's files, read from the classpath now: no disk on the event loop.
-        StaticFilesHandler web = StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "web");
+        StaticFiles web = StaticFiles.fromClasspath(Node.class.getClassLoader(), "web");
         if (settings.get(Keys.WEB_CHAT) && !web.serves("/vendor/socket.io.min.js")) {
             log.warn("the web chat has no vendor/socket.io.min.js: build the chat module with Maven (npm ci)");
         }
@@ -134,33 +136,32 @@ public final class Node implements AutoCloseable {
                     .adapterFactory(backend.adapterFactory())
                     .meterRegistry(metrics.registry())
                     .build()), SocketIoServer::close);
-            ChatRooms.Limits limits = new ChatRooms.Limits(settings.get(Keys.MAX_MESSAGE_SIZE), stores.connections());
-            ChatRooms chat = new ChatRooms(io.sockets(), sessions, cookie, stores.history(), stores.presence(),
-                    stores.publishers().apply(io.sockets()), clock, limits, metrics.registry());
+            Chat core = Chat.of(new Chat.Parts(sessions, stores.connections(), stores.presence(), stores.history(),
+                    stores.publishers().apply(io.sockets())), settings.get(Keys.MAX_MESSAGE_SIZE), clock,
+                    metrics.registry());
+            ChatRooms chat = new ChatRooms(io.sockets(), core, cookie);
             chat.install();
             LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
                     LOGIN_THROTTLE_WINDOW, clock);
             AuthMode authMode = settings.get(Keys.AUTH);
-            AuthApiHandler auth = new AuthApiHandler(accounts, sessions, cookie, authMode, throttle,
-                    settings.get(Keys.TRUST_PROXY), metrics.registry());
 
-            List<ChannelHandler> endpoints = new ArrayList<>();
-            endpoints.add(io.httpHandler());
-            endpoints.add(auth);
-            endpoints.add(new MetricsHandler(metrics));
+            // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.
+            List<Routes> routes = new ArrayList<>();
+            routes.add(new AuthRoutes(accounts, sessions, cookie, authMode, throttle, settings.get(Keys.TRUST_PROXY),
+                    metrics.registry()));
+            routes.add(new MetricsRoutes(metrics));
             // Names are only an admin's when passwords protect them.
-            endpoints.add(new AdminHandler(accounts, sessions, cookie, chat, backend::nodes,
-                    StaticFilesHandler.fromClasspath(Node.class.getClassLoader(), "admin"),
-                    authMode == AuthMode.PASSWORD));
+            routes.add(new AdminRoutes(accounts, sessions, cookie, chat, backend::nodes,
+                    StaticFiles.fromClasspath(Node.class.getClassLoader(), "admin"), authMode == AuthMode.PASSWORD));
             if (webRoot != null) {
-                endpoints.add(webRoot.handler());
+                routes.add(webRoot.files());
             }
             if (settings.get(Keys.WEB_CHAT)) {
-                endpoints.add(web);
+                routes.add(web);
             }
-            http.serve(engine.maxHttpBufferSize(), endpoints,
-                    new RoutesHandler(() -> !io.engine().isClosed() && !io.engine().isDraining()
-                            && backend.isReady(), backend::nodes));
+            routes.add(new NodeRoutes(() -> !io.engine().isClosed() && !io.engine().isDraining() && backend.isReady(),
+                    backend::nodes));
+            http.serve(engine.maxHttpBufferSize(), List.of(io.httpHandler()), new Router(routes, engine.cors()));
             backend.announce(advertisedAddress(host, http.port()), () -> load(io));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
                     nodeId, http.port(), backend, EventLoops.describe(), authMode.name().toLowerCase(),

@@ -1,11 +1,11 @@
 package dev.chorus.server;
 
-import dev.chorus.chat.account.AccountStore;
-import dev.chorus.chat.account.Accounts;
-import dev.chorus.chat.store.EmbeddedAccountStore;
-import dev.chorus.chat.store.EmbeddedDatabase;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.store.RedisAccountStore;
+import dev.chorus.core.account.AccountStore;
+import dev.chorus.core.account.Accounts;
+import dev.chorus.core.account.EmbeddedAccountStore;
+import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.server.config.ConfigException;
 import dev.chorus.server.config.Configuration;
 import dev.chorus.server.config.Keys;

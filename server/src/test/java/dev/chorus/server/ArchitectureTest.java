@@ -9,8 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependencies point one way (docs/architecture.md): the wire protocol knows nothing of the chat, the chat
- * nothing of Redis, and nothing below the server knows how a node is put together.
+ * The dependencies point one way (docs/architecture.md): the wire protocol knows nothing of the chat, the chat core
+ * no protocol and no Redis, its Socket.IO face no Redis, and nothing below the server knows how a node is put
+ * together.
  */
 class ArchitectureTest {
     private static JavaClasses classes;
@@ -30,7 +31,22 @@ class ArchitectureTest {
     }
 
     @Test
-    void theChatKnowsNothingOfRedisOrTheServer() {
+    void theCoreKnowsNoProtocolNoFaceNoRedisAndNoServer() {
+        noClasses().that().resideInAPackage("dev.chorus.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.engine..", "dev.chorus.chat..",
+                        "dev.chorus.cluster..", "dev.chorus.server..", "io.lettuce..", "io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void theClusterKnowsNoFace() {
+        noClasses().that().resideInAPackage("dev.chorus.cluster..")
+                .should().dependOnClassesThat().resideInAPackage("dev.chorus.chat..")
+                .check(classes);
+    }
+
+    @Test
+    void theSocketIoFaceKnowsNothingOfRedisOrTheServer() {
         noClasses().that().resideInAPackage("dev.chorus.chat..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.cluster..", "dev.chorus.server..",
                         "io.lettuce..")

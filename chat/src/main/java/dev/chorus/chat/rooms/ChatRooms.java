@@ -1,54 +1,37 @@
 package dev.chorus.chat.rooms;
 
-import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.limits.UserConnections;
-import dev.chorus.chat.presence.Presence;
-import dev.chorus.chat.publish.Publisher;
-import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
+import dev.chorus.core.Chat;
+import dev.chorus.core.room.RoomNames;
 import dev.chorus.engine.sio.Namespace;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The chat on a Socket.IO namespace, put together from its parts: the {@link LoginGate} (a socket gets in only with
- * a logged-in session, its user comes from the session), {@link RoomMembership} (joining, leaving, presence,
- * typing, closing rooms), {@link Messaging} (room and direct messages, stored then broadcast) and
- * {@link HistoryQueries}. What an admin does to the chat goes through here.
+ * The chat's Socket.IO face on a namespace, put together from its parts, each of which turns events into requests
+ * to the {@link Chat} core and renders the core's answers and events as emits: the {@link LoginGate} (the core's
+ * {@link dev.chorus.core.session.Admission}), {@link RoomMembership} (its {@link dev.chorus.core.room.Rooms}),
+ * {@link Messaging} (its {@link dev.chorus.core.message.Messages}) and {@link HistoryQueries} (its
+ * {@link dev.chorus.core.history.History}). What an admin does to the chat goes through here.
  */
 public final class ChatRooms {
     private final Namespace nsp;
-    private final Sessions sessions;
-    private final Presence presence;
-    private final Limits limits;
+    private final Chat chat;
     private final LoginGate gate;
     private final RoomMembership membership;
     private final Messaging messaging;
     private final HistoryQueries queries;
 
-    /**
-     * The Vines-style limits: the largest message text and the connections a user may have open at once (how fast
-     * a user may send is the {@link Publisher}'s to check).
-     */
-    public record Limits(int maxMessageBytes, UserConnections connections) {
-    }
-
-    /** @param meters where the chat's messages are counted ({@code chorus.messages.*}) */
-    public ChatRooms(Namespace nsp, Sessions sessions, SessionCookie cookie, HistoryStore history, Presence presence,
-            Publisher publisher, Clock clock, Limits limits, MeterRegistry meters) {
+    /** @param cookie the login session cookie, which a socket's handshake carries */
+    public ChatRooms(Namespace nsp, Chat chat, SessionCookie cookie) {
         this.nsp = nsp;
-        this.sessions = sessions;
-        this.presence = presence;
-        this.limits = limits;
-        this.gate = new LoginGate(sessions, cookie, limits.connections());
-        this.membership = new RoomMembership(nsp, presence);
-        this.messaging = new Messaging(publisher, clock, limits.maxMessageBytes(), new MessageMeters(meters));
-        this.queries = new HistoryQueries(history, presence);
+        this.chat = chat;
+        this.gate = new LoginGate(chat.admission(), cookie);
+        this.membership = new RoomMembership(nsp, chat.rooms());
+        this.messaging = new Messaging(chat.messages());
+        this.queries = new HistoryQueries(chat.history(), chat.rooms());
     }
 
     /** Installs the login check and the chat events on the namespace; the gate's connection handling first. */
@@ -66,11 +49,7 @@ public final class ChatRooms {
      * @return how many sessions ended
      */
     public CompletableFuture<Integer> kick(String user) {
-        // Sessions first: a client told it was disconnected asks whether it is still logged in, and must hear no.
-        return sessions.closeAllOf(user).thenApply(ended -> {
-            nsp.in(RoomNames.userChannel(user)).disconnectSockets(true);
-            return ended;
-        });
+        return chat.admission().kick(user);
     }
 
     /** What is wrong with a room name, if anything. */
@@ -80,26 +59,16 @@ public final class ChatRooms {
 
     /** Closes a room on every node: its members are told and taken out; its history stays. */
     public void closeRoom(String room) {
-        membership.closeRoom(room);
+        chat.rooms().close(room);
     }
 
     /** The rooms with someone in them, by name, with their members (read for at most {@code limit} rooms). */
     public CompletableFuture<Map<String, List<String>>> roomsWithMembers(int limit) {
-        return presence.rooms().thenCompose(counts -> {
-            List<String> names = counts.keySet().stream().sorted().limit(limit).toList();
-            List<CompletableFuture<List<String>>> members = names.stream().map(presence::members).toList();
-            return CompletableFuture.allOf(members.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                Map<String, List<String>> rooms = new TreeMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    rooms.put(names.get(i), members.get(i).join());
-                }
-                return rooms;
-            });
-        });
+        return chat.rooms().withMembers(limit);
     }
 
     /** Who is online, anywhere, with how many sockets. */
     public CompletableFuture<Map<String, Integer>> online() {
-        return limits.connections().online();
+        return chat.admission().online();
     }
 }

@@ -2,11 +2,12 @@ package dev.chorus.chat.rooms;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.core.Answer;
 import dev.chorus.engine.sio.Ack;
 import dev.chorus.engine.sio.Socket;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 
 /** What every part of the chat's Socket.IO face reads off a socket, and how it answers a refusal. */
 final class ChatSockets {
@@ -22,17 +23,20 @@ final class ChatSockets {
     }
 
     static List<String> chatRoomsOf(Socket socket) {
-        return socket.rooms().stream().filter(room -> RoomNames.isChatRoom(room, socket.id())).toList();
+        return socket.rooms().stream().filter(room -> Channels.isChatRoom(room, socket.id())).toList();
     }
 
     static Map<String, String> presence(String room, String user, String status) {
         return Map.of("room", room, "user", user, "status", status);
     }
 
-    /** Answers the problem, if there is one. @return whether there was */
-    static boolean refused(Optional<String> problem, Ack ack) {
-        problem.ifPresent(reason -> ack.send(error(reason)));
-        return problem.isPresent();
+    /** Answers with what the core's answer shows when done, or with its refusal. */
+    static <T> void answer(Ack ack, Answer<T> answer, Function<T, Object> shown) {
+        if (answer instanceof Answer.Done<T> done) {
+            ack.send(shown.apply(done.value()));
+        } else {
+            ack.send(error(((Answer.Refused<T>) answer).reason()));
+        }
     }
 
     static ObjectNode error(String reason) {

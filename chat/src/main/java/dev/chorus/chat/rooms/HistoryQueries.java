@@ -1,35 +1,30 @@
 package dev.chorus.chat.rooms;
 
+import static dev.chorus.chat.rooms.ChatSockets.answer;
 import static dev.chorus.chat.rooms.ChatSockets.error;
-import static dev.chorus.chat.rooms.ChatSockets.refused;
 import static dev.chorus.chat.rooms.ChatSockets.userOf;
 
-import dev.chorus.chat.account.UsernameRules;
-import dev.chorus.chat.history.ChatMessage;
-import dev.chorus.chat.history.HistoryStore;
-import dev.chorus.chat.presence.Presence;
+import dev.chorus.core.history.History;
+import dev.chorus.core.room.Rooms;
 import dev.chorus.engine.sio.Ack;
 import dev.chorus.engine.sio.Namespace;
 import dev.chorus.engine.sio.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What was said — a room's history, a direct conversation's — and which rooms have someone in them. */
 final class HistoryQueries {
     private static final Logger log = LoggerFactory.getLogger(HistoryQueries.class);
-    private static final int MAX_HISTORY_PAGE = 100;
-    private static final int DEFAULT_HISTORY_PAGE = 50;
 
-    private final HistoryStore history;
-    private final Presence presence;
+    private final History history;
+    private final Rooms rooms;
 
-    HistoryQueries(HistoryStore history, Presence presence) {
+    HistoryQueries(History history, Rooms rooms) {
         this.history = history;
-        this.presence = presence;
+        this.rooms = rooms;
     }
 
     void install(Namespace nsp) {
@@ -38,58 +33,42 @@ final class HistoryQueries {
                 .onEvent("dm-history", Requests.DirectHistory.class, this::directHistory);
     }
 
-    private static int pageSize(Integer asked) {
-        return asked == null ? DEFAULT_HISTORY_PAGE : Math.max(1, Math.min(MAX_HISTORY_PAGE, asked));
-    }
-
     private void history(Socket socket, Requests.History request, Ack ack) {
-        if (refused(RoomNames.check(request.room()), ack)) {
-            return;
-        }
-        int limit = pageSize(request.limit());
-        CompletableFuture<List<ChatMessage>> page = request.after() != null
-                ? history.after(request.room(), request.after(), limit)
-                : history.before(request.room(), request.before(), limit);
-        page.whenComplete((messages, error) -> {
-            if (error != null) {
-                log.warn("history of room {} could not be read", request.room(), error);
-                ack.send(error("history is not available"));
-                return;
-            }
-            ack.send(Map.of("room", request.room(), "messages", messages));
-        });
+        history.room(request.room(), request.before(), request.after(), request.limit())
+                .whenComplete((answer, error) -> {
+                    if (error != null) {
+                        log.warn("history of room {} could not be read", request.room(), error);
+                        ack.send(error("history is not available"));
+                    } else {
+                        answer(ack, answer, page -> Map.of("room", request.room(), "messages", page));
+                    }
+                });
     }
 
     private void directHistory(Socket socket, Requests.DirectHistory request, Ack ack) {
         String me = userOf(socket);
-        if (refused(UsernameRules.check(request.with()), ack)) {
-            return;
-        }
-        history.before(RoomNames.direct(me, request.with()), request.before(), pageSize(request.limit()))
-                .whenComplete((messages, error) -> {
-                    if (error != null) {
-                        log.warn("direct history of {} with {} could not be read", me, request.with(), error);
-                        ack.send(error("history is not available"));
-                        return;
-                    }
-                    ack.send(Map.of("with", request.with(), "messages", messages.stream()
-                            .map(m -> Messaging.directPayload(m, m.user(),
-                                    m.user().equalsIgnoreCase(me) ? request.with() : me))
-                            .toList()));
-                });
+        history.direct(me, request.with(), request.before(), request.limit()).whenComplete((answer, error) -> {
+            if (error != null) {
+                log.warn("direct history of {} with {} could not be read", me, request.with(), error);
+                ack.send(error("history is not available"));
+            } else {
+                answer(ack, answer, page -> Map.of("with", request.with(), "messages", page.stream()
+                        .map(m -> MessageEmits.direct(m, m.user(), m.user().equalsIgnoreCase(me) ? request.with() : me))
+                        .toList()));
+            }
+        });
     }
 
     private void roomList(Ack ack) {
-        presence.rooms().whenComplete((counts, error) -> {
+        rooms.list().whenComplete((counts, error) -> {
             if (error != null) {
                 log.warn("the room list could not be read", error);
                 ack.send(error("rooms are not available"));
                 return;
             }
-            List<Map<String, Object>> rooms = new ArrayList<>();
-            counts.forEach((name, members) -> rooms.add(Map.of("name", name, "members", members)));
-            rooms.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
-            ack.send(Map.of("rooms", rooms));
+            List<Map<String, Object>> list = new ArrayList<>();
+            counts.forEach((name, members) -> list.add(Map.of("name", name, "members", members)));
+            ack.send(Map.of("rooms", list));
         });
     }
 }

@@ -4,9 +4,8 @@ import static dev.chorus.chat.rooms.ChatSockets.SESSION;
 import static dev.chorus.chat.rooms.ChatSockets.USER;
 import static dev.chorus.chat.rooms.ChatSockets.userOf;
 
-import dev.chorus.chat.limits.UserConnections;
-import dev.chorus.chat.session.Sessions;
 import dev.chorus.chat.web.SessionCookie;
+import dev.chorus.core.session.Admission;
 import dev.chorus.engine.sio.ConnectError;
 import dev.chorus.engine.sio.DisconnectReason;
 import dev.chorus.engine.sio.Namespace;
@@ -16,40 +15,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who gets in: a socket only with a logged-in session, whose user it then is, and only while that user has fewer
- * connections open than allowed. Each socket joins its user's own room (direct messages, kicks); a session that
- * ends takes its sockets on this node with it.
+ * Who gets in, as the core's {@link Admission} decides: a socket only with a logged-in session (from the session
+ * cookie of its handshake), whose user it then is. Each socket joins its user's own room (direct messages, kicks);
+ * a session that ends takes its sockets on this node with it, a kick the user's sockets on every node.
  */
 final class LoginGate {
     private static final Logger log = LoggerFactory.getLogger(LoginGate.class);
 
-    private final Sessions sessions;
+    private final Admission admission;
     private final SessionCookie cookie;
-    private final UserConnections connections;
 
-    LoginGate(Sessions sessions, SessionCookie cookie, UserConnections connections) {
-        this.sessions = sessions;
+    LoginGate(Admission admission, SessionCookie cookie) {
+        this.admission = admission;
         this.cookie = cookie;
-        this.connections = connections;
     }
 
     void install(Namespace nsp) {
-        nsp.use(socket -> sessions.resolve(cookie.read(socket.handshake().headers())).thenCompose(session -> {
-            if (session.isEmpty()) {
+        nsp.use(socket -> admission.admit(cookie.read(socket.handshake().headers())).thenAccept(outcome -> {
+            if (outcome instanceof Admission.Outcome.Admitted admitted) {
+                socket.data().put(USER, admitted.session().username());
+                socket.data().put(SESSION, admitted.session().id());
+            } else if (outcome instanceof Admission.Outcome.TooManyConnections tooMany) {
+                throw tooManyConnections(tooMany.max());
+            } else {
                 log.info("socket {} from {} refused: no logged-in session", socket.id(), socket.handshake().address());
                 throw new ConnectError("unauthorized");
             }
-            String user = session.get().username();
-            return connections.hasRoom(user).thenAccept(hasRoom -> {
-                if (!hasRoom) {
-                    throw tooManyConnections();
-                }
-                socket.data().put(USER, user);
-                socket.data().put(SESSION, session.get().id());
-            });
         }));
         nsp.onConnection(this::onConnection);
-        sessions.onClose(sessionId -> disconnectSession(nsp, sessionId));
+        admission.onSessionEnded(sessionId -> disconnectSession(nsp, sessionId));
+        admission.onKicked(user -> nsp.in(Channels.user(user)).disconnectSockets(true));
     }
 
     /** A session that ended takes its sockets on this node with it: a logout ends the chat, not just the cookie. */
@@ -62,37 +57,35 @@ final class LoginGate {
         }
     }
 
-    private ConnectError tooManyConnections() {
-        int max = connections.maxPerUser();
+    private static ConnectError tooManyConnections(int max) {
         return new ConnectError("too many connections", Map.of("max", max,
                 "reason", "a user may have at most " + max + " connections open"));
     }
 
     private void onConnection(Socket socket) {
         String user = userOf(socket);
-        // Counted once connected, and uncounted on disconnect: the two always pair. Two connections let in at the
-        // same moment can make one too many; the later one goes.
-        connections.add(user, socket.id()).whenComplete((counted, error) -> {
+        admission.connected(user, socket.id()).whenComplete((counted, error) -> {
             if (error != null) {
                 log.warn("user {}: connection {} could not be counted", user, socket.id(), error);
             } else if (!counted) {
                 log.info("user {}: connection {} refused, {} already open", user, socket.id(),
-                        connections.maxPerUser());
-                socket.emit("error", Map.of("message", tooManyConnections().getMessage()));
+                        admission.maxConnectionsPerUser());
+                socket.emit("error", Map.of("message",
+                        tooManyConnections(admission.maxConnectionsPerUser()).getMessage()));
                 socket.disconnect();
             }
         });
         socket.onDisconnect((s, reason) -> {
-            connections.remove(user, s.id());
+            admission.disconnected(user, s.id());
             if (reason == DisconnectReason.SUPERSEDED) {
                 log.info("user {}: socket {} recovered on a new connection; the connection it left is closed", user,
                         s.id());
             }
         });
-        if (socket.recovered() && !socket.rooms().contains(RoomNames.userChannel(user))) {
+        if (socket.recovered() && !socket.rooms().contains(Channels.user(user))) {
             // Its session was saved after the socket had left every room: the rooms it was in are lost to it.
             log.warn("user {}: socket {} recovered without its rooms", user, socket.id());
         }
-        socket.join(RoomNames.userChannel(user));
+        socket.join(Channels.user(user));
     }
 }

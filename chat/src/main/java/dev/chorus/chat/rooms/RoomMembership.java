@@ -1,57 +1,53 @@
 package dev.chorus.chat.rooms;
 
+import static dev.chorus.chat.rooms.ChatSockets.answer;
 import static dev.chorus.chat.rooms.ChatSockets.chatRoomsOf;
 import static dev.chorus.chat.rooms.ChatSockets.error;
 import static dev.chorus.chat.rooms.ChatSockets.presence;
-import static dev.chorus.chat.rooms.ChatSockets.refused;
 import static dev.chorus.chat.rooms.ChatSockets.userOf;
 
-import dev.chorus.chat.presence.Presence;
+import dev.chorus.core.room.RoomEvents;
+import dev.chorus.core.room.Rooms;
 import dev.chorus.engine.sio.Ack;
 import dev.chorus.engine.sio.Namespace;
 import dev.chorus.engine.sio.Socket;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is in which room: joining (the others there see the user come online; the socket gets the member list),
- * leaving, typing, and an admin closing a room on every node. A user is online in a room while any of their sockets
- * is in it.
+ * The rooms on Socket.IO: events {@code join}, {@code leave} and {@code typing} go to the core's {@link Rooms}, whose
+ * events come back as emits — {@code presence} to the sockets that asked for a room's, {@code typing} to the others
+ * in the room, {@code room-closed} to everyone in a closed room, on every node.
  */
-final class RoomMembership {
+final class RoomMembership implements RoomEvents {
     private static final Logger log = LoggerFactory.getLogger(RoomMembership.class);
     /** The server-side event that closes a room on the other nodes. */
     private static final String CLOSE_ROOM = "chorus:close-room";
 
     private final Namespace nsp;
-    private final Presence presence;
+    private final Rooms rooms;
 
-    RoomMembership(Namespace nsp, Presence presence) {
+    RoomMembership(Namespace nsp, Rooms rooms) {
         this.nsp = nsp;
-        this.presence = presence;
+        this.rooms = rooms;
     }
 
     void install() {
+        rooms.listen(this);
         nsp.onConnection(this::onConnection);
         nsp.onEvent("join", Requests.Join.class, this::join)
                 .onEvent("leave", Requests.Room.class, this::leave)
-                .onEvent("typing", Requests.Room.class, this::typing);
+                .onEvent("typing", Requests.Room.class,
+                        (socket, request, ack) -> rooms.typing(new SocketConnection(socket), request.room()));
         nsp.onServerSideEmit(CLOSE_ROOM, (args, ack) -> closeHere(args.get(0).asText()));
-        presence.onVanished((room, user) -> nsp.to(RoomNames.presenceChannel(room))
-                .emit("presence", presence(room, user, "offline")));
     }
 
     private void onConnection(Socket socket) {
-        String user = userOf(socket);
-        // A recovered socket is back in its rooms without having joined them here: it is present again.
-        chatRoomsOf(socket).forEach(room -> presence.enter(room, user).thenAccept(first -> {
-            if (first) {
-                socket.to(RoomNames.presenceChannel(room)).emit("presence", presence(room, user, "online"));
-            }
-        }));
-        socket.onDisconnecting((s, reason) -> chatRoomsOf(s).forEach(room -> exit(s, room)));
+        // A recovered socket is back in its rooms without having joined them here.
+        rooms.returned(new SocketConnection(socket), chatRoomsOf(socket));
+        socket.onDisconnecting((s, reason) -> chatRoomsOf(s).forEach(room -> rooms.left(new SocketConnection(s),
+                room)));
     }
 
     /**
@@ -60,74 +56,41 @@ final class RoomMembership {
      * cost n² deliveries.
      */
     private void join(Socket socket, Requests.Join request, Ack ack) {
-        if (refused(RoomNames.check(request.room()), ack)) {
-            return;
-        }
-        String room = request.room();
-        String user = userOf(socket);
-        CompletableFuture<Boolean> entered = CompletableFuture.completedFuture(false);
-        if (!socket.rooms().contains(room)) {
-            socket.join(room);
-            entered = presence.enter(room, user);
-        }
-        if (Boolean.TRUE.equals(request.presence())) {
-            socket.join(RoomNames.presenceChannel(room));
-        } else {
-            socket.leave(RoomNames.presenceChannel(room));
-        }
-        entered.thenCompose(first -> {
-            if (first) {
-                socket.to(RoomNames.presenceChannel(room)).emit("presence", presence(room, user, "online"));
-            }
-            return presence.members(room);
-        }).whenComplete((members, error) -> {
-            if (error != null) {
-                log.warn("user {}: members of room {} could not be read", user, room, error);
-                ack.send(error("the room is not available"));
-                return;
-            }
-            ack.send(Map.of("ok", true, "members", members));
-        });
+        rooms.join(new SocketConnection(socket), request.room(), Boolean.TRUE.equals(request.presence()))
+                .whenComplete((answer, error) -> {
+                    if (error != null) {
+                        log.warn("user {}: members of room {} could not be read", userOf(socket), request.room(),
+                                error);
+                        ack.send(error("the room is not available"));
+                    } else {
+                        answer(ack, answer, members -> Map.of("ok", true, "members", members));
+                    }
+                });
     }
 
     private void leave(Socket socket, Requests.Room request, Ack ack) {
-        if (refused(RoomNames.check(request.room()), ack)) {
-            return;
-        }
-        if (socket.rooms().contains(request.room())) {
-            socket.leave(request.room());
-            socket.leave(RoomNames.presenceChannel(request.room()));
-            exit(socket, request.room());
-        }
-        ack.send(Map.of("ok", true));
+        answer(ack, rooms.leave(new SocketConnection(socket), request.room()), left -> Map.of("ok", true));
     }
 
-    /** Tells the room a user went offline there, unless another of the user's sockets is still in it. */
-    private void exit(Socket leaving, String room) {
-        String user = userOf(leaving);
-        presence.exit(room, user).whenComplete((gone, error) -> {
-            if (error != null) {
-                log.warn("user {}: leaving room {} not recorded", user, room, error);
-            } else if (gone) {
-                nsp.to(RoomNames.presenceChannel(room)).except(leaving.id())
-                        .emit("presence", presence(room, user, "offline"));
-            }
-        });
+    @Override
+    public void online(String room, String user, String origin) {
+        nsp.to(Channels.presence(room)).except(origin).emit("presence", presence(room, user, "online"));
     }
 
-    /** A typing indicator: volatile, to the others in the room, dropped for clients that cannot take it now. */
-    private void typing(Socket socket, Requests.Room request, Ack ack) {
-        String room = request.room();
-        if (RoomNames.check(room).isEmpty() && socket.rooms().contains(room)) {
-            socket.to(room).asVolatile().emit("typing", Map.of("room", room, "user", userOf(socket)));
-        }
+    @Override
+    public void offline(String room, String user, String origin) {
+        var operator = nsp.to(Channels.presence(room));
+        (origin == null ? operator : operator.except(origin)).emit("presence", presence(room, user, "offline"));
     }
 
-    /**
-     * Closes a room (an admin's doing): everyone in it, on every node, is told {@code room-closed {room}} and taken
-     * out, as if they had left. The room's history stays; anyone may join it again.
-     */
-    void closeRoom(String room) {
+    @Override
+    public void typing(String room, String user, String origin) {
+        nsp.to(room).except(origin).asVolatile().emit("typing", Map.of("room", room, "user", user));
+    }
+
+    /** Everyone in the room, on every node, is told {@code room-closed {room}} and taken out, as if they had left. */
+    @Override
+    public void closed(String room) {
         closeHere(room);
         nsp.serverSideEmit(CLOSE_ROOM, room);
     }
@@ -138,9 +101,7 @@ final class RoomMembership {
             socket.execute(() -> {
                 if (socket.rooms().contains(room)) {
                     socket.emit("room-closed", Map.of("room", room));
-                    socket.leave(room);
-                    socket.leave(RoomNames.presenceChannel(room));
-                    exit(socket, room);
+                    rooms.leave(new SocketConnection(socket), room);
                 }
             });
         }

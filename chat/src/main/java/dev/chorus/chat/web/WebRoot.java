@@ -34,15 +34,15 @@ public final class WebRoot implements AutoCloseable {
     }
 
     private final Path root;
-    private final StaticFilesHandler handler;
+    private final StaticFiles files;
     private final ScheduledExecutorService rescans;
     private Map<String, Stamp> listed;
     private String lastProblem;
 
-    private WebRoot(Path root, Map<String, Stamp> listed, StaticFilesHandler handler) {
+    private WebRoot(Path root, Map<String, Stamp> listed, StaticFiles files) {
         this.root = root;
         this.listed = listed;
-        this.handler = handler;
+        this.files = files;
         this.rescans = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chorus-web-root");
             t.setDaemon(true);
@@ -59,15 +59,15 @@ public final class WebRoot implements AutoCloseable {
         Path folder = root.toAbsolutePath().normalize();
         Map<String, Stamp> listed = list(folder);
         Map<String, byte[]> contents = read(folder, listed);
-        WebRoot webRoot = new WebRoot(folder, listed, StaticFilesHandler.operators(contents));
+        WebRoot webRoot = new WebRoot(folder, listed, StaticFiles.operators(contents));
         log.info("web root {}: {} files served", folder, contents.size());
         webRoot.rescans.scheduleWithFixedDelay(webRoot::rescan, rescan.toMillis(), rescan.toMillis(),
                 TimeUnit.MILLISECONDS);
         return webRoot;
     }
 
-    public StaticFilesHandler handler() {
-        return handler;
+    public StaticFiles files() {
+        return files;
     }
 
     private void rescan() {
@@ -75,7 +75,7 @@ public final class WebRoot implements AutoCloseable {
             Map<String, Stamp> now = list(root);
             if (!now.equals(listed)) {
                 Map<String, byte[]> contents = read(root, now);
-                handler.replace(contents);
+                files.replace(contents);
                 listed = now;
                 log.info("web root {} changed: {} files served", root, contents.size());
             }

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.chat.history.LocalSentMessages;
-import dev.chorus.chat.limits.LocalUserConnections;
-import dev.chorus.chat.limits.RateLimiter;
-import dev.chorus.chat.presence.LocalPresence;
-import dev.chorus.chat.publish.LocalPublisher;
-import dev.chorus.chat.session.Sessions;
-import dev.chorus.chat.store.EmbeddedDatabase;
-import dev.chorus.chat.store.EmbeddedHistoryStore;
-import dev.chorus.chat.store.EmbeddedSessionStore;
 import dev.chorus.chat.web.SessionCookie;
+import dev.chorus.core.Chat;
+import dev.chorus.core.history.EmbeddedHistoryStore;
+import dev.chorus.core.limits.EmbeddedUserConnections;
+import dev.chorus.core.limits.RateLimiter;
+import dev.chorus.core.message.EmbeddedPublisher;
+import dev.chorus.core.message.EmbeddedSentMessages;
+import dev.chorus.core.presence.EmbeddedPresence;
+import dev.chorus.core.session.EmbeddedSessionStore;
+import dev.chorus.core.session.Sessions;
+import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
@@ -58,12 +59,12 @@ final class ChatFace implements AutoCloseable {
         io = new SocketIoServer(SocketIoOptions.builder()
                 .engine(EngineOptions.builder().path("/socket.io").build())
                 .build());
-        LocalPresence presence = new LocalPresence();
-        chat = new ChatRooms(io.sockets(), sessions, new SessionCookie(COOKIE, false), history, presence,
-                new LocalPublisher(io.sockets(), history, new RateLimiter(1000, 1000, clock),
-                        new LocalSentMessages(Duration.ofMinutes(5), clock)),
-                clock, new ChatRooms.Limits(MAX_MESSAGE_BYTES, new LocalUserConnections(MAX_CONNECTIONS_PER_USER)),
-                meters);
+        Chat core = Chat.of(new Chat.Parts(sessions, new EmbeddedUserConnections(MAX_CONNECTIONS_PER_USER),
+                new EmbeddedPresence(), history, new EmbeddedPublisher(history, new RateLimiter(1000, 1000, clock),
+                        new EmbeddedSentMessages(Duration.ofMinutes(5), clock),
+                        MessageEmits.deliveredTo(io.sockets()))),
+                MAX_MESSAGE_BYTES, clock, meters);
+        chat = new ChatRooms(io.sockets(), core, new SessionCookie(COOKIE, false));
         chat.install();
         http = TestHttpServer.start(List.of(io.httpHandler()));
     }

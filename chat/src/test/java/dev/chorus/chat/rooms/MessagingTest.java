@@ -82,6 +82,21 @@ class MessagingTest extends TwoUsersTest {
         assertThat(refused("direct", "bad-recipient")).isEqualTo(1);
     }
 
+    @Test
+    void eachSocketAMessageReachesCountsAsADeliveryOfItsKind() {
+        alice.call("join", Map.of("room", "lobby"));
+        bob.call("join", Map.of("room", "lobby"));
+        alice.call("message", Map.of("room", "lobby", "text", "to both"));
+        bob.next("message");
+        alice.next("message");
+        alice.call("dm", Map.of("to", "bob", "text", "to both again"));
+        bob.next("dm");
+        alice.next("dm");
+
+        assertThat(face.count("chorus.messages.delivered", "kind", "room")).isEqualTo(2);
+        assertThat(face.count("chorus.messages.delivered", "kind", "direct")).isEqualTo(2);
+    }
+
     private double posted(String kind) {
         return face.count("chorus.messages.posted", "kind", kind);
     }

@@ -65,7 +65,7 @@ class RoomMembershipTest extends TwoUsersTest {
 
     @Test
     void theChatsOwnRoomsCannotBeJoined() {
-        assertThat(alice.call("join", Map.of("room", RoomNames.userChannel("bob"))).path("error").asText())
+        assertThat(alice.call("join", Map.of("room", Channels.user("bob"))).path("error").asText())
                 .isEqualTo("room names may not start with @");
         assertThat(alice.call("join", Map.of("room", "")).path("error").asText()).isEqualTo("room is required");
     }

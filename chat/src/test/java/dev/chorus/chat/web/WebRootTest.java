@@ -3,18 +3,12 @@ package dev.chorus.chat.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
+import dev.chorus.engine.testsupport.RouterChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -30,16 +24,12 @@ class WebRootTest {
     @TempDir
     Path outside;
     private WebRoot webRoot;
-    private EmbeddedChannel channel;
+    private RouterChannel channel;
 
     @AfterEach
     void close() {
         if (channel != null) {
-            Object left;
-            while ((left = channel.readInbound()) != null) {
-                ReferenceCountUtil.release(left);
-            }
-            channel.finishAndReleaseAll();
+            channel.close();
         }
         if (webRoot != null) {
             webRoot.close();
@@ -48,7 +38,7 @@ class WebRootTest {
 
     private void open() throws IOException {
         webRoot = WebRoot.open(root, Duration.ofMillis(50));
-        channel = new EmbeddedChannel(webRoot.handler());
+        channel = new RouterChannel(webRoot.files());
     }
 
     private static void write(Path file, String content) throws IOException {
@@ -56,25 +46,15 @@ class WebRootTest {
         Files.writeString(file, content);
     }
 
-    /** The status and body; a path the folder does not serve passes down the pipeline and reads as 404 here. */
+    /** The status and body; a path the folder does not serve is no route's here, and reads as 404. */
     private String get(String uri) {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri,
-                Unpooled.buffer(0));
-        channel.writeInbound(request);
-        FullHttpResponse response = channel.readOutbound();
-        if (response == null) {
-            ReferenceCountUtil.release(channel.readInbound());
-            return "404";
-        }
-        try {
-            return response.status().code() + " " + response.content().toString(StandardCharsets.UTF_8);
-        } finally {
-            response.release();
-        }
+        FullHttpResponse response = channel.send(HttpMethod.GET, uri);
+        String body = RouterChannel.body(response);
+        return response.status().equals(HttpResponseStatus.NOT_FOUND) ? "404" : response.status().code() + " " + body;
     }
 
     @Test
-    void servesTheFolderWithIndexPagesAndLeavesTheRestToTheNextHandler() throws IOException {
+    void servesTheFolderWithIndexPagesAndLeavesTheRestToOtherRoutes() throws IOException {
         write(root.resolve("index.html"), "<p>ours</p>");
         write(root.resolve("docs/index.html"), "<p>docs</p>");
         write(root.resolve("js/app.js"), "start()");
@@ -91,8 +71,7 @@ class WebRootTest {
     void pagesCarryNoPolicyOfTheWebChats() throws IOException {
         write(root.resolve("index.html"), "<p>ours</p>");
         open();
-        channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.buffer(0)));
-        FullHttpResponse response = channel.readOutbound();
+        FullHttpResponse response = channel.send(HttpMethod.GET, "/");
         try {
             assertThat(response.status()).isEqualTo(HttpResponseStatus.OK);
             assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("text/html; charset=utf-8");

@@ -1,6 +1,5 @@
 package dev.chorus.cluster.adapter;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.BroadcastOptions;
@@ -170,24 +169,18 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     /**
-     * A durable broadcast as the stream holds it, for a caller that appends it in one script with other writes: the
-     * entry then reaches every node's sockets in {@code rooms} of the namespace as if broadcast there.
+     * A durable broadcast of {@code event} with {@code payload} to the sockets in {@code rooms} of the namespace on
+     * every node, for a store's script to append with its own writes; the payload's {@code id} is the script's to
+     * fill in.
      */
-    public StreamEntry broadcastEntry(String nsp, String event, Object argument, Collection<String> rooms) {
+    public StoredBroadcast storedBroadcast(String nsp, String event, Collection<String> rooms, Object payload) {
         RedisStreamsAdapter adapter = adapters.get(nsp);
         if (adapter == null) {
             throw new IllegalArgumentException("namespace " + nsp + " has no adapter in the cluster");
         }
-        ArrayNode eventData = ClusterCodec.JSON.createArrayNode().add(event);
-        eventData.add(ClusterCodec.JSON.valueToTree(argument));
         BroadcastOptions options = new BroadcastOptions(Set.copyOf(rooms), Set.of(), false, false);
-        return new StreamEntry(settings.streamName(), settings.maxLength(), adapter.uid(), nsp,
-                MessageType.BROADCAST.field(),
-                ClusterCodec.streamData(ClusterCodec.broadcastData(eventData, options)));
-    }
-
-    /** The fields of an entry of the cluster stream, and the length the stream is kept at (approximately). */
-    public record StreamEntry(String stream, long maxLength, String uid, String nsp, String type, String data) {
+        return new StoredBroadcast(settings.streamName(), settings.maxLength(), adapter.uid(), nsp,
+                ClusterCodec.broadcastWithIdSlot(event, ClusterCodec.JSON.valueToTree(payload), options));
     }
 
     /** Appends a durable message to the stream. */

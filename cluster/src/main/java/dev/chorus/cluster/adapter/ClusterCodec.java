@@ -1,5 +1,6 @@
 package dev.chorus.cluster.adapter;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,9 +12,11 @@ import dev.chorus.engine.sio.PersistedSession;
 import dev.chorus.engine.sio.Socket;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
@@ -79,6 +82,50 @@ final class ClusterCodec {
         data.putObject("packet").put("type", EVENT).set("data", eventData);
         data.set("opts", options(options));
         return data;
+    }
+
+    /** A stream entry's data cut in two where the id goes. */
+    record Slotted(String before, String after) {
+    }
+
+    /**
+     * A broadcast's data, as {@link #broadcastData} writes it, with a slot for the value of the payload's {@code id}
+     * property: the generator's position when it has written that property's name is where the value goes.
+     */
+    static Slotted broadcastWithIdSlot(String event, JsonNode payload, BroadcastOptions options) {
+        if (!payload.has("id") || Packet.hasBinary(payload)) {
+            throw new IllegalArgumentException("a stored broadcast's payload is an object with an id and no binary");
+        }
+        StringWriter out = new StringWriter();
+        int slot = -1;
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("packet");
+            json.writeNumberField("type", EVENT);
+            json.writeArrayFieldStart("data");
+            json.writeString(event);
+            json.writeStartObject();
+            for (Map.Entry<String, JsonNode> field : payload.properties()) {
+                json.writeFieldName(field.getKey());
+                if (field.getKey().equals("id")) {
+                    json.writeRawValue("");
+                    json.flush();
+                    slot = out.getBuffer().length();
+                } else {
+                    json.writeTree(field.getValue());
+                }
+            }
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeFieldName("opts");
+            json.writeTree(options(options));
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String data = out.toString();
+        return new Slotted(data.substring(0, slot), data.substring(slot));
     }
 
     /** A join or leave request as Node's adapters write it: {@code {opts, rooms}}. */

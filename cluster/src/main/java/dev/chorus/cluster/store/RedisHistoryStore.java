@@ -1,8 +1,8 @@
 package dev.chorus.cluster.store;
 
-import dev.chorus.chat.history.ChatMessage;
-import dev.chorus.chat.history.HistoryStore;
 import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.core.history.ChatMessage;
+import dev.chorus.core.history.HistoryStore;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;

@@ -1,8 +1,8 @@
 package dev.chorus.cluster.store;
 
-import dev.chorus.chat.presence.Presence;
 import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.core.presence.Presence;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;

@@ -1,17 +1,20 @@
 package dev.chorus.cluster.store;
 
-import dev.chorus.chat.history.ChatMessage;
-import dev.chorus.chat.publish.Post;
-import dev.chorus.chat.publish.Publication;
-import dev.chorus.chat.publish.Publisher;
-import dev.chorus.cluster.adapter.ClusterBus;
+import dev.chorus.cluster.adapter.StoredBroadcast;
 import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.core.history.ChatMessage;
+import dev.chorus.core.message.Post;
+import dev.chorus.core.message.Publication;
+import dev.chorus.core.message.Publisher;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Publishes a chat message in one round trip to Redis: one script checks the client key and the sender's token
@@ -23,11 +26,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RedisPublisher implements Publisher {
     /*
-     * KEYS: bucket, history, cluster stream[, client key]. The time comes from the caller's clock, as for the local
-     * limiter; a clock behind the bucket's refills nothing. History ids are the milliseconds of the append, or one more
-     * than the conversation's last id when that is not smaller, so that they increase whichever node appends. The
-     * broadcast's data is sent in two pieces, the id goes between them.
+     * KEYS: bucket, history, cluster stream[, client key]. The time comes from the caller's clock, as for
+     * the local limiter; a clock behind the bucket's refills nothing. History ids are the milliseconds of the append,
+     * or one more than the conversation's last id when that is not smaller, so that they increase whichever node
+     * appends. The broadcast's append is the adapter's own statement, which puts the id into its slot.
      */
+    private static final int OWN_ARGS = 9;
     private static final String PUBLISH = """
             local now = tonumber(ARGV[1])
             if KEYS[4] then
@@ -51,17 +55,12 @@ public final class RedisPublisher implements Publisher {
             redis.call('XTRIM', KEYS[2], 'MAXLEN', '=', ARGV[7])
             redis.call('XTRIM', KEYS[2], 'MINID', '=', string.format('%.0f', math.max(0, now - tonumber(ARGV[8]))))
             redis.call('PEXPIRE', KEYS[2], ARGV[8])
-            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'uid', ARGV[10], 'nsp', ARGV[11], 'type', ARGV[12],
-              'data', ARGV[13] .. id .. ARGV[14])
-            if KEYS[4] then redis.call('SET', KEYS[4], id, 'PX', ARGV[15]) end
+            if KEYS[4] then redis.call('SET', KEYS[4], id, 'PX', ARGV[9]) end
+            """ + StoredBroadcast.appendLua(3, OWN_ARGS + 1, "id") + """
             return {0, tonumber(id)}
             """;
-    /** Stands for the id in the encoded broadcast; the payload's first property, so found before any user text. */
-    private static final long ID_PLACEHOLDER = Long.MIN_VALUE;
-    private static final String ID_PLACEHOLDER_TEXT = Long.toString(ID_PLACEHOLDER);
 
-    private final ClusterBus bus;
-    private final String nsp;
+    private final Function<Post, StoredBroadcast> broadcasts;
     private final Clock clock;
     private final String keyPrefix;
     private final String ratePerMilli;
@@ -84,10 +83,13 @@ public final class RedisPublisher implements Publisher {
         }
     }
 
-    /** @param nsp the namespace whose sockets get the broadcasts */
-    public RedisPublisher(RedisBackbone redis, ClusterBus bus, String nsp, Limits limits, Clock clock, String prefix) {
-        this.bus = bus;
-        this.nsp = nsp;
+    /**
+     * @param broadcasts a message's broadcast to its recipients' sockets on every node, from the namespace's
+     *                   {@link dev.chorus.cluster.adapter.ClusterBus#storedBroadcast}
+     */
+    public RedisPublisher(RedisBackbone redis, Function<Post, StoredBroadcast> broadcasts, Limits limits, Clock clock,
+            String prefix) {
+        this.broadcasts = broadcasts;
         this.clock = clock;
         this.keyPrefix = prefix;
         this.ratePerMilli = Double.toString(limits.ratePerSecond() / 1000.0);
@@ -100,28 +102,23 @@ public final class RedisPublisher implements Publisher {
 
     @Override
     public CompletableFuture<Publication> publish(Post post) {
-        ClusterBus.StreamEntry entry = bus.broadcastEntry(nsp, post.event(), post.payload().apply(
-                new ChatMessage(ID_PLACEHOLDER, post.conversation(), post.user(), post.text(), post.ts())),
-                post.channels());
-        String data = entry.data();
-        int at = data.indexOf(ID_PLACEHOLDER_TEXT);
-        if (at < 0) {
-            throw new IllegalArgumentException("the payload of " + post.event() + " does not carry the message id");
-        }
+        StoredBroadcast broadcast = broadcasts.apply(post);
+        String conversation = post.conversation().key();
         String rateKey = keyPrefix + "rate:" + post.user();
-        String historyKey = RedisHistoryStore.key(keyPrefix, post.conversation());
-        String[] keys = post.clientKey() == null ? new String[] {rateKey, historyKey, entry.stream()}
-                : new String[] {rateKey, historyKey, entry.stream(),
+        String historyKey = RedisHistoryStore.key(keyPrefix, conversation);
+        String[] keys = post.clientKey() == null ? new String[] {rateKey, historyKey, broadcast.stream()}
+                : new String[] {rateKey, historyKey, broadcast.stream(),
                         keyPrefix + "sent:" + post.user() + ":" + post.clientKey()};
-        return publish.<List<Long>>run(ScriptOutputType.MULTI, keys, Long.toString(clock.millis()), ratePerMilli,
-                        burst, post.user(), post.text(), Long.toString(post.ts()), maxPerConversation, maxAgeMillis,
-                        Long.toString(entry.maxLength()), entry.uid(), entry.nsp(), entry.type(),
-                        data.substring(0, at), data.substring(at + ID_PLACEHOLDER_TEXT.length()), rememberSentMillis)
+        List<String> args = new ArrayList<>(OWN_ARGS + broadcast.args().size());
+        Collections.addAll(args, Long.toString(clock.millis()), ratePerMilli, burst, post.user(), post.text(),
+                Long.toString(post.ts()), maxPerConversation, maxAgeMillis, rememberSentMillis);
+        args.addAll(broadcast.args());
+        return publish.<List<Long>>run(ScriptOutputType.MULTI, keys, args.toArray(String[]::new))
                 .thenApply(outcome -> {
                     long value = outcome.get(1);
                     return switch (outcome.get(0).intValue()) {
                         case 0 -> new Publication.Published(
-                                new ChatMessage(value, post.conversation(), post.user(), post.text(), post.ts()));
+                                new ChatMessage(value, conversation, post.user(), post.text(), post.ts()));
                         case 1 -> new Publication.AlreadySent(value);
                         default -> new Publication.RateLimited(value);
                     };

@@ -2,7 +2,7 @@ package dev.chorus.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.account.Account;
+import dev.chorus.core.account.Account;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.chorus.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.history.ChatMessage;
+import dev.chorus.core.history.ChatMessage;
 import io.lettuce.core.XAddArgs;
 import java.util.ArrayList;
 import java.util.List;

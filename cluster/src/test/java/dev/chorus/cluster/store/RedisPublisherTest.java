@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.chat.history.ChatMessage;
-import dev.chorus.chat.publish.Post;
-import dev.chorus.chat.publish.Publication;
 import dev.chorus.cluster.adapter.ClusterBus;
+import dev.chorus.core.history.ChatMessage;
+import dev.chorus.core.message.Conversation;
+import dev.chorus.core.message.Post;
+import dev.chorus.core.message.Publication;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
@@ -66,6 +67,24 @@ class RedisPublisherTest extends RedisStoreTest {
                 "[\"message\",{\"id\":" + now + ",\"room\":\"lobby\",\"user\":\"alice\",\"text\":\"héllo \\\"-1\\\"\","
                         + "\"ts\":7}]");
         assertThat(data.path("opts").path("rooms").toString()).isEqualTo("[\"lobby\"]");
+    }
+
+    @Test
+    void theStoredIdGoesWhereThePayloadHasItsIdWhateverTheOrderOfItsProperties() throws Exception {
+        RedisPublisher publisher = new RedisPublisher(backbone,
+                post -> bus.storedBroadcast("/", "dm", List.of("@user:alice"), new IdLast(post.text(), 0)), PLENTY,
+                Clock.fixed(NOW, ZoneOffset.UTC), RedisKeys.DEFAULT_PREFIX);
+
+        get(publisher.publish(post("alice", "@alice,bob", "\"id\":1", null)));
+
+        String data = get(backbone.strings().xrange("socket.io", Range.unbounded()).toCompletableFuture()).get(0)
+                .getBody().get("data");
+        assertThat(new ObjectMapper().readTree(data).path("packet").path("data").toString())
+                .isEqualTo("[\"dm\",{\"text\":\"\\\"id\\\":1\",\"id\":" + NOW.toEpochMilli() + "}]");
+    }
+
+    /** A payload whose id is not its first property. */
+    record IdLast(String text, long id) {
     }
 
     @Test
@@ -136,12 +155,13 @@ class RedisPublisherTest extends RedisStoreTest {
     }
 
     private RedisPublisher publisher(RedisPublisher.Limits limits, Instant now) {
-        return new RedisPublisher(backbone, bus, "/", limits, Clock.fixed(now, ZoneOffset.UTC),
-                RedisKeys.DEFAULT_PREFIX);
+        return new RedisPublisher(backbone, post -> bus.storedBroadcast("/", "message",
+                List.of(post.conversation().key()), new ChatMessage(0, post.conversation().key(), post.user(),
+                        post.text(), post.ts())), limits, Clock.fixed(now, ZoneOffset.UTC), RedisKeys.DEFAULT_PREFIX);
     }
 
     private static Post post(String user, String room, String text, String clientKey) {
-        return new Post(user, room, text, 7, clientKey, "message", List.of(room), message -> message);
+        return new Post(user, new Conversation.Room(room), text, 7, clientKey);
     }
 
     private static List<Long> ids(List<CompletableFuture<Publication>> sends) throws Exception {

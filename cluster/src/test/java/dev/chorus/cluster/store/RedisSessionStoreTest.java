@@ -3,8 +3,8 @@ package dev.chorus.cluster.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.chat.session.LoginSession;
 import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.core.session.LoginSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

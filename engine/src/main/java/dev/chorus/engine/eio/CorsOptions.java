@@ -1,5 +1,8 @@
 package dev.chorus.engine.eio;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Set;
 
@@ -32,5 +35,34 @@ public record CorsOptions(Set<String> allowedOrigins, boolean allowCredentials) 
             return allowCredentials && requestOrigin != null ? requestOrigin : "*";
         }
         return requestOrigin != null && allowedOrigins.contains(requestOrigin) ? requestOrigin : null;
+    }
+
+    /** Adds the headers that let the request's origin read the response, when it is allowed. */
+    public void applyTo(HttpHeaders headers, String requestOrigin) {
+        if (!enabled()) {
+            return;
+        }
+        String allowed = allowOriginFor(requestOrigin);
+        if (allowed == null) {
+            return;
+        }
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowed);
+        if (!"*".equals(allowed)) {
+            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
+        if (allowCredentials) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+    }
+
+    /** The headers of the answer to a preflight, besides those of {@link #applyTo}. */
+    public HttpHeaders preflight(String requestedHeaders) {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET,HEAD,PUT,PATCH,POST,DELETE");
+        if (requestedHeaders != null) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requestedHeaders);
+            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        }
+        return headers;
     }
 }

@@ -24,8 +24,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,9 +107,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         if (sid != null) {
             EngineSession session = server.session(sid);
             if (session == null) {
-                if (!options.foreignSessions().take(ctx, request, sid)) {
-                    refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
-                }
+                forwardOrRefuse(channel, request, sid, exchange, upgrade);
             } else if (upgrade) {
                 upgradeExisting(ctx, request, session);
             } else if (session.transportName() != transport) {
@@ -261,14 +261,40 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void preflight(HttpReplies.Exchange exchange, FullHttpRequest request) {
-        HttpHeaders headers = new DefaultHttpHeaders()
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET,HEAD,PUT,PATCH,POST,DELETE");
-        String requested = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-        if (requested != null) {
-            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requested);
-            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-        }
+        HttpHeaders headers = options.cors().preflight(
+                request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS));
         HttpReplies.send(exchange, options.cors(), HttpResponseStatus.NO_CONTENT, null, Unpooled.EMPTY_BUFFER, headers);
+    }
+
+    /**
+     * A session this server does not hold: forwarded to the server that does, if the cluster knows a live one, else
+     * unknown. Either way the answer is this engine's, its CORS headers included.
+     */
+    private void forwardOrRefuse(Channel channel, FullHttpRequest request, String sid, HttpReplies.Exchange exchange,
+            boolean upgrade) {
+        CompletableFuture<InetSocketAddress> holder = SessionForwarding.wasForwarded(request) ? null
+                : options.sessionHolders().holderOf(sid);
+        if (holder == null) {
+            refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
+            return;
+        }
+        FullHttpRequest forwarded = SessionForwarding.copy(request, channel);
+        if (upgrade) {
+            // Nothing more is read from the client until the tunnel stands.
+            channel.config().setAutoRead(false);
+        }
+        Runnable unknown = () -> refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
+        holder.whenComplete((address, error) -> channel.eventLoop().execute(() -> {
+            if (address == null) {
+                forwarded.release();
+                channel.config().setAutoRead(true);
+                unknown.run();
+            } else if (upgrade) {
+                SessionForwarding.tunnel(channel, forwarded, address, unknown);
+            } else {
+                SessionForwarding.forward(channel, forwarded, address, exchange.keepAlive(), unknown);
+            }
+        }));
     }
 
     private void refuse(HttpReplies.Exchange exchange, boolean upgrade, EngineError error, String message) {

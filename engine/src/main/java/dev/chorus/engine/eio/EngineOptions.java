@@ -18,7 +18,7 @@ public final class EngineOptions {
     private final SessionCookie sessionCookie;
     private final RequestFilter requestFilter;
     private final Supplier<String> sessionIds;
-    private final ForeignSessions foreignSessions;
+    private final SessionHolders sessionHolders;
 
     private EngineOptions(Builder b) {
         this.path = normalizePath(b.path);
@@ -31,7 +31,7 @@ public final class EngineOptions {
         this.sessionCookie = b.sessionCookie;
         this.requestFilter = b.requestFilter;
         this.sessionIds = b.sessionIds;
-        this.foreignSessions = b.foreignSessions;
+        this.sessionHolders = b.sessionHolders;
     }
 
     public static Builder builder() {
@@ -90,8 +90,8 @@ public final class EngineOptions {
         return sessionIds;
     }
 
-    public ForeignSessions foreignSessions() {
-        return foreignSessions;
+    public SessionHolders sessionHolders() {
+        return sessionHolders;
     }
 
     /** The handshake cookie load balancers may key stickiness on ({@code io=<sid>} in the reference server). */
@@ -123,7 +123,7 @@ public final class EngineOptions {
         private SessionCookie sessionCookie;
         private RequestFilter requestFilter = RequestFilter.ALLOW_ALL;
         private Supplier<String> sessionIds = Ids::newId;
-        private ForeignSessions foreignSessions = ForeignSessions.NONE;
+        private SessionHolders sessionHolders = SessionHolders.NONE;
 
         private Builder() {
         }
@@ -184,8 +184,9 @@ public final class EngineOptions {
             return this;
         }
 
-        public Builder foreignSessions(ForeignSessions foreignSessions) {
-            this.foreignSessions = Objects.requireNonNull(foreignSessions);
+        /** Where the sessions of other servers are, to forward their requests there: none, on a server alone. */
+        public Builder sessionHolders(SessionHolders sessionHolders) {
+            this.sessionHolders = Objects.requireNonNull(sessionHolders);
             return this;
         }
 

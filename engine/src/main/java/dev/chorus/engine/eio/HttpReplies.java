@@ -36,7 +36,7 @@ final class HttpReplies {
         if (extra != null) {
             headers.add(extra);
         }
-        applyCors(headers, cors, exchange.origin());
+        cors.applyTo(headers, exchange.origin());
         if (exchange.keepAlive()) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             exchange.channel().writeAndFlush(response, exchange.channel().voidPromise());
@@ -58,22 +58,5 @@ final class HttpReplies {
 
     static void sendStatus(Exchange exchange, CorsOptions cors, HttpResponseStatus status) {
         send(exchange, cors, status, null, Unpooled.EMPTY_BUFFER, null);
-    }
-
-    static void applyCors(HttpHeaders headers, CorsOptions cors, String origin) {
-        if (!cors.enabled()) {
-            return;
-        }
-        String allowed = cors.allowOriginFor(origin);
-        if (allowed == null) {
-            return;
-        }
-        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowed);
-        if (!"*".equals(allowed)) {
-            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-        }
-        if (cors.allowCredentials()) {
-            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
-        }
     }
 }

@@ -152,12 +152,14 @@ public final class LocalRooms {
         List<Frame> frames = new ArrayList<>(2);
         nsp.encode(packet).forEach(frame -> frames.add(frame.withWebSocketFraming()));
         Map<EventLoop, List<Socket>> otherLoops = new HashMap<>();
+        int[] recipients = {0};
         try {
             forEachRecipient(options, id -> {
                 Socket socket = nsp.socket(id);
                 if (socket == null || (offset != null && alreadyHas.test(socket, offset))) {
                     return;
                 }
+                recipients[0]++;
                 EventLoop loop = socket.engineSession().eventLoop();
                 if (loop.inEventLoop() || !socket.connected()) {
                     socket.deliver(frames, offset, options.isVolatile());
@@ -168,6 +170,9 @@ public final class LocalRooms {
             otherLoops.forEach((loop, sockets) -> deliverOn(loop, sockets, frames, offset, options.isVolatile()));
         } finally {
             frames.forEach(Frame::release);
+        }
+        if (recipients[0] > 0) {
+            nsp.delivered(packet, recipients[0]);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class Namespace {
     private final Map<String, ServerSideHandler> serverSideHandlers = new ConcurrentHashMap<>();
     private final Map<String, EventHandler> eventHandlers = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
+    private final List<DeliveryListener> deliveryListeners = new CopyOnWriteArrayList<>();
     private final Adapter adapter;
 
     Namespace(SocketIoServer server, String name, List<Middleware> middlewares,
@@ -82,6 +84,19 @@ public final class Namespace {
 
     EventHandler eventHandler(String event) {
         return eventHandlers.get(event);
+    }
+
+    /** Runs after every broadcast event delivered to sockets of this node, on the delivering thread. */
+    public Namespace onDelivered(DeliveryListener listener) {
+        deliveryListeners.add(listener);
+        return this;
+    }
+
+    void delivered(Packet packet, int sockets) {
+        if (!deliveryListeners.isEmpty() && packet.type() == PacketType.EVENT) {
+            String event = packet.data().path(0).asText();
+            deliveryListeners.forEach(listener -> listener.delivered(event, sockets));
+        }
     }
 
     /** Handles {@code event} when another server of the cluster emits it to this namespace. */

@@ -10,7 +10,7 @@ import static dev.chorus.server.config.Readers.positiveDecimal;
 import static dev.chorus.server.config.Readers.text;
 import static dev.chorus.server.config.Readers.writeDuration;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.chat.web.AuthMode;
 import dev.chorus.cluster.redis.RedisBackbone;
 import java.nio.file.Files;
 import java.nio.file.Path;

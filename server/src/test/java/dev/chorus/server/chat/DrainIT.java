@@ -3,7 +3,7 @@ package dev.chorus.server.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.chat.web.AuthMode;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.chat.web.AuthMode;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;

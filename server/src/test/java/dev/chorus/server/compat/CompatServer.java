@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.engine.eio.EngineOptions;
+import dev.chorus.engine.http.Router;
 import dev.chorus.engine.sio.ConnectError;
 import dev.chorus.engine.sio.Middleware;
 import dev.chorus.engine.sio.Namespace;
@@ -14,7 +15,7 @@ import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import dev.chorus.server.EventLoops;
 import dev.chorus.server.HttpServer;
-import dev.chorus.server.RoutesHandler;
+import dev.chorus.server.NodeRoutes;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -93,7 +94,8 @@ public final class CompatServer implements AutoCloseable {
         List<SocketIoServer> servers = List.of(main, recovery, shortRecovery, small);
         EventLoopGroup loops = EventLoops.create(2);
         HttpServer http = HttpServer.start("127.0.0.1", 0, loops, 1_000_000, null,
-                servers.stream().map(SocketIoServer::httpHandler).toList(), new RoutesHandler(() -> true));
+                servers.stream().map(SocketIoServer::httpHandler).toList(),
+                new Router(List.of(new NodeRoutes(() -> true))));
         return new CompatServer(servers, http, loops);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.chat.web.AuthMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

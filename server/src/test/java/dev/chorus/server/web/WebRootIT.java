@@ -2,7 +2,7 @@ package dev.chorus.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.chat.web.AuthApiHandler.AuthMode;
+import dev.chorus.chat.web.AuthMode;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,31 @@ class WebRootIT {
             assertThat(get(node, "/app.js").statusCode()).isEqualTo(404);
             assertThat(get(node, "/socket.io/?EIO=4&transport=polling").body()).startsWith("0{\"sid\"");
             assertThat(get(node, "/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aFrontEndOnAnotherOriginLogsInThroughTheApiWhenItsOriginIsAllowed() throws Exception {
+        String origin = "https://chat.example";
+        try (Node node = Node.start(TestNodes.settings(dir.resolve("data")).with(Keys.AUTH, AuthMode.GUEST)
+                .with(Keys.CORS_ORIGIN, List.of(origin)).with(Keys.CORS_CREDENTIALS, true))) {
+            URI login = URI.create("http://127.0.0.1:" + node.port() + "/login");
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(login)
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> loggedIn = http.send(HttpRequest.newBuilder(login).header("Origin", origin)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("access-control-allow-headers")).hasValue("content-type");
+            assertThat(loggedIn.statusCode()).isEqualTo(200);
+            assertThat(loggedIn.headers().firstValue("access-control-allow-origin")).hasValue(origin);
+            assertThat(loggedIn.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+            assertThat(loggedIn.headers().firstValue("set-cookie")).isPresent();
         }
     }
 }

@@ -1,0 +1,51 @@
+package dev.chorus.chat.rooms;
+
+import dev.chorus.core.history.ChatMessage;
+import dev.chorus.core.message.Conversation;
+import dev.chorus.core.message.MessageListener;
+import dev.chorus.core.message.Post;
+import dev.chorus.engine.sio.Namespace;
+import java.util.List;
+
+/**
+ * How the Socket.IO face shows a message: a room's as event {@code message} to the room, a direct one as event
+ * {@code dm} to every socket of both users. The payload's {@code id} is the stored message's.
+ */
+public final class MessageEmits {
+    static final String ROOM_EVENT = "message";
+    static final String DIRECT_EVENT = "dm";
+
+    /** One message's event, the rooms it goes to, and its argument. */
+    public record Emit(String event, List<String> rooms, Object payload) {
+    }
+
+    /** A direct message as its two users see it. */
+    record DirectMessage(long id, String from, String to, String text, long ts) {
+    }
+
+    private MessageEmits() {
+    }
+
+    /** @param id the stored message's id */
+    public static Emit of(Post post, long id) {
+        if (post.conversation() instanceof Conversation.Direct direct) {
+            return new Emit(DIRECT_EVENT, List.of(Channels.user(direct.to()), Channels.user(direct.from())),
+                    new DirectMessage(id, direct.from(), direct.to(), post.text(), post.ts()));
+        }
+        return new Emit(ROOM_EVENT, List.of(post.conversation().key()),
+                new ChatMessage(id, post.conversation().key(), post.user(), post.text(), post.ts()));
+    }
+
+    /** Delivers the messages a node's own publisher stores to the namespace's sockets. */
+    public static MessageListener deliveredTo(Namespace nsp) {
+        return (post, message) -> {
+            Emit emit = of(post, message.id());
+            nsp.to(emit.rooms().toArray(String[]::new)).emit(emit.event(), emit.payload());
+        };
+    }
+
+    /** A stored direct message between two users, as a page of their history shows it. */
+    static DirectMessage direct(ChatMessage message, String from, String to) {
+        return new DirectMessage(message.id(), from, to, message.text(), message.ts());
+    }
+}

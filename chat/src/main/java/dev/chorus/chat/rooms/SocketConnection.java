@@ -1,0 +1,42 @@
+package dev.chorus.chat.rooms;
+
+import dev.chorus.core.room.Connection;
+import dev.chorus.engine.sio.Socket;
+
+/** A socket as the core's rooms see it: its chat rooms are its Socket.IO rooms of the same name. */
+record SocketConnection(Socket socket) implements Connection {
+    @Override
+    public String id() {
+        return socket.id();
+    }
+
+    @Override
+    public String user() {
+        return ChatSockets.userOf(socket);
+    }
+
+    @Override
+    public boolean isIn(String room) {
+        return socket.rooms().contains(room);
+    }
+
+    @Override
+    public void enter(String room) {
+        socket.join(room);
+    }
+
+    @Override
+    public void exit(String room) {
+        socket.leave(room);
+        socket.leave(Channels.presence(room));
+    }
+
+    @Override
+    public void watchPresence(String room, boolean watch) {
+        if (watch) {
+            socket.join(Channels.presence(room));
+        } else {
+            socket.leave(Channels.presence(room));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.chorus.core.history;
+
+import dev.chorus.core.Answer;
+import dev.chorus.core.account.UsernameRules;
+import dev.chorus.core.room.RoomNames;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** What was said: pages of a room's history, or of two users' direct conversation. */
+public final class History {
+    private static final int MAX_PAGE = 100;
+    private static final int DEFAULT_PAGE = 50;
+
+    private final HistoryStore store;
+
+    public History(HistoryStore store) {
+        this.store = store;
+    }
+
+    /**
+     * A page of a room's messages, oldest first: those after {@code after} when given, else the last ones before
+     * {@code before} (or the last ones).
+     *
+     * @param limit how many at most: 50 when null, never more than 100
+     */
+    public CompletableFuture<Answer<List<ChatMessage>>> room(String room, Long before, Long after, Integer limit) {
+        var problem = RoomNames.check(room);
+        if (problem.isPresent()) {
+            return CompletableFuture.completedFuture(Answer.refused(problem.get()));
+        }
+        int size = pageSize(limit);
+        return (after != null ? store.after(room, after, size) : store.before(room, before, size))
+                .thenApply(Answer::done);
+    }
+
+    /** A page of the direct conversation of two users, as {@link #room} without {@code after}. */
+    public CompletableFuture<Answer<List<ChatMessage>>> direct(String user, String with, Long before, Integer limit) {
+        var problem = UsernameRules.check(with);
+        if (problem.isPresent()) {
+            return CompletableFuture.completedFuture(Answer.refused(problem.get()));
+        }
+        return store.before(RoomNames.direct(user, with), before, pageSize(limit)).thenApply(Answer::done);
+    }
+
+    private static int pageSize(Integer asked) {
+        return asked == null ? DEFAULT_PAGE : Math.max(1, Math.min(MAX_PAGE, asked));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.chorus.core.limits;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The sockets each user has open, for {@code max_connections_per_user}: on this node alone, or across the cluster.
+ * {@link #add} and {@link #remove} for one socket are issued in that order and take effect in that order.
+ */
+public interface UserConnections {
+    int maxPerUser();
+
+    /** Whether the user may open one more. */
+    CompletableFuture<Boolean> hasRoom(String user);
+
+    /** Counts a connected socket. @return false when that made one too many (two came in at once) */
+    CompletableFuture<Boolean> add(String user, String socketId);
+
+    void remove(String user, String socketId);
+
+    CompletableFuture<Integer> count(String user);
+
+    /** Every user with a socket open, and how many: who is online. */
+    CompletableFuture<Map<String, Integer>> online();
+}

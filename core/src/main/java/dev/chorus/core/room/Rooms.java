@@ -1,0 +1,148 @@
+package dev.chorus.core.room;
+
+import dev.chorus.core.Answer;
+import dev.chorus.core.presence.Presence;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is in which room: joining (the others there learn the user came online; the joiner gets the member list),
+ * leaving, typing, and an admin closing a room. A user is online in a room while any of their connections is in it.
+ */
+public final class Rooms {
+    private static final Logger log = LoggerFactory.getLogger(Rooms.class);
+
+    private final Presence presence;
+    private final List<RoomEvents> listeners = new CopyOnWriteArrayList<>();
+    /** Raises each event with every face that listens. */
+    private final RoomEvents events = new RoomEvents() {
+        @Override
+        public void online(String room, String user, String origin) {
+            listeners.forEach(listener -> listener.online(room, user, origin));
+        }
+
+        @Override
+        public void offline(String room, String user, String origin) {
+            listeners.forEach(listener -> listener.offline(room, user, origin));
+        }
+
+        @Override
+        public void typing(String room, String user, String origin) {
+            listeners.forEach(listener -> listener.typing(room, user, origin));
+        }
+
+        @Override
+        public void closed(String room) {
+            listeners.forEach(listener -> listener.closed(room));
+        }
+    };
+
+    public Rooms(Presence presence) {
+        this.presence = presence;
+        presence.onVanished((room, user) -> events.offline(room, user, null));
+    }
+
+    /** A face that shows the rooms' events to its connections. */
+    public void listen(RoomEvents listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Puts a connection in a room, if it is not there yet.
+     *
+     * @param watchPresence whether the connection wants the room's presence events
+     * @return the room's members, the user among them
+     */
+    public CompletableFuture<Answer<List<String>>> join(Connection connection, String room, boolean watchPresence) {
+        var problem = RoomNames.check(room);
+        if (problem.isPresent()) {
+            return CompletableFuture.completedFuture(Answer.refused(problem.get()));
+        }
+        CompletableFuture<Boolean> entered = CompletableFuture.completedFuture(false);
+        if (!connection.isIn(room)) {
+            connection.enter(room);
+            entered = presence.enter(room, connection.user());
+        }
+        connection.watchPresence(room, watchPresence);
+        return entered.thenCompose(first -> {
+            if (first) {
+                events.online(room, connection.user(), connection.id());
+            }
+            return presence.members(room);
+        }).thenApply(Answer::done);
+    }
+
+    /** Takes a connection out of a room it is in. */
+    public Answer<Void> leave(Connection connection, String room) {
+        var problem = RoomNames.check(room);
+        if (problem.isPresent()) {
+            return Answer.refused(problem.get());
+        }
+        if (connection.isIn(room)) {
+            connection.exit(room);
+            left(connection, room);
+        }
+        return Answer.done(null);
+    }
+
+    /**
+     * A connection is back in rooms without having joined them (its client recovered it): it is present there
+     * again.
+     */
+    public void returned(Connection connection, List<String> rooms) {
+        rooms.forEach(room -> presence.enter(room, connection.user()).thenAccept(first -> {
+            if (first) {
+                events.online(room, connection.user(), connection.id());
+            }
+        }));
+    }
+
+    /** A connection that was in the room is not any more (it left, was closed, or the room was). */
+    public void left(Connection connection, String room) {
+        String user = connection.user();
+        presence.exit(room, user).whenComplete((gone, error) -> {
+            if (error != null) {
+                log.warn("user {}: leaving room {} not recorded", user, room, error);
+            } else if (gone) {
+                events.offline(room, user, connection.id());
+            }
+        });
+    }
+
+    /** A typing indicator, for the others in a room the connection is in. */
+    public void typing(Connection connection, String room) {
+        if (RoomNames.check(room).isEmpty() && connection.isIn(room)) {
+            events.typing(room, connection.user(), connection.id());
+        }
+    }
+
+    /** Closes a room (an admin's doing): its history stays, and anyone may join it again. */
+    public void close(String room) {
+        events.closed(room);
+    }
+
+    /** Every room with someone in it, by name, and how many users are there. */
+    public CompletableFuture<Map<String, Integer>> list() {
+        return presence.rooms().thenApply(TreeMap::new);
+    }
+
+    /** The rooms with someone in them, by name, with their members (read for at most {@code limit} rooms). */
+    public CompletableFuture<Map<String, List<String>>> withMembers(int limit) {
+        return presence.rooms().thenCompose(counts -> {
+            List<String> names = counts.keySet().stream().sorted().limit(limit).toList();
+            List<CompletableFuture<List<String>>> members = names.stream().map(presence::members).toList();
+            return CompletableFuture.allOf(members.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<String, List<String>> rooms = new TreeMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    rooms.put(names.get(i), members.get(i).join());
+                }
+                return rooms;
+            });
+        });
+    }
+}

@@ -1,0 +1,145 @@
+package dev.chorus.core.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.core.Answer;
+import dev.chorus.core.presence.EmbeddedPresence;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The rooms of the core with embedded presence and no face: who is where, and the events each change raises. */
+class RoomsTest {
+    private final List<String> events = new ArrayList<>();
+    private Rooms rooms;
+
+    /** A connection as a face would keep it, in memory. */
+    private static final class Tab implements Connection {
+        private final String id;
+        private final String user;
+        private final Set<String> in = new HashSet<>();
+        private final Set<String> watching = new HashSet<>();
+
+        Tab(String id, String user) {
+            this.id = id;
+            this.user = user;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String user() {
+            return user;
+        }
+
+        @Override
+        public boolean isIn(String room) {
+            return in.contains(room);
+        }
+
+        @Override
+        public void enter(String room) {
+            in.add(room);
+        }
+
+        @Override
+        public void exit(String room) {
+            in.remove(room);
+            watching.remove(room);
+        }
+
+        @Override
+        public void watchPresence(String room, boolean watch) {
+            if (watch) {
+                watching.add(room);
+            } else {
+                watching.remove(room);
+            }
+        }
+    }
+
+    @BeforeEach
+    void listen() {
+        rooms = new Rooms(new EmbeddedPresence());
+        rooms.listen(new RoomEvents() {
+            @Override
+            public void online(String room, String user, String origin) {
+                events.add(user + " online in " + room + " by " + origin);
+            }
+
+            @Override
+            public void offline(String room, String user, String origin) {
+                events.add(user + " offline in " + room + " by " + origin);
+            }
+
+            @Override
+            public void typing(String room, String user, String origin) {
+                events.add(user + " typing in " + room);
+            }
+
+            @Override
+            public void closed(String room) {
+                events.add(room + " closed");
+            }
+        });
+    }
+
+    @Test
+    void aUserIsOnlineInARoomFromTheirFirstConnectionThereUntilTheirLastLeaves() {
+        Tab one = new Tab("t1", "alice");
+        Tab two = new Tab("t2", "alice");
+
+        assertThat(rooms.join(one, "lobby", true).join()).isEqualTo(Answer.done(List.of("alice")));
+        rooms.join(two, "lobby", false).join();
+        rooms.leave(one, "lobby");
+        assertThat(events).containsExactly("alice online in lobby by t1");
+
+        rooms.leave(two, "lobby");
+        assertThat(events).containsExactly("alice online in lobby by t1", "alice offline in lobby by t2");
+        assertThat(one.in).isEmpty();
+        assertThat(one.watching).as("leaving ends the presence events too").isEmpty();
+    }
+
+    @Test
+    void theJoinerGetsTheMembersAndItsChoiceOfPresenceEvents() {
+        Tab bob = new Tab("b1", "bob");
+        rooms.join(new Tab("a1", "alice"), "lobby", false).join();
+
+        assertThat(rooms.join(bob, "lobby", true).join()).isEqualTo(Answer.done(List.of("alice", "bob")));
+        assertThat(bob.watching).containsExactly("lobby");
+        rooms.join(bob, "lobby", false).join();
+        assertThat(bob.watching).as("joining again changes only the choice").isEmpty();
+        assertThat(rooms.list().join()).isEqualTo(Map.of("lobby", 2));
+    }
+
+    @Test
+    void namesThatAreNotRoomsAreRefusedAndNothingHappens() {
+        Tab tab = new Tab("t1", "alice");
+
+        assertThat(rooms.join(tab, "@user:bob", true).join()).isInstanceOf(Answer.Refused.class);
+        assertThat(rooms.leave(tab, "")).isInstanceOf(Answer.Refused.class);
+        rooms.typing(tab, "lobby");
+
+        assertThat(tab.in).isEmpty();
+        assertThat(events).as("typing counts only in a room one is in").isEmpty();
+    }
+
+    @Test
+    void aRecoveredConnectionIsPresentAgainAndAClosedRoomIsAnnounced() {
+        Tab back = new Tab("t1", "alice");
+        back.enter("lobby");
+
+        rooms.returned(back, List.of("lobby"));
+        rooms.typing(back, "lobby");
+        rooms.close("lobby");
+
+        assertThat(events).containsExactly("alice online in lobby by t1", "alice typing in lobby", "lobby closed");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.chorus.engine.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request as a route sees it: the path decoded once, the body copied out of Netty's buffer, which the
+ * {@link Router} releases before any route runs. A route owns nothing it must release.
+ *
+ * @param path   the decoded path, without the query
+ * @param remote the peer's address (a proxy's, behind one)
+ */
+public record RouteRequest(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
+        byte[] body, SocketAddress remote) {
+    public String header(CharSequence name) {
+        return headers.get(name);
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String parameter(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    public boolean isGetOrHead() {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD;
+    }
+}

@@ -28,6 +28,8 @@ public final class HttpServer implements AutoCloseable {
     private static final String ENDPOINT = "endpoint-";
     private static final String ROUTES = "routes";
     private static final String KEEP_ALIVE = "keep-alive";
+    private static final String REQUEST_BYTES = "request-bytes";
+    private static final String REQUEST_DEADLINE = "request-deadline";
 
     /** What new connections are served by; null until {@link #serve}. */
     private record Service(int maxRequestSize, List<ChannelHandler> endpoints, ChannelHandler routes,
@@ -46,10 +48,10 @@ public final class HttpServer implements AutoCloseable {
         this.bossGroup = bossGroup;
     }
 
-    /** Binds and serves at once; see {@link #bind} and {@link #serve}. */
+    /** Binds and serves at once, with the default deadlines; see {@link #bind} and {@link #serve}. */
     public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
-        HttpServer http = bind(host, port, workers, route);
+        HttpServer http = bind(host, port, workers, route, RequestDeadlines.DEFAULTS);
         http.serve(maxRequestSize, endpoints, routes);
         return http;
     }
@@ -59,10 +61,11 @@ public final class HttpServer implements AutoCloseable {
      * {@link NotServingYet}'s answers, 200 on {@code /health/live} and 503 elsewhere, and is then closed.
      *
      * @param workers the event loops of the connections, the caller's to shut down after {@link #close}
-     * @param route   the route id named in a cookie for sticky proxies, or null for none
+     * @param route     the route id named in a cookie for sticky proxies, or null for none
+     * @param deadlines how long a connection may take to send a request, or wait for its next one
      */
-    public static HttpServer bind(String host, int port, EventLoopGroup workers, String route)
-            throws InterruptedException {
+    public static HttpServer bind(String host, int port, EventLoopGroup workers, String route,
+            RequestDeadlines deadlines) throws InterruptedException {
         EventLoopGroup boss = EventLoops.create(1);
         HttpServer http = new HttpServer(boss);
         try {
@@ -76,7 +79,10 @@ public final class HttpServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             Service current = http.service;
                             ChannelPipeline p = ch.pipeline();
+                            RequestDeadlines.Deadline deadline = deadlines.newConnection();
+                            p.addLast(REQUEST_BYTES, deadline.bytes());
                             p.addLast("http", new HttpServerCodec());
+                            p.addLast(REQUEST_DEADLINE, deadline);
                             p.addLast(KEEP_ALIVE, http.keepAlive.newConnection());
                             if (current != null) {
                                 p.addLast("endpoints-leave", current.endpointsLeave());
@@ -112,7 +118,8 @@ public final class HttpServer implements AutoCloseable {
      * @param maxRequestSize the largest request body accepted; larger ones get 413
      */
     public void serve(int maxRequestSize, List<ChannelHandler> endpoints, ChannelHandler routes) {
-        List<String> httpOnly = new ArrayList<>(List.of(KEEP_ALIVE, ROUTE_COOKIE, ROUTES));
+        List<String> httpOnly = new ArrayList<>(List.of(REQUEST_BYTES, REQUEST_DEADLINE, KEEP_ALIVE, ROUTE_COOKIE,
+                ROUTES));
         for (int i = 0; i < endpoints.size(); i++) {
             httpOnly.add(ENDPOINT + i);
         }

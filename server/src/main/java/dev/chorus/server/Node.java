@@ -110,14 +110,16 @@ public final class Node implements AutoCloseable {
             String host = settings.get(Keys.HOST);
             int port = settings.get(Keys.PORT);
             String listenRoute = route;
+            RequestDeadlines deadlines = new RequestDeadlines(settings.get(Keys.REQUEST_TIMEOUT),
+                    settings.get(Keys.IDLE_TIMEOUT));
             AtomicReference<HttpServer> early = new AtomicReference<>();
             Backend backend = parts.add(settings.clustered()
                     ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry(),
-                            () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute),
+                            () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute, deadlines),
                                     HttpServer::close)))
                     : new EmbeddedBackend(settings, recovery, clock, nodeId), Backend::close);
             HttpServer http = early.get() != null ? early.get()
-                    : parts.add(HttpServer.bind(host, port, loops, route), HttpServer::close);
+                    : parts.add(HttpServer.bind(host, port, loops, route, deadlines), HttpServer::close);
             ExecutorService hashing = parts.add(passwordHashingPool(), ExecutorService::shutdownNow);
 
             ChatStores stores = backend.stores();
@@ -128,7 +130,8 @@ public final class Node implements AutoCloseable {
                     settings.get(Keys.TRUST_PROXY));
             EngineOptions engine = backend.routeSessions(EngineOptions.builder()
                     .path("/socket.io")
-                    .cors(CorsOptions.of(settings.get(Keys.CORS_ORIGIN), settings.get(Keys.CORS_CREDENTIALS))))
+                    .cors(CorsOptions.of(settings.get(Keys.CORS_ORIGIN), settings.get(Keys.CORS_CREDENTIALS)))
+                    .maxQueuedBytes(settings.get(Keys.MAX_QUEUED_BYTES)))
                     .build();
             SocketIoServer io = parts.add(new SocketIoServer(SocketIoOptions.builder()
                     .engine(engine)

@@ -13,6 +13,7 @@ public final class EngineOptions {
     private final Duration pingTimeout;
     private final Duration upgradeTimeout;
     private final int maxHttpBufferSize;
+    private final long maxQueuedBytes;
     private final Set<TransportName> transports;
     private final CorsOptions cors;
     private final SessionCookie sessionCookie;
@@ -26,6 +27,7 @@ public final class EngineOptions {
         this.pingTimeout = b.pingTimeout;
         this.upgradeTimeout = b.upgradeTimeout;
         this.maxHttpBufferSize = b.maxHttpBufferSize;
+        this.maxQueuedBytes = b.maxQueuedBytes;
         this.transports = Set.copyOf(b.transports);
         this.cors = b.cors;
         this.sessionCookie = b.sessionCookie;
@@ -66,6 +68,14 @@ public final class EngineOptions {
 
     public int maxHttpBufferSize() {
         return maxHttpBufferSize;
+    }
+
+    /**
+     * The most a session keeps for a client that does not read (a WebSocket whose socket buffers are full, a polling
+     * client that does not poll); past it, the session is closed, and its client reconnects and recovers.
+     */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
     }
 
     public Set<TransportName> transports() {
@@ -118,6 +128,7 @@ public final class EngineOptions {
         private Duration pingTimeout = Duration.ofSeconds(20);
         private Duration upgradeTimeout = Duration.ofSeconds(10);
         private int maxHttpBufferSize = 1_000_000;
+        private long maxQueuedBytes = 8L << 20;
         private Set<TransportName> transports = EnumSet.allOf(TransportName.class);
         private CorsOptions cors = CorsOptions.DISABLED;
         private SessionCookie sessionCookie;
@@ -145,6 +156,14 @@ public final class EngineOptions {
 
         public Builder upgradeTimeout(Duration upgradeTimeout) {
             this.upgradeTimeout = positive(upgradeTimeout, "upgradeTimeout");
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long maxQueuedBytes) {
+            if (maxQueuedBytes <= 0) {
+                throw new IllegalArgumentException("maxQueuedBytes must be positive");
+            }
+            this.maxQueuedBytes = maxQueuedBytes;
             return this;
         }
 

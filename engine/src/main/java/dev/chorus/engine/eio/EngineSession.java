@@ -30,6 +30,7 @@ public final class EngineSession {
     private final EngineRequest request;
     // Small: most of the time an idle connection's queue is empty; it grows for a burst.
     private final ArrayDeque<Frame> writeQueue = new ArrayDeque<>(2);
+    private long queuedBytes;
     private volatile SessionHandler handler = SessionHandler.IGNORE;
     private volatile State state = State.OPEN;
     private Transport transport;
@@ -188,6 +189,29 @@ public final class EngineSession {
             return;
         }
         writeQueue.add(frame);
+        queuedBytes += frame.size();
+        checkBacklog();
+    }
+
+    /** What waits for the client, here and in the transport, against the cap. */
+    private void checkBacklog() {
+        long waiting = queuedBytes + (transport == null ? 0 : transport.pendingBytes());
+        if (waiting > server.options().maxQueuedBytes()) {
+            overflow(waiting);
+        }
+    }
+
+    /**
+     * A client that does not read: rather than keep its packets without bound, the node cuts its connection, and its
+     * client reconnects and recovers what it missed, as after any broken connection.
+     */
+    private void overflow(long waiting) {
+        log.info("session {} from {}: closed, {} bytes waiting for a client that does not read (at most {})", id,
+                request.remoteHost(), waiting, server.options().maxQueuedBytes());
+        if (transport != null) {
+            transport.abort();
+        }
+        onClose(CloseReason.TRANSPORT_ERROR);
     }
 
     private void flush() {
@@ -196,7 +220,12 @@ public final class EngineSession {
         }
         List<Frame> batch = new ArrayList<>(writeQueue);
         writeQueue.clear();
+        queuedBytes = 0;
         transport.write(batch);
+        checkBacklog();
+        if (state == State.CLOSED) {
+            return;
+        }
         if (state == State.CLOSING && !transportClosing) {
             closeTransport(closingReason);
         }
@@ -479,6 +508,7 @@ public final class EngineSession {
         }
         writeQueue.forEach(Frame::release);
         writeQueue.clear();
+        queuedBytes = 0;
         try {
             handler.onClose(this, reason);
         } catch (RuntimeException e) {

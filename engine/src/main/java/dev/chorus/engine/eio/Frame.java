@@ -125,6 +125,11 @@ public final class Frame {
         return binary;
     }
 
+    /** The bytes it holds for its session until it is written. */
+    int size() {
+        return buffer.readableBytes();
+    }
+
     /** A frame sharing this one's bytes, holding a reference of its own. */
     public Frame retainedDuplicate() {
         return new Frame(buffer.retainedDuplicate(), webSocketHeader, binary);

@@ -23,4 +23,14 @@ abstract class Transport {
      * close) rather than the quiet end after a client's own close.
      */
     abstract void close(boolean closePacket);
+
+    /** Bytes written and not sent yet: what a client that does not read leaves on the node. */
+    long pendingBytes() {
+        return 0;
+    }
+
+    /** Ends the transport at once, dropping what it has not written: its client stopped reading. */
+    void abort() {
+        close(true);
+    }
 }

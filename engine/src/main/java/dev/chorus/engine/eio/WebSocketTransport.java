@@ -1,6 +1,7 @@
 package dev.chorus.engine.eio;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -47,6 +48,18 @@ final class WebSocketTransport extends Transport {
     /** Volatile packets are dropped rather than queued behind a slow reader. */
     boolean congested() {
         return !channel.isWritable();
+    }
+
+    /** What the channel holds and has not handed to the socket yet: a client that does not read makes it grow. */
+    @Override
+    long pendingBytes() {
+        ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+        return pending == null ? 0 : pending.totalPendingWriteBytes();
+    }
+
+    @Override
+    void abort() {
+        channel.close();
     }
 
     @Override

@@ -69,6 +69,18 @@ public final class Keys {
             false);
     public static final Key<Integer> MAX_MESSAGE_SIZE = new Key<>("max-message-size", "BYTES",
             "Largest chat message text accepted.", 65536, integer(1, 64 << 20), String::valueOf, false);
+    public static final Key<Integer> MAX_QUEUED_BYTES = new Key<>("max-queued-bytes", "BYTES",
+            "Most a connection may have waiting for a client that does not read; past it the connection is cut, and "
+                    + "the client reconnects and recovers.", 8 << 20, integer(64 << 10, 1 << 30), String::valueOf,
+            false);
+    public static final Key<Duration> REQUEST_TIMEOUT = new Key<>("request-timeout", "SECONDS",
+            "How long a client has for a request's head once it began, and the longest pause in its body; then the "
+                    + "connection is closed.", Duration.ofSeconds(20), duration(ChronoUnit.SECONDS,
+                    Duration.ofSeconds(1)), writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Duration> IDLE_TIMEOUT = new Key<>("idle-timeout", "SECONDS",
+            "How long a kept-alive HTTP connection may wait for its next request (longer than a proxy keeps its "
+                    + "idle connections to the nodes).", Duration.ofSeconds(75), duration(ChronoUnit.SECONDS,
+                    Duration.ofSeconds(1)), writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<Integer> MAX_CONNECTIONS_PER_USER = new Key<>("max-connections-per-user", "N",
             "Connections one user may have open at once.", 5, integer(1, 10_000), String::valueOf, false);
     public static final Key<Double> MESSAGE_RATE = new Key<>("message-rate", "PER_SECOND",
@@ -116,9 +128,9 @@ public final class Keys {
             LogFormat.TEXT, choice(LogFormat.class), Readers::choiceName, false);
 
     public static final List<Key<?>> ALL = List.of(HOST, PORT, DATA, AUTH, SESSION_COOKIE, TRUST_PROXY, SESSION_IDLE,
-            SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE,
-            MESSAGE_BURST, CORS_ORIGIN, CORS_CREDENTIALS, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT, DRAIN_RATE,
-            IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
+            SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_QUEUED_BYTES, REQUEST_TIMEOUT,
+            IDLE_TIMEOUT, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, CORS_ORIGIN, CORS_CREDENTIALS, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
+            DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {
     }

@@ -17,6 +17,7 @@ final class RawSocketIo implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
     private WebSocket webSocket;
+    private volatile boolean reading = true;
 
     /** Opens the Engine.IO session; the Socket.IO CONNECT is up to the caller. */
     static RawSocketIo open(HttpClient http, int port, String session) throws Exception {
@@ -58,6 +59,14 @@ final class RawSocketIo implements WebSocket.Listener, AutoCloseable {
         return null;
     }
 
+    /**
+     * Stops taking frames, as a client whose tab froze: the WebSocket asks for no more, so the connection's buffers
+     * fill up and the server's side of it stops being writable.
+     */
+    void stopReading() {
+        reading = false;
+    }
+
     /** Drops the connection without a goodbye, as a network failure would. */
     void cut() {
         webSocket.abort();
@@ -80,7 +89,9 @@ final class RawSocketIo implements WebSocket.Listener, AutoCloseable {
                 packets.add(packet);
             }
         }
-        ws.request(1);
+        if (reading) {
+            ws.request(1);
+        }
         return null;
     }
 }

@@ -46,7 +46,8 @@ final class ProxyProcess implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             text = text.replace(":" + (8081 + i), ":" + nodePorts.get(i));
         }
-        Files.createDirectories(dir.resolve("tmp"));
+        // The proxy's prefix as a user would give it: a folder, empty; what the proxy needs under it is its own to make.
+        Files.createDirectories(dir);
         Path rendered = dir.resolve(shipped.getFileName());
         Files.writeString(rendered, text);
         List<String> command = switch (kind) {

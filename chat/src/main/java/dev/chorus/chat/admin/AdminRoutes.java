@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.chat.rooms.ChatRooms;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.chat.web.StaticFiles;
-import dev.chorus.chat.web.StaticFiles;
 import dev.chorus.core.account.Account;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.session.Sessions;

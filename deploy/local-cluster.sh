@@ -44,7 +44,7 @@ node_pids=()
 for i in $(seq 1 "$nodes"); do
   node_port=$((port + i))
   "$root/chorus" serve --host 127.0.0.1 --port "$node_port" --redis "redis://127.0.0.1:$redis_port" \
-    --route "r$i" --data "$work/node$i" > "$work/node$i.log" 2>&1 &
+    --route "r$i" --data "$work/node$i" --trusted-proxies 127.0.0.1 > "$work/node$i.log" 2>&1 &
   pids+=($!)
   node_pids+=($!)
   backends+="    server r$i 127.0.0.1:$node_port cookie r$i\n"

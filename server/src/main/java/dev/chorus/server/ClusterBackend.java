@@ -7,6 +7,7 @@ import dev.chorus.cluster.registry.ClusterNode;
 import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
+import dev.chorus.cluster.store.RedisBudgets;
 import dev.chorus.cluster.store.RedisHistoryStore;
 import dev.chorus.cluster.store.RedisKeys;
 import dev.chorus.cluster.store.RedisPresence;
@@ -66,7 +67,7 @@ final class ClusterBackend implements Backend {
                     // The id is the script's to give: the stream entry carries a slot where the payload's id goes.
                     MessageEmits.Emit emit = MessageEmits.of(post, 0);
                     return bus.storedBroadcast(nsp.name(), emit.event(), emit.rooms(), emit.payload());
-                }, limits, clock, PREFIX), presence, connections);
+                }, limits, clock, PREFIX), presence, connections, new RedisBudgets(redis, clock, PREFIX));
     }
 
     /** What the node does once it finds it must wait for Redis (it listens, to say it is not ready). */

@@ -3,6 +3,7 @@ package dev.chorus.server;
 import dev.chorus.chat.rooms.MessageEmits;
 import dev.chorus.core.account.EmbeddedAccountStore;
 import dev.chorus.core.history.EmbeddedHistoryStore;
+import dev.chorus.core.limits.EmbeddedBudgets;
 import dev.chorus.core.limits.EmbeddedUserConnections;
 import dev.chorus.core.limits.RateLimiter;
 import dev.chorus.core.message.EmbeddedPublisher;
@@ -40,7 +41,8 @@ final class EmbeddedBackend implements Backend {
                 nsp -> new EmbeddedPublisher(history,
                         new RateLimiter(settings.get(Keys.MESSAGE_RATE), settings.get(Keys.MESSAGE_BURST), clock),
                         new EmbeddedSentMessages(REMEMBER_SENT, clock), MessageEmits.deliveredTo(nsp)),
-                new EmbeddedPresence(), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)));
+                new EmbeddedPresence(), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)),
+                new EmbeddedBudgets(clock));
         this.recovery = recovery;
         this.clock = clock;
         this.nodeId = nodeId;

@@ -10,13 +10,16 @@ import dev.chorus.chat.web.WebRoot;
 import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
+import dev.chorus.core.account.PasswordHashing;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.session.Sessions;
-import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.eio.TransportName;
+import dev.chorus.engine.http.CorsOptions;
+import dev.chorus.engine.http.Refusals;
 import dev.chorus.engine.http.Router;
 import dev.chorus.engine.http.Routes;
+import dev.chorus.engine.http.TrustedProxies;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
@@ -36,8 +39,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,16 +49,12 @@ import org.slf4j.LoggerFactory;
 /** A running Chorus node: its stores, its chat, its Socket.IO server and its HTTP listener. */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
-    /** Failed logins allowed per account, and per client address, in {@link #LOGIN_THROTTLE_WINDOW}. */
-    private static final int LOGIN_FAILURES_PER_ACCOUNT = 5;
-    private static final int LOGIN_FAILURES_PER_ADDRESS = 20;
-    private static final Duration LOGIN_THROTTLE_WINDOW = Duration.ofMinutes(15);
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
     /** How soon a change in the web root is served. */
     private static final Duration WEB_ROOT_RESCAN = Duration.ofSeconds(2);
 
     private final Backend backend;
-    private final ExecutorService hashing;
+    private final PasswordHashing hashing;
     private final SocketIoServer io;
     private final HttpServer http;
     /** Shared by the clients' connections and Redis'. */
@@ -68,7 +65,7 @@ public final class Node implements AutoCloseable {
     private final WebRoot webRoot;
     private final NodeMetrics metrics;
 
-    private Node(Backend backend, ExecutorService hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
+    private Node(Backend backend, PasswordHashing hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
             String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics) {
         this.backend = backend;
         this.hashing = hashing;
@@ -120,17 +117,20 @@ public final class Node implements AutoCloseable {
                     : new EmbeddedBackend(settings, recovery, clock, nodeId), Backend::close);
             HttpServer http = early.get() != null ? early.get()
                     : parts.add(HttpServer.bind(host, port, loops, route, deadlines), HttpServer::close);
-            ExecutorService hashing = parts.add(passwordHashingPool(), ExecutorService::shutdownNow);
+            PasswordHashing hashing = parts.add(PasswordHashing.forThisMachine(), PasswordHashing::close);
 
             ChatStores stores = backend.stores();
             Accounts accounts = new Accounts(stores.accounts(), hashing, clock);
             Sessions sessions = new Sessions(stores.sessions(), settings.get(Keys.SESSION_IDLE),
                     settings.get(Keys.SESSION_MAX), clock);
-            SessionCookie cookie = new SessionCookie(settings.get(Keys.SESSION_COOKIE),
-                    settings.get(Keys.TRUST_PROXY));
+            SessionCookie cookie = new SessionCookie(settings.get(Keys.SESSION_COOKIE));
+            Refusals refusals = new Refusals(metrics.registry());
+            TrustedProxies proxies = TrustedProxies.of(settings.get(Keys.TRUSTED_PROXIES));
             EngineOptions engine = backend.routeSessions(EngineOptions.builder()
                     .path("/socket.io")
                     .cors(CorsOptions.of(settings.get(Keys.CORS_ORIGIN), settings.get(Keys.CORS_CREDENTIALS)))
+                    .trustedProxies(proxies)
+                    .refusals(refusals)
                     .maxQueuedBytes(settings.get(Keys.MAX_QUEUED_BYTES)))
                     .build();
             SocketIoServer io = parts.add(new SocketIoServer(SocketIoOptions.builder()
@@ -144,14 +144,15 @@ public final class Node implements AutoCloseable {
                     metrics.registry());
             ChatRooms chat = new ChatRooms(io.sockets(), core, cookie);
             chat.install();
-            LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS,
-                    LOGIN_THROTTLE_WINDOW, clock);
+            LoginThrottle throttle = new LoginThrottle(stores.budgets(), new LoginThrottle.Limits(
+                    settings.get(Keys.LOGIN_FAILURES), settings.get(Keys.LOGIN_FAILURES_PER_ADDRESS),
+                    settings.get(Keys.LOGIN_FAILURES_PER_ACCOUNT), settings.get(Keys.REGISTRATIONS_PER_ADDRESS)));
+            metrics.watchHashing(hashing);
             AuthMode authMode = settings.get(Keys.AUTH);
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.
             List<Routes> routes = new ArrayList<>();
-            routes.add(new AuthRoutes(accounts, sessions, cookie, authMode, throttle, settings.get(Keys.TRUST_PROXY),
-                    metrics.registry()));
+            routes.add(new AuthRoutes(accounts, sessions, cookie, authMode, throttle, refusals, metrics.registry()));
             routes.add(new MetricsRoutes(metrics));
             // Names are only an admin's when passwords protect them.
             routes.add(new AdminRoutes(accounts, sessions, cookie, chat, backend::nodes,
@@ -164,7 +165,8 @@ public final class Node implements AutoCloseable {
             }
             routes.add(new NodeRoutes(() -> !io.engine().isClosed() && !io.engine().isDraining() && backend.isReady(),
                     backend::nodes));
-            http.serve(engine.maxHttpBufferSize(), List.of(io.httpHandler()), new Router(routes, engine.cors()));
+            http.serve(engine.maxHttpBufferSize(), List.of(io.httpHandler()), new Router(routes, engine.cors(), proxies,
+                    refusals));
             backend.announce(advertisedAddress(host, http.port()), () -> load(io));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
                     nodeId, http.port(), backend, EventLoops.describe(), authMode.name().toLowerCase(),
@@ -230,16 +232,6 @@ public final class Node implements AutoCloseable {
         return host + ":" + port;
     }
 
-    /** Password hashes are slow on purpose: they get threads of their own, never an event loop. */
-    static ExecutorService passwordHashingPool() {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "chorus-password-hash");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
     public SocketIoServer io() {
         return io;
     }
@@ -273,7 +265,7 @@ public final class Node implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             log.warn("node {} could not leave the cluster cleanly; the others will find it dead", nodeId, e);
         }
-        hashing.shutdownNow();
+        hashing.close();
         backend.close();
         shutDown(loops);
         if (webRoot != null) {

@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.core.account.PasswordHashing;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -66,6 +68,12 @@ final class NodeMetrics implements AutoCloseable {
                 loop.execute(() -> lag.record(System.nanoTime() - queued, TimeUnit.NANOSECONDS));
             }, LAG_PROBE_INTERVAL.toMillis(), LAG_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
         }
+    }
+
+    /** How full the password hashing pool is: at its capacity, logins and registrations are refused with 503. */
+    void watchHashing(PasswordHashing hashing) {
+        Gauge.builder("chorus.password.hashes", hashing, PasswordHashing::inFlight)
+                .description("Password hashes waiting or running").register(registry);
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -31,8 +31,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration config;
+        Settings settings;
         try {
             config = ConfigFlags.resolve(spec, configFile);
+            settings = Settings.from(config);
         } catch (ConfigException e) {
             System.err.println("chorus: " + e.getMessage());
             return CONFIG_REFUSED;
@@ -40,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
         Logging.apply(config.get(Keys.LOG_LEVEL), config.get(Keys.LOG_FORMAT));
         log.info("configuration{}: {}", config.file().path() == null ? "" : " (file " + config.file().path() + ")",
                 config.summary());
-        Node node = Node.start(Settings.from(config));
+        Node node = Node.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (a rolling restart, a scale-down): hand the clients over, then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.core.account.AccountStore;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.account.EmbeddedAccountStore;
+import dev.chorus.core.account.PasswordHashing;
 import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.server.config.ConfigException;
 import dev.chorus.server.config.Configuration;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import org.h2.mvstore.MVStoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -115,16 +115,13 @@ final class UserCommand {
                 return 1;
             }
             return store.with(accounts -> {
-                ExecutorService hashing = Node.passwordHashingPool();
-                try {
+                try (PasswordHashing hashing = PasswordHashing.forThisMachine()) {
                     new Accounts(accounts, hashing, Clock.systemUTC()).register(name, password, admin).join();
                     System.out.println("account " + name + " created" + (admin ? ", with the admin flag" : ""));
                     return 0;
                 } catch (CompletionException e) {
                     System.err.println("account not created: " + e.getCause().getMessage());
                     return 1;
-                } finally {
-                    hashing.shutdown();
                 }
             });
         }

@@ -16,11 +16,9 @@ import java.time.Duration;
  */
 public final class SessionCookie {
     private final String name;
-    private final boolean trustProxy;
 
-    public SessionCookie(String name, boolean trustProxy) {
+    public SessionCookie(String name) {
         this.name = name;
-        this.trustProxy = trustProxy;
     }
 
     public String name() {
@@ -41,24 +39,25 @@ public final class SessionCookie {
         return null;
     }
 
-    public String issue(String sessionId, Duration maxAge, HttpHeaders request) {
-        DefaultCookie cookie = base(sessionId, request);
+    /** @param secure whether the client came over https: the cookie is then never sent over plain HTTP */
+    public String issue(String sessionId, Duration maxAge, boolean secure) {
+        DefaultCookie cookie = base(sessionId, secure);
         cookie.setMaxAge(maxAge.toSeconds());
         return ServerCookieEncoder.STRICT.encode(cookie);
     }
 
-    public String clear(HttpHeaders request) {
-        DefaultCookie cookie = base("", request);
+    public String clear(boolean secure) {
+        DefaultCookie cookie = base("", secure);
         cookie.setMaxAge(0);
         return ServerCookieEncoder.STRICT.encode(cookie);
     }
 
-    private DefaultCookie base(String value, HttpHeaders request) {
+    private DefaultCookie base(String value, boolean secure) {
         DefaultCookie cookie = new DefaultCookie(name, value);
         cookie.setPath("/");
         cookie.setHttpOnly(true);
         cookie.setSameSite(CookieHeaderNames.SameSite.Lax);
-        cookie.setSecure(trustProxy && "https".equalsIgnoreCase(request.get("X-Forwarded-Proto")));
+        cookie.setSecure(secure);
         return cookie;
     }
 }

@@ -64,7 +64,7 @@ final class ChatFace implements AutoCloseable {
                         new EmbeddedSentMessages(Duration.ofMinutes(5), clock),
                         MessageEmits.deliveredTo(io.sockets()))),
                 MAX_MESSAGE_BYTES, clock, meters);
-        chat = new ChatRooms(io.sockets(), core, new SessionCookie(COOKIE, false));
+        chat = new ChatRooms(io.sockets(), core, new SessionCookie(COOKIE));
         chat.install();
         http = TestHttpServer.start(List.of(io.httpHandler()));
     }

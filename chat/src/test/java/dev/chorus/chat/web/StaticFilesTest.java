@@ -100,7 +100,7 @@ class StaticFilesTest {
     @Test
     void unknownPathsAreLeftToOtherRoutes() {
         assertThat(files.serve(new RouteRequest(HttpMethod.GET, "/missing.js", Map.of(), new DefaultHttpHeaders(),
-                new byte[0], null))).isNull();
+                new byte[0], null, "127.0.0.1", false))).isNull();
         FullHttpResponse response = send(HttpMethod.GET, "/missing.js", null);
         assertThat(response.status()).as("no route took it").isEqualTo(HttpResponseStatus.NOT_FOUND);
         body(response);

@@ -1,22 +1,21 @@
 package dev.chorus.core.account;
 
+import dev.chorus.core.account.PasswordHashing.Purpose;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 /**
- * Registration and login. Passwords are hashed with Argon2id on a pool of their own: a hash takes tens of
- * milliseconds of CPU on purpose, which must never land on an event loop.
+ * Registration and login, their passwords hashed on {@link PasswordHashing}. Whatever can be refused without a hash
+ * (a bad or taken name, a bad password) is refused before one.
  */
 public final class Accounts {
     public static final int MIN_PASSWORD_LENGTH = 8;
     public static final int MAX_PASSWORD_LENGTH = 1024;
+    public static final String TAKEN = "username is taken";
 
     private final AccountStore store;
-    private final Argon2PasswordEncoder hasher = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
-    private final Executor hashing;
+    private final PasswordHashing hashing;
     private final Clock clock;
     /**
      * Compared against when the user does not exist, so that a login takes as long either way. Made on the hashing
@@ -24,15 +23,13 @@ public final class Accounts {
      */
     private final CompletableFuture<String> decoyHash;
 
-    public Accounts(AccountStore store, Executor hashing, Clock clock) {
+    public Accounts(AccountStore store, PasswordHashing hashing, Clock clock) {
         this.store = store;
         this.hashing = hashing;
         this.clock = clock;
-        this.decoyHash = CompletableFuture.supplyAsync(() -> hasher.encode("decoy password for unknown users"),
-                hashing);
+        this.decoyHash = hashing.hash("decoy password for unknown users", Purpose.LOGIN);
     }
 
-    /** Creates an account; fails with {@link AccountException} when the name or password is refused or taken. */
     public CompletableFuture<Optional<Account>> find(String username) {
         return store.find(username);
     }
@@ -42,6 +39,10 @@ public final class Accounts {
         return store.setAdmin(username, admin);
     }
 
+    /**
+     * Creates an account; fails with {@link AccountException} when the name or password is refused or taken, with
+     * {@link HashingBusyException} when hashing is full.
+     */
     public CompletableFuture<Account> register(String username, String password, boolean admin) {
         Optional<String> badName = UsernameRules.check(username);
         if (badName.isPresent()) {
@@ -51,29 +52,36 @@ public final class Accounts {
             return CompletableFuture.failedFuture(new AccountException(
                     "password must be " + MIN_PASSWORD_LENGTH + " to " + MAX_PASSWORD_LENGTH + " characters long"));
         }
-        return CompletableFuture.supplyAsync(() -> hasher.encode(password), hashing)
+        return store.find(username)
+                .thenCompose(existing -> {
+                    if (existing.isPresent()) {
+                        throw new AccountException(TAKEN);
+                    }
+                    return hashing.hash(password, Purpose.REGISTRATION);
+                })
                 .thenCompose(hash -> {
                     Account account = new Account(username, hash, admin, clock.instant());
                     return store.create(account).thenApply(created -> {
                         if (!created) {
-                            throw new AccountException("username is taken");
+                            throw new AccountException(TAKEN);
                         }
                         return account;
                     });
                 });
     }
 
-    /** @return the account when the password matches it, else empty */
+    /** @return the account when the password matches it, else empty; {@link HashingBusyException} when full */
     public CompletableFuture<Optional<Account>> authenticate(String username, String password) {
         if (UsernameRules.check(username).isPresent() || password == null
                 || password.length() > MAX_PASSWORD_LENGTH) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return store.find(username).thenApplyAsync(found -> {
+        return store.find(username).thenCompose(found -> {
             String hash = found.map(Account::passwordHash).orElse(null);
-            boolean matches = hasher.matches(password, hash != null ? hash : decoyHash.join());
-            return found.isPresent() && hash != null && matches ? found : Optional.<Account>empty();
-        }, hashing);
+            CompletableFuture<String> against = hash != null ? CompletableFuture.completedFuture(hash) : decoyHash;
+            return against.thenCompose(compared -> hashing.matches(password, compared, Purpose.LOGIN))
+                    .thenApply(matches -> hash != null && matches ? found : Optional.<Account>empty());
+        });
     }
 
     /**

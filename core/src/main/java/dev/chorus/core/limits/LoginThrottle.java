@@ -1,38 +1,63 @@
 package dev.chorus.core.limits;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Slows down password guessing: failed logins are counted per account and per client address, and once either
- * runs out the next attempts are refused (HTTP 429) until the bucket refills. A good login does not reset the
- * count, so interleaving right and wrong guesses gains nothing.
+ * Slows down password guessing the way OWASP's authentication guidance describes, in {@link Budgets} that a cluster
+ * shares. A login attempt is counted before its password is hashed — a thousand parallel guesses cannot all slip
+ * through while the first ones are still being checked — and given back when it succeeds, so what stays counted
+ * are failures: per account and address (one guesser on one account), per address (one guesser on many accounts),
+ * and a slower ceiling per account from all addresses together (many guessers on one account). A guesser from one
+ * address runs out long before the account does, so the owner still gets in from elsewhere. Registrations are
+ * counted per address, before their hash too.
  */
 public final class LoginThrottle {
-    private final RateLimiter byAccount;
-    private final RateLimiter byAddress;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+    static final Duration ACCOUNT_WINDOW = Duration.ofHours(1);
+    static final Duration REGISTRATION_WINDOW = Duration.ofHours(1);
 
     /**
-     * @param accountFailures failures allowed per account within {@code window}
-     * @param addressFailures failures allowed per address within {@code window}
+     * @param failuresPerAccountAndAddress failed logins per account from one address, refilled over 15 minutes
+     * @param failuresPerAddress           failed logins from one address over all accounts, refilled over 15 minutes
+     * @param failuresPerAccount           failed logins per account from all addresses, refilled over an hour
+     * @param registrationsPerAddress      registrations from one address, refilled over an hour
      */
-    public LoginThrottle(int accountFailures, int addressFailures, Duration window, Clock clock) {
-        this.byAccount = new RateLimiter(accountFailures / (double) window.toSeconds(), accountFailures, clock);
-        this.byAddress = new RateLimiter(addressFailures / (double) window.toSeconds(), addressFailures, clock);
+    public record Limits(int failuresPerAccountAndAddress, int failuresPerAddress, int failuresPerAccount,
+            int registrationsPerAddress) {
     }
 
-    /** @return milliseconds to wait before trying again, or 0 when an attempt may be made now */
-    public long retryAfterMillis(String username, String address) {
-        return Math.max(byAccount.millisUntilNext(account(username)), byAddress.millisUntilNext(address));
+    private final Budgets budgets;
+    private final Limits limits;
+
+    public LoginThrottle(Budgets budgets, Limits limits) {
+        this.budgets = budgets;
+        this.limits = limits;
     }
 
-    public void failed(String username, String address) {
-        byAccount.tryAcquire(account(username));
-        byAddress.tryAcquire(address);
+    /** @return 0 when the attempt may go on to its password check, else the milliseconds to wait */
+    public CompletableFuture<Long> beginLogin(String username, String address) {
+        return budgets.take(login(username, address));
     }
 
-    private static String account(String username) {
-        return username.toLowerCase(Locale.ROOT);
+    /** The attempt begun was right: it does not count. */
+    public CompletableFuture<Void> succeeded(String username, String address) {
+        return budgets.giveBack(login(username, address));
+    }
+
+    /** @return 0 when a registration from {@code address} may go on, else the milliseconds to wait */
+    public CompletableFuture<Long> beginRegistration(String address) {
+        return budgets.take(List.of(Budget.of("register:" + address, limits.registrationsPerAddress(),
+                REGISTRATION_WINDOW)));
+    }
+
+    private List<Budget> login(String username, String address) {
+        String account = username.toLowerCase(Locale.ROOT);
+        return List.of(
+                Budget.of("login:" + account + ":" + address, limits.failuresPerAccountAndAddress(), FAILURE_WINDOW),
+                Budget.of("login-address:" + address, limits.failuresPerAddress(), FAILURE_WINDOW),
+                Budget.of("login-account:" + account, limits.failuresPerAccount(), ACCOUNT_WINDOW));
     }
 }

@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,19 +24,19 @@ class AccountsTest {
     @TempDir
     Path dataDir;
     private EmbeddedDatabase db;
-    private ExecutorService hashing;
+    private PasswordHashing hashing;
     private Accounts accounts;
 
     @BeforeEach
     void open() {
         db = EmbeddedDatabase.open(dataDir);
-        hashing = Executors.newSingleThreadExecutor();
+        hashing = new PasswordHashing(1, 8);
         accounts = new Accounts(new EmbeddedAccountStore(db), hashing, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach
     void close() {
-        hashing.shutdownNow();
+        hashing.close();
         db.close();
     }
 
@@ -58,6 +56,19 @@ class AccountsTest {
 
         assertRefused(accounts.register("alice", "another password", false), "username is taken");
         assertRefused(accounts.register("ALICE", PASSWORD, false), "username is taken");
+    }
+
+    @Test
+    void aTakenNameIsRefusedBeforeAnyHash() throws Exception {
+        get(accounts.register("Alice", PASSWORD, false));
+        try (PasswordHashing full = new PasswordHashing(1, 0)) {
+            Accounts busy = new Accounts(new EmbeddedAccountStore(db), full, Clock.fixed(NOW, ZoneOffset.UTC));
+
+            assertRefused(busy.register("alice", PASSWORD, false), "username is taken");
+            assertThatThrownBy(() -> get(busy.register("bob", PASSWORD, false)))
+                    .as("a free name needs a hash, and there is no room for one")
+                    .hasCauseInstanceOf(HashingBusyException.class);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chorus.core.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,23 +37,61 @@ class LimitsTest {
     }
 
     @Test
-    void failedLoginsThrottleTheAccountAndTheAddress() {
-        LoginThrottle throttle = new LoginThrottle(3, 5, Duration.ofMinutes(15), clock);
+    void budgetsAreTakenAllOrNone() {
+        EmbeddedBudgets budgets = new EmbeddedBudgets(clock);
+        Budget small = new Budget("small", 1, 1);
+        Budget large = new Budget("large", 1, 5);
+
+        assertThat(budgets.take(List.of(small, large)).join()).isZero();
+        assertThat(budgets.take(List.of(small, large)).join()).as("small is empty for a second").isEqualTo(1000);
+        assertThat(budgets.take(List.of(large)).join()).as("the refusal took nothing from large").isZero();
+        budgets.take(List.of(large)).join();
+        budgets.take(List.of(large)).join();
+        budgets.take(List.of(large)).join();
+        assertThat(budgets.take(List.of(large)).join()).isPositive();
+
+        budgets.giveBack(List.of(large, small)).join();
+        assertThat(budgets.take(List.of(large, small)).join()).as("given back").isZero();
+        budgets.giveBack(List.of(small)).join();
+        budgets.giveBack(List.of(small)).join();
+        assertThat(budgets.take(List.of(small)).join()).isZero();
+        assertThat(budgets.take(List.of(small)).join()).as("never above the burst").isPositive();
+    }
+
+    @Test
+    void loginAttemptsCountBeforeTheCheckAndRightOnesAreGivenBack() {
+        LoginThrottle throttle = new LoginThrottle(new EmbeddedBudgets(clock), new LoginThrottle.Limits(3, 5, 8, 2));
 
         for (int i = 0; i < 3; i++) {
-            assertThat(throttle.retryAfterMillis("Alice", "10.0.0.1")).isZero();
-            throttle.failed("Alice", "10.0.0.1");
+            assertThat(throttle.beginLogin("Alice", "10.0.0.1").join()).as("attempt %d, none answered yet", i)
+                    .isZero();
         }
-        assertThat(throttle.retryAfterMillis("alice", "10.0.0.2")).as("per account, whatever the case")
+        assertThat(throttle.beginLogin("alice", "10.0.0.1").join()).as("per account and address, any case")
                 .isPositive();
-        assertThat(throttle.retryAfterMillis("bob", "10.0.0.1")).as("the address still has room").isZero();
+        assertThat(throttle.beginLogin("alice", "10.0.0.2").join()).as("another address may try").isZero();
 
-        throttle.failed("bob", "10.0.0.1");
-        throttle.failed("carol", "10.0.0.1");
-        assertThat(throttle.retryAfterMillis("dave", "10.0.0.1")).as("per address").isPositive();
+        throttle.beginLogin("bob", "10.0.0.1").join();
+        throttle.beginLogin("carol", "10.0.0.1").join();
+        assertThat(throttle.beginLogin("erin", "10.0.0.1").join()).as("per address over all accounts")
+                .isPositive();
+
+        for (int i = 3; i < 8; i++) {
+            throttle.beginLogin("alice", "10.0.1." + i).join();
+        }
+        assertThat(throttle.beginLogin("alice", "10.0.2.1").join()).as("the account's ceiling").isPositive();
 
         clock.advance(Duration.ofMinutes(15));
-        assertThat(throttle.retryAfterMillis("alice", "10.0.0.1")).isZero();
+        throttle.beginLogin("dave", "10.0.3.1").join();
+        throttle.succeeded("dave", "10.0.3.1").join();
+        throttle.beginLogin("dave", "10.0.3.1").join();
+        throttle.succeeded("dave", "10.0.3.1").join();
+        throttle.beginLogin("dave", "10.0.3.1").join();
+        throttle.succeeded("dave", "10.0.3.1").join();
+        assertThat(throttle.beginLogin("dave", "10.0.3.1").join()).as("right logins do not count").isZero();
+
+        assertThat(throttle.beginRegistration("10.0.4.1").join()).isZero();
+        assertThat(throttle.beginRegistration("10.0.4.1").join()).isZero();
+        assertThat(throttle.beginRegistration("10.0.4.1").join()).as("registrations per address").isPositive();
     }
 
     @Test

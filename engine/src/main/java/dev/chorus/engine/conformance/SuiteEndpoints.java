@@ -1,12 +1,12 @@
 package dev.chorus.engine.conformance;
 
 import dev.chorus.engine.eio.CloseReason;
-import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.eio.EngineServer;
 import dev.chorus.engine.eio.EngineSession;
 import dev.chorus.engine.eio.Frame;
 import dev.chorus.engine.eio.SessionHandler;
+import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.chorus.engine.eio;
 
+import dev.chorus.engine.http.CorsOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,6 +28,7 @@ import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,15 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
         if (!upgrade && request.method() == HttpMethod.OPTIONS && options.cors().enabled()) {
             preflight(exchange, request);
+            return;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!options.cors().permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
+            // A page elsewhere would act with the user's cookies (cross-site WebSocket hijacking).
+            options.refusals().refuse("foreign-origin",
+                    options.trustedProxies().clientAddress(channel.remoteAddress(), request.headers()),
+                    (upgrade ? "a WebSocket upgrade" : "an Engine.IO request") + " from a page of " + origin);
+            answerRefusal(exchange, upgrade, EngineError.FORBIDDEN, "Origin not allowed");
             return;
         }
         TransportName transport = TransportName.parse(param(uri, "transport"));
@@ -304,14 +315,20 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             log.debug("refused {} request from {}: {}", upgrade ? "upgrade" : "http",
                     exchange.channel().remoteAddress(), text);
         } else {
-            log.info("refused {} request from {}: {}", upgrade ? "upgrade" : "http",
-                    exchange.channel().remoteAddress(), text);
+            options.refusals().refuse(error.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    String.valueOf(exchange.channel().remoteAddress()),
+                    (upgrade ? "an upgrade" : "an Engine.IO request") + " (" + text + ")");
         }
+        answerRefusal(exchange, upgrade, error, text);
+    }
+
+    private void answerRefusal(HttpReplies.Exchange exchange, boolean upgrade, EngineError error, String text) {
         if (upgrade) {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             HttpHeaders headers = new DefaultHttpHeaders();
             HttpReplies.send(new HttpReplies.Exchange(exchange.channel(), false, null), CorsOptions.DISABLED,
-                    error == EngineError.DRAINING ? error.status() : HttpResponseStatus.BAD_REQUEST, "text/html", body,
+                    error == EngineError.DRAINING || error == EngineError.FORBIDDEN ? error.status()
+                            : HttpResponseStatus.BAD_REQUEST, "text/html", body,
                     headers);
         } else {
             HttpReplies.sendError(exchange, options.cors(), error, text);

@@ -1,5 +1,8 @@
 package dev.chorus.engine.eio;
 
+import dev.chorus.engine.http.CorsOptions;
+import dev.chorus.engine.http.Refusals;
+import dev.chorus.engine.http.TrustedProxies;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -20,6 +23,8 @@ public final class EngineOptions {
     private final RequestFilter requestFilter;
     private final Supplier<String> sessionIds;
     private final SessionHolders sessionHolders;
+    private final TrustedProxies trustedProxies;
+    private final Refusals refusals;
 
     private EngineOptions(Builder b) {
         this.path = normalizePath(b.path);
@@ -34,6 +39,8 @@ public final class EngineOptions {
         this.requestFilter = b.requestFilter;
         this.sessionIds = b.sessionIds;
         this.sessionHolders = b.sessionHolders;
+        this.trustedProxies = b.trustedProxies;
+        this.refusals = b.refusals;
     }
 
     public static Builder builder() {
@@ -104,6 +111,16 @@ public final class EngineOptions {
         return sessionHolders;
     }
 
+    /** Whose {@code X-Forwarded-For} tells the client's address. */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** Where refused requests are counted and logged. */
+    public Refusals refusals() {
+        return refusals;
+    }
+
     /** The handshake cookie load balancers may key stickiness on ({@code io=<sid>} in the reference server). */
     public record SessionCookie(String name, String path, boolean httpOnly, String sameSite) {
         public static SessionCookie standard() {
@@ -135,6 +152,8 @@ public final class EngineOptions {
         private RequestFilter requestFilter = RequestFilter.ALLOW_ALL;
         private Supplier<String> sessionIds = Ids::newId;
         private SessionHolders sessionHolders = SessionHolders.NONE;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private Refusals refusals = Refusals.uncounted();
 
         private Builder() {
         }
@@ -206,6 +225,16 @@ public final class EngineOptions {
         /** Where the sessions of other servers are, to forward their requests there: none, on a server alone. */
         public Builder sessionHolders(SessionHolders sessionHolders) {
             this.sessionHolders = Objects.requireNonNull(sessionHolders);
+            return this;
+        }
+
+        public Builder trustedProxies(TrustedProxies trustedProxies) {
+            this.trustedProxies = Objects.requireNonNull(trustedProxies);
+            return this;
+        }
+
+        public Builder refusals(Refusals refusals) {
+            this.refusals = Objects.requireNonNull(refusals);
             return this;
         }
 

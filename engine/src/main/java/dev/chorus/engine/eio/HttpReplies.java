@@ -1,6 +1,7 @@
 package dev.chorus.engine.eio;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.chorus.engine.http.CorsOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,5 +1,6 @@
 package dev.chorus.engine.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.SocketAddress;
@@ -13,9 +14,11 @@ import java.util.Map;
  *
  * @param path   the decoded path, without the query
  * @param remote the peer's address (a proxy's, behind one)
+ * @param client the client's address, as {@link TrustedProxies} tell it
+ * @param secure whether the client came over https (through a trusted proxy)
  */
 public record RouteRequest(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
-        byte[] body, SocketAddress remote) {
+        byte[] body, SocketAddress remote, String client, boolean secure) {
     public String header(CharSequence name) {
         return headers.get(name);
     }
@@ -28,6 +31,15 @@ public record RouteRequest(HttpMethod method, String path, Map<String, List<Stri
 
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether the body is declared JSON: a form or a {@code text/plain} post, which any page may send without asking,
+     * is not.
+     */
+    public boolean isJson() {
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.split(";", 2)[0].strip().equalsIgnoreCase("application/json");
     }
 
     public boolean isGetOrHead() {

@@ -1,6 +1,5 @@
 package dev.chorus.engine.http;
 
-import dev.chorus.engine.eio.CorsOptions;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -17,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP requests that are not the wire protocol's, at the end of the pipeline: the path decoded once, handed to
  * each {@link Routes} in turn until one takes it, and its {@link Reply} written here — the one place that decides
  * the length, keep-alive, {@code HEAD} and CORS (the origins the engine allows may call the APIs too, preflight
- * included). The router owns the request and releases it before any route runs; 404
+ * included). A request that could change something (not GET, HEAD or OPTIONS) from a page of a foreign origin is
+ * refused with 403 before any route sees it. The router owns the request and releases it before any route runs; 404
  * when no route takes it, 400 when its path cannot be decoded, 500 (logged once) when a route fails.
  */
 @ChannelHandler.Sharable
@@ -35,14 +36,18 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final List<Routes> routes;
     private final CorsOptions cors;
+    private final TrustedProxies proxies;
+    private final Refusals refusals;
 
     public Router(List<Routes> routes) {
-        this(routes, CorsOptions.DISABLED);
+        this(routes, CorsOptions.DISABLED, TrustedProxies.NONE, Refusals.uncounted());
     }
 
-    public Router(List<Routes> routes, CorsOptions cors) {
+    public Router(List<Routes> routes, CorsOptions cors, TrustedProxies proxies, Refusals refusals) {
         this.routes = List.copyOf(routes);
         this.cors = cors;
+        this.proxies = proxies;
+        this.refusals = refusals;
     }
 
     @Override
@@ -57,11 +62,22 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, keepAlive, false, preflight, origin);
             return;
         }
+        if (!isSafe(request.method()) && !cors.permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
+            // A page elsewhere would post with the user's cookies (CSRF, login CSRF).
+            refusals.refuse("foreign-origin", proxies.clientAddress(ctx.channel().remoteAddress(), request.headers()),
+                    request.method() + " " + new QueryStringDecoder(request.uri()).rawPath() + " from a page of "
+                            + origin);
+            write(ctx, keepAlive, head, Reply.error(HttpResponseStatus.FORBIDDEN, "cross-origin request refused"),
+                    origin);
+            return;
+        }
         RouteRequest call;
         try {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            SocketAddress peer = ctx.channel().remoteAddress();
             call = new RouteRequest(request.method(), uri.path(), uri.parameters(), request.headers(),
-                    ByteBufUtil.getBytes(request.content()), ctx.channel().remoteAddress());
+                    ByteBufUtil.getBytes(request.content()), peer, proxies.clientAddress(peer, request.headers()),
+                    proxies.secure(peer, request.headers()));
         } catch (IllegalArgumentException e) {
             write(ctx, keepAlive, head, Reply.error(HttpResponseStatus.BAD_REQUEST, "the path cannot be decoded"),
                     origin);
@@ -70,11 +86,16 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         CompletableFuture<Reply> reply = route(call);
         reply.whenComplete((done, error) -> {
             if (error != null) {
-                log.warn("{} {} from {} failed", call.method(), call.path(), call.remote(), error);
+                log.warn("{} {} from {} failed", call.method(), call.path(), call.client(), error);
                 done = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
             }
             write(ctx, keepAlive, head, done, origin);
         });
+    }
+
+    /** Methods that change nothing: a page anywhere may send them, as it may link to the node. */
+    private static boolean isSafe(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
     }
 
     private CompletableFuture<Reply> route(RouteRequest call) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.testsupport.Polling;
 import dev.chorus.engine.testsupport.RawWebSocket;
 import dev.chorus.engine.testsupport.TestNode;
@@ -345,6 +346,8 @@ class EngineIoWireTest {
 
             HttpResponse<String> other = client.send(client.request("EIO=4&transport=polling")
                     .header("Origin", "https://evil").GET());
+            assertThat(other.statusCode()).as("a page of another origin opens no session").isEqualTo(403);
+            assertThat(other.body()).isEqualTo("{\"code\":4,\"message\":\"Origin not allowed\"}");
             assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
         }
     }

@@ -2,6 +2,7 @@ package dev.chorus.engine.eio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.testsupport.Polling;
 import dev.chorus.engine.testsupport.TestNode;
 import java.io.IOException;

@@ -3,7 +3,6 @@ package dev.chorus.engine.http;
 import static dev.chorus.engine.testsupport.RouterChannel.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.engine.eio.CorsOptions;
 import dev.chorus.engine.testsupport.RouterChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;

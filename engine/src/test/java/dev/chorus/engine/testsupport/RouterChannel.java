@@ -1,8 +1,10 @@
 package dev.chorus.engine.testsupport;
 
-import dev.chorus.engine.eio.CorsOptions;
+import dev.chorus.engine.http.CorsOptions;
+import dev.chorus.engine.http.Refusals;
 import dev.chorus.engine.http.Router;
 import dev.chorus.engine.http.Routes;
+import dev.chorus.engine.http.TrustedProxies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -23,7 +25,8 @@ public final class RouterChannel implements AutoCloseable {
     }
 
     public RouterChannel(CorsOptions cors, Routes... routes) {
-        this.channel = new EmbeddedChannel(new Router(List.of(routes), cors));
+        this.channel = new EmbeddedChannel(new Router(List.of(routes), cors, TrustedProxies.NONE,
+                Refusals.uncounted()));
     }
 
     /**

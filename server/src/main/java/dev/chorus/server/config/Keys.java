@@ -12,6 +12,7 @@ import static dev.chorus.server.config.Readers.writeDuration;
 
 import dev.chorus.chat.web.AuthMode;
 import dev.chorus.cluster.redis.RedisBackbone;
+import dev.chorus.engine.http.TrustedProxies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,9 +51,11 @@ public final class Keys {
             AuthMode.PASSWORD, choice(AuthMode.class), Readers::choiceName, false);
     public static final Key<String> SESSION_COOKIE = new Key<>("session-cookie", "NAME",
             "Name of the login session cookie.", "jsessionid", cookieName(), Function.identity(), false);
-    public static final Key<Boolean> TRUST_PROXY = new Key<>("trust-proxy", null,
-            "Believe X-Forwarded-For and X-Forwarded-Proto from the proxy in front (the cookie is Secure over https).",
-            false, bool(), String::valueOf, true);
+    public static final Key<List<String>> TRUSTED_PROXIES = new Key<>("trusted-proxies", "NETWORK[,NETWORK...]",
+            "Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or CIDR networks, e.g. "
+                    + "127.0.0.1,10.0.0.0/8): the client is the address the last of them saw, and the cookie is "
+                    + "Secure when they say https. Unset: the client is the peer.",
+            List.of(), list(network()), networks -> String.join(",", networks), false);
     public static final Key<Duration> SESSION_IDLE = new Key<>("session-idle", "MINUTES",
             "A login session ends after this long unused.",
             Duration.ofMinutes(1440), duration(ChronoUnit.MINUTES, Duration.ofSeconds(1)),
@@ -81,6 +84,18 @@ public final class Keys {
             "How long a kept-alive HTTP connection may wait for its next request (longer than a proxy keeps its "
                     + "idle connections to the nodes).", Duration.ofSeconds(75), duration(ChronoUnit.SECONDS,
                     Duration.ofSeconds(1)), writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Integer> LOGIN_FAILURES = new Key<>("login-failures", "N",
+            "Failed logins allowed per account from one client address in 15 minutes; then 429 until they refill.",
+            5, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<Integer> LOGIN_FAILURES_PER_ADDRESS = new Key<>("login-failures-per-address", "N",
+            "Failed logins allowed from one client address over all accounts in 15 minutes.",
+            20, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<Integer> LOGIN_FAILURES_PER_ACCOUNT = new Key<>("login-failures-per-account", "N",
+            "Failed logins allowed per account from all addresses together in an hour (many guessers at once).",
+            20, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<Integer> REGISTRATIONS_PER_ADDRESS = new Key<>("registrations-per-address", "N",
+            "Accounts one client address may register in an hour.", 10, integer(1, 1_000_000), String::valueOf,
+            false);
     public static final Key<Integer> MAX_CONNECTIONS_PER_USER = new Key<>("max-connections-per-user", "N",
             "Connections one user may have open at once.", 5, integer(1, 10_000), String::valueOf, false);
     public static final Key<Double> MESSAGE_RATE = new Key<>("message-rate", "PER_SECOND",
@@ -127,9 +142,11 @@ public final class Keys {
             "Log lines as 'text', or as 'json': one JSON object per line, for a log collector.",
             LogFormat.TEXT, choice(LogFormat.class), Readers::choiceName, false);
 
-    public static final List<Key<?>> ALL = List.of(HOST, PORT, DATA, AUTH, SESSION_COOKIE, TRUST_PROXY, SESSION_IDLE,
+    public static final List<Key<?>> ALL = List.of(HOST, PORT, DATA, AUTH, SESSION_COOKIE, TRUSTED_PROXIES, SESSION_IDLE,
             SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_QUEUED_BYTES, REQUEST_TIMEOUT,
-            IDLE_TIMEOUT, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, CORS_ORIGIN, CORS_CREDENTIALS, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
+            IDLE_TIMEOUT, LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
+            REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, CORS_ORIGIN,
+            CORS_CREDENTIALS, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {
@@ -160,6 +177,13 @@ public final class Keys {
             if (!text.equals("*") && !ORIGIN.matcher(text).matches()) {
                 throw new IllegalArgumentException("'" + text + "' is not an origin: scheme://host[:port], or *");
             }
+            return text;
+        };
+    }
+
+    private static Key.Reader<String> network() {
+        return text -> {
+            TrustedProxies.of(List.of(text));
             return text;
         };
     }

@@ -22,10 +22,18 @@ public final class Settings {
         return new Settings(values);
     }
 
-    /** The effective value of every setting, from wherever the configuration found it. */
-    public static Settings from(Configuration config) {
+    /**
+     * The effective value of every setting, from wherever the configuration found it.
+     *
+     * @throws ConfigException when settings that are each fine do not go together
+     */
+    public static Settings from(Configuration config) throws ConfigException {
         Map<Key<?>, Object> values = new HashMap<>();
         Keys.ALL.forEach(key -> values.put(key, config.get(key)));
+        if (config.get(Keys.CORS_CREDENTIALS) && config.get(Keys.CORS_ORIGIN).contains("*")) {
+            throw new ConfigException("key 'cors-credentials' cannot go with cors-origin '*': every site on the web "
+                    + "could act as the logged-in user; name the origins instead");
+        }
         return new Settings(values);
     }
 

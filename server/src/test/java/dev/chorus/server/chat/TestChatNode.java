@@ -52,6 +52,7 @@ final class TestChatNode implements AutoCloseable {
     HttpResponse<String> post(String path, String user, String password, String cookie) throws Exception {
         String body = new JSONObject().put("username", user).put("password", password).toString();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (cookie != null) {
             request.header("Cookie", cookie);

@@ -79,8 +79,8 @@ class ConfigurationTest {
                 .hasMessageContaining("key 'cors-origin': 'example.com' is not an origin");
         assertThatThrownBy(() -> resolve(Map.of("session-cookie", "a b"), Map.of(), ConfigFile.none()))
                 .hasMessageContaining("key 'session-cookie'");
-        assertThatThrownBy(() -> resolve(Map.of("trust-proxy", "maybe"), Map.of(), ConfigFile.none()))
-                .hasMessageContaining("key 'trust-proxy': 'maybe' is not true or false");
+        assertThatThrownBy(() -> resolve(Map.of("trusted-proxies", "127.0.0.1,proxy"), Map.of(), ConfigFile.none()))
+                .hasMessageContaining("key 'trusted-proxies': 'proxy' is not an IP address");
     }
 
     @Test

@@ -44,6 +44,17 @@ class SettingsTest {
     }
 
     @Test
+    void anyOriginWithCredentialsIsRefused() throws ConfigException {
+        Configuration config = Configuration.resolve(Keys.ALL, Map.of("cors-origin", "*", "cors-credentials", "true"),
+                Map.of(), ConfigFile.none());
+
+        assertThatThrownBy(() -> Settings.from(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cors-credentials").hasMessageContaining("'*'");
+        assertThat(Settings.from(Configuration.resolve(Keys.ALL, Map.of("cors-origin", "https://chat.example",
+                "cors-credentials", "true"), Map.of(), ConfigFile.none())).get(Keys.CORS_CREDENTIALS)).isTrue();
+    }
+
+    @Test
     void aKeyThatIsNoSettingOfANodeIsRefused() {
         Key<String> stranger = new Key<>("stranger", "X", "Not a setting.", null, text -> text, text -> text, false);
 

@@ -51,7 +51,7 @@ public final class HttpServer implements AutoCloseable {
     /** Binds and serves at once, with the default deadlines; see {@link #bind} and {@link #serve}. */
     public static HttpServer start(String host, int port, EventLoopGroup workers, int maxRequestSize, String route,
             List<ChannelHandler> endpoints, ChannelHandler routes) throws InterruptedException {
-        HttpServer http = bind(host, port, workers, route, RequestDeadlines.DEFAULTS);
+        HttpServer http = bind(host, port, workers, route, RequestDeadlines.DEFAULTS, ConnectionCap.none());
         http.serve(maxRequestSize, endpoints, routes);
         return http;
     }
@@ -63,9 +63,10 @@ public final class HttpServer implements AutoCloseable {
      * @param workers the event loops of the connections, the caller's to shut down after {@link #close}
      * @param route     the route id named in a cookie for sticky proxies, or null for none
      * @param deadlines how long a connection may take to send a request, or wait for its next one
+     * @param cap       how many connections may be open at once
      */
     public static HttpServer bind(String host, int port, EventLoopGroup workers, String route,
-            RequestDeadlines deadlines) throws InterruptedException {
+            RequestDeadlines deadlines, ConnectionCap cap) throws InterruptedException {
         EventLoopGroup boss = EventLoops.create(1);
         HttpServer http = new HttpServer(boss);
         try {
@@ -80,6 +81,7 @@ public final class HttpServer implements AutoCloseable {
                             Service current = http.service;
                             ChannelPipeline p = ch.pipeline();
                             RequestDeadlines.Deadline deadline = deadlines.newConnection();
+                            p.addLast("connection-cap", cap.newConnection());
                             p.addLast(REQUEST_BYTES, deadline.bytes());
                             p.addLast("http", new HttpServerCodec());
                             p.addLast(REQUEST_DEADLINE, deadline);

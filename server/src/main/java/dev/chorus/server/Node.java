@@ -16,6 +16,7 @@ import dev.chorus.core.session.Sessions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.eio.TransportName;
 import dev.chorus.engine.http.CorsOptions;
+import dev.chorus.engine.http.Networks;
 import dev.chorus.engine.http.Refusals;
 import dev.chorus.engine.http.Router;
 import dev.chorus.engine.http.Routes;
@@ -26,6 +27,7 @@ import dev.chorus.engine.sio.SocketIoServer;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -64,9 +66,10 @@ public final class Node implements AutoCloseable {
     /** Null when no folder of the operator's is served. */
     private final WebRoot webRoot;
     private final NodeMetrics metrics;
+    private final ScheduledFuture<?> sessionChecks;
 
     private Node(Backend backend, PasswordHashing hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
-            String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics) {
+            String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics, ScheduledFuture<?> sessionChecks) {
         this.backend = backend;
         this.hashing = hashing;
         this.io = io;
@@ -76,6 +79,7 @@ public final class Node implements AutoCloseable {
         this.drain = drain;
         this.webRoot = webRoot;
         this.metrics = metrics;
+        this.sessionChecks = sessionChecks;
     }
 
     public static Node start(Settings settings) throws InterruptedException {
@@ -107,16 +111,19 @@ public final class Node implements AutoCloseable {
             String host = settings.get(Keys.HOST);
             int port = settings.get(Keys.PORT);
             String listenRoute = route;
+            Refusals refusals = new Refusals(metrics.registry());
+            ConnectionCap cap = new ConnectionCap(settings.get(Keys.MAX_CONNECTIONS), refusals);
+            metrics.watchConnections(cap);
             RequestDeadlines deadlines = new RequestDeadlines(settings.get(Keys.REQUEST_TIMEOUT),
                     settings.get(Keys.IDLE_TIMEOUT));
             AtomicReference<HttpServer> early = new AtomicReference<>();
             Backend backend = parts.add(settings.clustered()
                     ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry(),
-                            () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute, deadlines),
+                            () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute, deadlines, cap),
                                     HttpServer::close)))
                     : new EmbeddedBackend(settings, recovery, clock, nodeId), Backend::close);
             HttpServer http = early.get() != null ? early.get()
-                    : parts.add(HttpServer.bind(host, port, loops, route, deadlines), HttpServer::close);
+                    : parts.add(HttpServer.bind(host, port, loops, route, deadlines, cap), HttpServer::close);
             PasswordHashing hashing = parts.add(PasswordHashing.forThisMachine(), PasswordHashing::close);
 
             ChatStores stores = backend.stores();
@@ -124,12 +131,13 @@ public final class Node implements AutoCloseable {
             Sessions sessions = new Sessions(stores.sessions(), settings.get(Keys.SESSION_IDLE),
                     settings.get(Keys.SESSION_MAX), clock);
             SessionCookie cookie = new SessionCookie(settings.get(Keys.SESSION_COOKIE));
-            Refusals refusals = new Refusals(metrics.registry());
             TrustedProxies proxies = TrustedProxies.of(settings.get(Keys.TRUSTED_PROXIES));
             EngineOptions engine = backend.routeSessions(EngineOptions.builder()
                     .path("/socket.io")
                     .cors(CorsOptions.of(settings.get(Keys.CORS_ORIGIN), settings.get(Keys.CORS_CREDENTIALS)))
                     .trustedProxies(proxies)
+                    .maxSessionsPerAddress(settings.get(Keys.MAX_SESSIONS_PER_ADDRESS))
+                    .maxHandshakesInFlight(settings.get(Keys.MAX_HANDSHAKES_IN_FLIGHT))
                     .refusals(refusals)
                     .maxQueuedBytes(settings.get(Keys.MAX_QUEUED_BYTES)))
                     .build();
@@ -143,6 +151,10 @@ public final class Node implements AutoCloseable {
                     stores.publishers().apply(io.sockets())), settings.get(Keys.MAX_MESSAGE_SIZE), clock,
                     metrics.registry());
             ChatRooms chat = new ChatRooms(io.sockets(), core, cookie);
+            // Sessions that expire or are deleted elsewhere take their sockets with them, as a logout does.
+            long checkEvery = sessions.checkEvery().toMillis();
+            ScheduledFuture<?> sessionChecks = parts.add(loops.next().scheduleAtFixedRate(sessions::checkHeld,
+                    checkEvery, checkEvery, TimeUnit.MILLISECONDS), check -> check.cancel(false));
             chat.install();
             LoginThrottle throttle = new LoginThrottle(stores.budgets(), new LoginThrottle.Limits(
                     settings.get(Keys.LOGIN_FAILURES), settings.get(Keys.LOGIN_FAILURES_PER_ADDRESS),
@@ -152,6 +164,8 @@ public final class Node implements AutoCloseable {
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.
             List<Routes> routes = new ArrayList<>();
+            routes.add(new OperationsGuard(Networks.of(settings.get(Keys.OPS_NETWORKS)), settings.get(Keys.OPS_TOKEN),
+                    refusals));
             routes.add(new AuthRoutes(accounts, sessions, cookie, authMode, throttle, refusals, metrics.registry()));
             routes.add(new MetricsRoutes(metrics));
             // Names are only an admin's when passwords protect them.
@@ -173,7 +187,7 @@ public final class Node implements AutoCloseable {
                     settings.get(Keys.SESSION_COOKIE), settings.get(Keys.RECOVERY_WINDOW).toSeconds());
             return new Node(backend, hashing, io, http, loops, nodeId,
                     new Drain(io.engine(), settings.get(Keys.DRAIN_RATE), settings.get(Keys.DRAIN_TIMEOUT)), webRoot,
-                    metrics);
+                    metrics, sessionChecks);
         } catch (InterruptedException | RuntimeException e) {
             parts.closeAll();
             throw e;
@@ -256,6 +270,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         log.info("chorus node {} shutting down", nodeId);
+        sessionChecks.cancel(false);
         io.close();
         http.close();
         try {

@@ -76,6 +76,14 @@ final class NodeMetrics implements AutoCloseable {
                 .description("Password hashes waiting or running").register(registry);
     }
 
+    /** How close the node is to its connection cap, past which new connections get 503. */
+    void watchConnections(ConnectionCap cap) {
+        Gauge.builder("chorus.connections.open", cap, ConnectionCap::open)
+                .description("TCP connections open on the node").register(registry);
+        Gauge.builder("chorus.connections.max", cap, ConnectionCap::max)
+                .description("The most TCP connections the node holds at once (max-connections)").register(registry);
+    }
+
     /** The Prometheus text exposition of every meter. */
     String scrape() {
         return registry.scrape();

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * lists the live nodes.
  */
 public final class NodeRoutes implements Routes {
+    static final String CLUSTER = "/cluster";
+
     private static final Logger log = LoggerFactory.getLogger(NodeRoutes.class);
 
     private final BooleanSupplier ready;
@@ -43,7 +45,7 @@ public final class NodeRoutes implements Routes {
         if ("/health/live".equals(path)) {
             return CompletableFuture.completedFuture(Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")));
         }
-        if ("/cluster".equals(path)) {
+        if (CLUSTER.equals(path)) {
             return nodes.get().handle((list, error) -> {
                 if (error != null) {
                     log.warn("the cluster's nodes could not be read: {}", error.toString());

@@ -25,6 +25,11 @@ final class Channels {
         return USER_PREFIX + user.toLowerCase(Locale.ROOT);
     }
 
+    /** Whether a room is some user's channel (where their direct messages and kicks go). */
+    static boolean isUserChannel(String room) {
+        return room.startsWith(USER_PREFIX);
+    }
+
     /** Whether a room of the socket {@code socketId} is a chat room: neither its own nor one of the chat's. */
     static boolean isChatRoom(String socketRoom, String socketId) {
         return !socketRoom.startsWith(RoomNames.OWN) && !socketRoom.equals(socketId);

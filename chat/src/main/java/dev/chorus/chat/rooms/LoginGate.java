@@ -10,6 +10,7 @@ import dev.chorus.engine.sio.ConnectError;
 import dev.chorus.engine.sio.DisconnectReason;
 import dev.chorus.engine.sio.Namespace;
 import dev.chorus.engine.sio.Socket;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,15 @@ final class LoginGate {
     void install(Namespace nsp) {
         nsp.use(socket -> admission.admit(cookie.read(socket.handshake().headers())).thenAccept(outcome -> {
             if (outcome instanceof Admission.Outcome.Admitted admitted) {
-                socket.data().put(USER, admitted.session().username());
+                String user = admitted.session().username();
+                String before = socket.data().path(USER).asText(null);
+                if (socket.recovered() && before != null && !Channels.user(before).equals(Channels.user(user))) {
+                    // Its rooms and missed messages are the other user's (their direct messages among them).
+                    log.warn("user {}: socket {} asked to recover a session of {}; connected afresh instead", user,
+                            socket.id(), before);
+                    socket.declineRecovery();
+                }
+                socket.data().put(USER, user);
                 socket.data().put(SESSION, admitted.session().id());
             } else if (outcome instanceof Admission.Outcome.TooManyConnections tooMany) {
                 throw tooManyConnections(tooMany.max());
@@ -64,6 +73,8 @@ final class LoginGate {
 
     private void onConnection(Socket socket) {
         String user = userOf(socket);
+        String session = socket.data().path(SESSION).asText();
+        admission.holds(session);
         admission.connected(user, socket.id()).whenComplete((counted, error) -> {
             if (error != null) {
                 log.warn("user {}: connection {} could not be counted", user, socket.id(), error);
@@ -77,11 +88,19 @@ final class LoginGate {
         });
         socket.onDisconnect((s, reason) -> {
             admission.disconnected(user, s.id());
+            admission.released(session);
             if (reason == DisconnectReason.SUPERSEDED) {
                 log.info("user {}: socket {} recovered on a new connection; the connection it left is closed", user,
                         s.id());
             }
         });
+        for (String room : List.copyOf(socket.rooms())) {
+            if (Channels.isUserChannel(room) && !room.equals(Channels.user(user))) {
+                log.warn("user {}: socket {} came back in another user's channel {}; left it", user, socket.id(),
+                        room);
+                socket.leave(room);
+            }
+        }
         if (socket.recovered() && !socket.rooms().contains(Channels.user(user))) {
             // Its session was saved after the socket had left every room: the rooms it was in are lost to it.
             log.warn("user {}: socket {} recovered without its rooms", user, socket.id());

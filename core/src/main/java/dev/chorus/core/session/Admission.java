@@ -60,6 +60,15 @@ public final class Admission {
         connections.remove(user, connectionId);
     }
 
+    /** A connection runs under this login session now: while it does, the session is in use, and checked. */
+    public void holds(String sessionId) {
+        sessions.hold(sessionId);
+    }
+
+    public void released(String sessionId) {
+        sessions.release(sessionId);
+    }
+
     public int maxConnectionsPerUser() {
         return connections.maxPerUser();
     }

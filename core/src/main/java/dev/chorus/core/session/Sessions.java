@@ -6,14 +6,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * Login sessions with an idle and an absolute expiry. A session is touched at most once a minute, so that a busy
- * user does not cost a store write per request.
+ * user does not cost a store write per request. The sessions that this node's connections run under are
+ * {@link #hold held}: an open connection is use (a user with the chat open is not idle), and {@link #checkHeld}
+ * ends the connections of a session that is gone — past its absolute expiry, or deleted from the store.
  */
 public final class Sessions {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -25,6 +29,8 @@ public final class Sessions {
     private final Duration absoluteTimeout;
     private final Clock clock;
     private final List<Consumer<String>> closeListeners = new CopyOnWriteArrayList<>();
+    /** The sessions this node's connections run under, with how many connections each. */
+    private final Map<String, Integer> held = new ConcurrentHashMap<>();
 
     public Sessions(SessionStore store, Duration idleTimeout, Duration absoluteTimeout, Clock clock) {
         this.store = store;
@@ -53,8 +59,7 @@ public final class Sessions {
             }
             LoginSession session = found.get();
             Instant now = clock.instant();
-            if (now.isAfter(session.lastSeenAt().plus(idleTimeout))
-                    || now.isAfter(session.createdAt().plus(absoluteTimeout))) {
+            if (expired(session, now)) {
                 return store.delete(id).thenApply(deleted -> Optional.empty());
             }
             if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
@@ -64,6 +69,50 @@ public final class Sessions {
             }
             return CompletableFuture.completedFuture(Optional.of(session));
         });
+    }
+
+    /** A connection on this node now runs under this session; {@link #release} when it ends. */
+    public void hold(String id) {
+        held.merge(id, 1, Integer::sum);
+    }
+
+    public void release(String id) {
+        held.computeIfPresent(id, (key, count) -> count > 1 ? count - 1 : null);
+    }
+
+    /**
+     * Looks at every held session: one that is gone or expired ends, and the close listeners hear of it (its
+     * connections close); one in use is touched now and then, so that it does not expire while its user is
+     * connected. Costs a store read per held session: run it every {@link #checkEvery()}.
+     */
+    public CompletableFuture<Void> checkHeld() {
+        Instant now = clock.instant();
+        CompletableFuture<?>[] checks = held.keySet().stream().map(id -> store.find(id).thenCompose(found -> {
+            if (found.isEmpty() || expired(found.get(), now)) {
+                // Its connections are told once; they release it as they close.
+                held.remove(id);
+                return (found.isEmpty() ? CompletableFuture.<Void>completedFuture(null) : store.delete(id))
+                        .thenRun(() -> notifyClosed(id));
+            }
+            LoginSession session = found.get();
+            return now.isAfter(session.lastSeenAt().plus(checkEvery()))
+                    ? store.update(session.seenAt(now)).thenApply(updated -> null)
+                    : CompletableFuture.completedFuture(null);
+        }).exceptionally(error -> null)).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(checks);
+    }
+
+    /** How often the held sessions are looked at: a quarter of the shorter expiry, from a second to a minute. */
+    public Duration checkEvery() {
+        Duration shorter = idleTimeout.compareTo(absoluteTimeout) < 0 ? idleTimeout : absoluteTimeout;
+        Duration quarter = shorter.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : quarter.compareTo(TOUCH_EVERY) > 0 ? TOUCH_EVERY : quarter;
+    }
+
+    private boolean expired(LoginSession session, Instant now) {
+        return now.isAfter(session.lastSeenAt().plus(idleTimeout))
+                || now.isAfter(session.createdAt().plus(absoluteTimeout));
     }
 
     /** Ends a session (logout, or a new login from the same client); the close listeners hear of it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chorus.core.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +164,47 @@ class SessionsTest {
     }
 
     /** Sessions in a map, counting writes; a find reads at once but may be told to answer later. */
+    @Test
+    void heldSessionsAreKeptInUseAndEndTheirConnectionsWhenTheyExpire() throws Exception {
+        List<String> ended = new ArrayList<>();
+        sessions.onClose(ended::add);
+        LoginSession held = get(sessions.open("alice"));
+        LoginSession idle = get(sessions.open("bob"));
+        sessions.hold(held.id());
+        sessions.hold(held.id());
+
+        for (Duration passed = Duration.ZERO; passed.compareTo(IDLE.multipliedBy(3)) < 0;
+                passed = passed.plus(sessions.checkEvery())) {
+            clock.advance(sessions.checkEvery());
+            get(sessions.checkHeld());
+        }
+        assertThat(ended).as("an open connection is use: not idle").isEmpty();
+        assertThat(get(sessions.resolve(held.id()))).isPresent();
+        assertThat(get(sessions.resolve(idle.id()))).as("no connection kept it").isEmpty();
+
+        clock.advance(Duration.between(clock.instant(), START.plus(ABSOLUTE).plusSeconds(1)));
+        get(sessions.checkHeld());
+        assertThat(ended).as("past its absolute end").containsExactly(held.id());
+        assertThat(store.sessions).doesNotContainKey(held.id());
+
+        LoginSession other = get(sessions.open("carol"));
+        sessions.hold(other.id());
+        sessions.release(other.id());
+        store.sessions.remove(other.id());
+        get(sessions.checkHeld());
+        assertThat(ended).as("an ended session is heard of once; a released one is not looked at")
+                .containsExactly(held.id());
+    }
+
+    @Test
+    void heldSessionsAreCheckedFromEverySecondToEveryMinute() {
+        assertThat(sessions.checkEvery()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(new Sessions(store, Duration.ofSeconds(2), ABSOLUTE, clock).checkEvery())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(new Sessions(store, IDLE, Duration.ofMinutes(2), clock).checkEvery())
+                .isEqualTo(Duration.ofSeconds(30));
+    }
+
     private static final class CountingStore implements SessionStore {
         final Map<String, LoginSession> sessions = new ConcurrentHashMap<>();
         final AtomicInteger writes = new AtomicInteger();

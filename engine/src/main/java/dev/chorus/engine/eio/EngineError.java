@@ -11,6 +11,10 @@ public enum EngineError {
     FORBIDDEN(4, "Forbidden"),
     /** A server that is handing its clients to others: 503, which proxies take as "try another node". */
     DRAINING(4, "Server is draining"),
+    /** Too many handshakes in flight: 503, which a proxy takes as "try another node". */
+    BUSY(4, "Server busy, try again"),
+    /** A client address with all the sessions it may have: 429, as for any rate limit. */
+    TOO_MANY_SESSIONS(4, "Too many sessions from this address"),
     UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version");
 
     private final int code;
@@ -32,7 +36,8 @@ public enum EngineError {
     public HttpResponseStatus status() {
         return switch (this) {
             case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
-            case DRAINING -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case DRAINING, BUSY -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case TOO_MANY_SESSIONS -> HttpResponseStatus.TOO_MANY_REQUESTS;
             default -> HttpResponseStatus.BAD_REQUEST;
         };
     }

@@ -150,10 +150,21 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             refuse(exchange, upgrade, EngineError.FORBIDDEN, refusal);
             return;
         }
-        if (upgrade) {
-            handshakeWebSocket(ctx, request, engineRequest);
+        if (server.handshakesInFlight() >= options.maxHandshakesInFlight()) {
+            options.refusals().refuse("handshakes-in-flight", server.clientAddress(engineRequest),
+                    "a handshake, " + server.handshakesInFlight() + " in flight");
+            answerRefusal(exchange, upgrade, EngineError.BUSY, EngineError.BUSY.message());
+            return;
+        }
+        EngineSession session = server.open(channel.eventLoop(), engineRequest);
+        if (session == null) {
+            String client = server.clientAddress(engineRequest);
+            options.refusals().refuse("sessions-per-address", client, "a handshake, " + server.sessionsOf(client)
+                    + " sessions open");
+            answerRefusal(exchange, upgrade, EngineError.TOO_MANY_SESSIONS, EngineError.TOO_MANY_SESSIONS.message());
+        } else if (upgrade) {
+            handshakeWebSocket(ctx, request, session);
         } else {
-            EngineSession session = server.open(channel.eventLoop(), engineRequest);
             session.start(new PollingTransport(session), sessionCookie(session));
             session.onPoll(exchange);
         }
@@ -206,8 +217,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineRequest engineRequest) {
-        EngineSession session = server.open(ctx.channel().eventLoop(), engineRequest);
+    private void handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
         WebSocketTransport transport = new WebSocketTransport(session, ctx.channel());
         if (!completeUpgrade(ctx, request, transport, false, sessionCookie(session))) {
             server.remove(session);
@@ -327,8 +337,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             HttpHeaders headers = new DefaultHttpHeaders();
             HttpReplies.send(new HttpReplies.Exchange(exchange.channel(), false, null), CorsOptions.DISABLED,
-                    error == EngineError.DRAINING || error == EngineError.FORBIDDEN ? error.status()
-                            : HttpResponseStatus.BAD_REQUEST, "text/html", body,
+                    error == EngineError.DRAINING || error == EngineError.BUSY || error == EngineError.FORBIDDEN
+                            || error == EngineError.TOO_MANY_SESSIONS ? error.status() : HttpResponseStatus.BAD_REQUEST,
+                    "text/html", body,
                     headers);
         } else {
             HttpReplies.sendError(exchange, options.cors(), error, text);

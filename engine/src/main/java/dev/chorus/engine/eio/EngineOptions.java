@@ -17,6 +17,8 @@ public final class EngineOptions {
     private final Duration upgradeTimeout;
     private final int maxHttpBufferSize;
     private final long maxQueuedBytes;
+    private final int maxSessionsPerAddress;
+    private final int maxHandshakesInFlight;
     private final Set<TransportName> transports;
     private final CorsOptions cors;
     private final SessionCookie sessionCookie;
@@ -33,6 +35,8 @@ public final class EngineOptions {
         this.upgradeTimeout = b.upgradeTimeout;
         this.maxHttpBufferSize = b.maxHttpBufferSize;
         this.maxQueuedBytes = b.maxQueuedBytes;
+        this.maxSessionsPerAddress = b.maxSessionsPerAddress;
+        this.maxHandshakesInFlight = b.maxHandshakesInFlight;
         this.transports = Set.copyOf(b.transports);
         this.cors = b.cors;
         this.sessionCookie = b.sessionCookie;
@@ -83,6 +87,23 @@ public final class EngineOptions {
      */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
+    }
+
+    /**
+     * Sessions one client address may have open at once (as {@link #trustedProxies} tell the address); a handshake
+     * past it is refused with 429. Unlimited by default, as in the reference server.
+     */
+    public int maxSessionsPerAddress() {
+        return maxSessionsPerAddress;
+    }
+
+    /**
+     * Sessions that may be opened and not yet {@link EngineSession#established established} at once (a Socket.IO
+     * client that has not joined a namespace: its login not checked yet); a handshake past it is refused with 503,
+     * which a client retries and a proxy sends elsewhere. Unlimited by default.
+     */
+    public int maxHandshakesInFlight() {
+        return maxHandshakesInFlight;
     }
 
     public Set<TransportName> transports() {
@@ -146,6 +167,8 @@ public final class EngineOptions {
         private Duration upgradeTimeout = Duration.ofSeconds(10);
         private int maxHttpBufferSize = 1_000_000;
         private long maxQueuedBytes = 8L << 20;
+        private int maxSessionsPerAddress = Integer.MAX_VALUE;
+        private int maxHandshakesInFlight = Integer.MAX_VALUE;
         private Set<TransportName> transports = EnumSet.allOf(TransportName.class);
         private CorsOptions cors = CorsOptions.DISABLED;
         private SessionCookie sessionCookie;
@@ -183,6 +206,22 @@ public final class EngineOptions {
                 throw new IllegalArgumentException("maxQueuedBytes must be positive");
             }
             this.maxQueuedBytes = maxQueuedBytes;
+            return this;
+        }
+
+        public Builder maxSessionsPerAddress(int maxSessionsPerAddress) {
+            if (maxSessionsPerAddress <= 0) {
+                throw new IllegalArgumentException("maxSessionsPerAddress must be positive");
+            }
+            this.maxSessionsPerAddress = maxSessionsPerAddress;
+            return this;
+        }
+
+        public Builder maxHandshakesInFlight(int maxHandshakesInFlight) {
+            if (maxHandshakesInFlight <= 0) {
+                throw new IllegalArgumentException("maxHandshakesInFlight must be positive");
+            }
+            this.maxHandshakesInFlight = maxHandshakesInFlight;
             return this;
         }
 

@@ -4,13 +4,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +25,9 @@ public final class EngineServer {
     private final EngineOptions options;
     private final SessionListener listener;
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    /** Open sessions by client address, for {@link EngineOptions#maxSessionsPerAddress()}. */
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger handshaking = new AtomicInteger();
     private final Map<EventLoop, HeartbeatWheel> wheels = new ConcurrentHashMap<>();
     private final Map<EventLoop, LoopFlusher> flushers = new ConcurrentHashMap<>();
     private final Duration wheelResolution;
@@ -126,9 +129,14 @@ public final class EngineServer {
      * in-memory channel). The session's handler is added at the end of the channel's pipeline.
      *
      * @param request the HTTP request that opened the connection, for the session's handshake data
+     * @return the session, or null (the channel closed) when its client address has all the sessions it may
      */
     public EngineSession acceptWebSocket(Channel channel, HttpRequest request) {
         EngineSession session = open(channel.eventLoop(), new EngineRequest(request, channel.remoteAddress()));
+        if (session == null) {
+            channel.close();
+            return null;
+        }
         WebSocketTransport transport = new WebSocketTransport(session, channel);
         channel.pipeline().addLast("eio-ws", new WebSocketFrameHandler(transport, false));
         session.execute(() -> session.start(transport, null));
@@ -139,14 +147,45 @@ public final class EngineServer {
         return listener;
     }
 
+    /** @return the new session, or null when its client address has {@link EngineOptions#maxSessionsPerAddress} */
     EngineSession open(EventLoop loop, EngineRequest request) {
+        boolean[] admitted = new boolean[1];
+        perAddress.compute(clientAddress(request), (address, open) -> {
+            int count = open == null ? 0 : open;
+            admitted[0] = count < options.maxSessionsPerAddress();
+            return admitted[0] ? count + 1 : open;
+        });
+        if (!admitted[0]) {
+            return null;
+        }
+        handshaking.incrementAndGet();
         EngineSession session = new EngineSession(this, options.sessionIds().get(), loop, request);
         sessions.put(session.id(), session);
         return session;
     }
 
+    /** Sessions opened whose client the layer above has not taken in yet. */
+    public int handshakesInFlight() {
+        return handshaking.get();
+    }
+
+    void handshakeEnded() {
+        handshaking.decrementAndGet();
+    }
+
     void remove(EngineSession session) {
-        sessions.remove(session.id(), session);
+        if (sessions.remove(session.id(), session)) {
+            perAddress.computeIfPresent(clientAddress(session.request()), (address, open) -> open > 1 ? open - 1 : null);
+        }
+    }
+
+    /** How many sessions the client at this address has open now. */
+    public int sessionsOf(String clientAddress) {
+        return perAddress.getOrDefault(clientAddress, 0);
+    }
+
+    String clientAddress(EngineRequest request) {
+        return options.trustedProxies().clientAddress(request.remoteAddress(), request.headers());
     }
 
     /** Keeps a closed session findable for a while, so that a late request gets its answer rather than an error. */

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ public final class EngineSession {
     private final String id;
     private final EventLoop loop;
     private final EngineRequest request;
+    /** Until the layer above says the client is in, or the session ends: a handshake in flight. */
+    private final AtomicBoolean handshaking = new AtomicBoolean(true);
     // Small: most of the time an idle connection's queue is empty; it grows for a burst.
     private final ArrayDeque<Frame> writeQueue = new ArrayDeque<>(2);
     private long queuedBytes;
@@ -59,6 +62,16 @@ public final class EngineSession {
 
     public EventLoop eventLoop() {
         return loop;
+    }
+
+    /**
+     * The layer above took the client in (Socket.IO: it joined a namespace): the session no longer counts as a
+     * handshake in flight ({@link EngineOptions#maxHandshakesInFlight()}). Any thread; once is enough.
+     */
+    public void established() {
+        if (handshaking.compareAndSet(true, false)) {
+            server.handshakeEnded();
+        }
     }
 
     public EngineRequest request() {
@@ -496,6 +509,9 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSED;
+        if (handshaking.compareAndSet(true, false)) {
+            server.handshakeEnded();
+        }
         if (owesCloseNoop) {
             // Still findable for a while, never unfindable in between: a GET racing the close must find it.
             server.removeLater(this, CLOSE_NOOP_GRACE_MILLIS);

@@ -124,6 +124,7 @@ final class Client implements SessionHandler {
         connecting.remove(name);
         sockets.put(name, socket);
         cancelConnectTimer();
+        session.established();
     }
 
     private void cancelConnectTimer() {

@@ -285,7 +285,9 @@ public final class Namespace {
 
     private void recover(Client client, Handshake handshake, PersistedSession session, String offset,
             RecoveryOptions recovery) {
-        Socket socket = new Socket(this, client, handshake, session.sid(), session.pid(), session.data(), true);
+        // A copy: what the middlewares write must not reach the session, which may yet be given back.
+        Socket socket = new Socket(this, client, handshake, session.sid(), session.pid(), session.data().deepCopy(),
+                true);
         Runnable restore = () -> takeOver(client, session, () -> {
             // In its rooms before the replay is read, so nothing falls between the two; the socket holds back
             // live events until the replay is out and drops those the replay already had.
@@ -315,7 +317,15 @@ public final class Namespace {
         if (recovery.skipMiddlewares()) {
             restore.run();
         } else {
-            runMiddlewares(client, socket, 0, restore, () -> giveBack(session));
+            runMiddlewares(client, socket, 0, () -> {
+                if (socket.recoveryDeclined()) {
+                    giveBack(session);
+                    server.metrics().notRecovered.increment();
+                    connectNew(client, handshake);
+                } else {
+                    restore.run();
+                }
+            }, () -> giveBack(session));
         }
     }
 

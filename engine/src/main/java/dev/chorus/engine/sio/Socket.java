@@ -36,6 +36,7 @@ public final class Socket {
     private final Handshake handshake;
     private final ObjectNode data;
     private final boolean recovered;
+    private volatile boolean recoveryDeclined;
     private volatile boolean connected;
     private volatile boolean closed;
     /** Deliveries that came before the CONNECT ack went out (a recovering socket is in its rooms before that). */
@@ -100,6 +101,18 @@ public final class Socket {
     /** Whether this socket came back through connection state recovery. */
     public boolean recovered() {
         return recovered;
+    }
+
+    /**
+     * For a middleware: this socket must not take over the session it came to recover (it belongs to someone else),
+     * and connects afresh instead — no rooms, no missed packets. The session stays for its own client.
+     */
+    public void declineRecovery() {
+        recoveryDeclined = true;
+    }
+
+    boolean recoveryDeclined() {
+        return recoveryDeclined;
     }
 
     public boolean connected() {

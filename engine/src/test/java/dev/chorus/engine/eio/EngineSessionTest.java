@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,11 @@ class EngineSessionTest {
     private final EngineServer server = new EngineServer(EngineOptions.defaults(), s -> SessionHandler.IGNORE);
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
+    private static EngineRequest handshake() {
+        return new EngineRequest(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                "/engine.io/?EIO=4&transport=polling"), null);
+    }
+
     @AfterEach
     void close() {
         channel.finishAndReleaseAll();
@@ -23,7 +31,7 @@ class EngineSessionTest {
     @Test
     void aPollThatReachesASessionJustClosedIsAnsweredAtOnce() {
         // The request's loop found the session open; the session's loop closed it before the poll got there.
-        EngineSession session = server.open(channel.eventLoop(), null);
+        EngineSession session = server.open(channel.eventLoop(), handshake());
         session.start(new PollingTransport(session), null);
         session.discard(CloseReason.PING_TIMEOUT);
 
@@ -41,7 +49,7 @@ class EngineSessionTest {
 
     @Test
     void aServerCloseWithQueuedFramesSendsThemThenTheClosePacket() {
-        EngineSession session = server.open(channel.eventLoop(), null);
+        EngineSession session = server.open(channel.eventLoop(), handshake());
         session.start(new PollingTransport(session), null);
         assertThat(body(poll(session))).startsWith("0{");
         session.send(Frame.message("one"));
@@ -57,7 +65,7 @@ class EngineSessionTest {
 
     @Test
     void discardDropsWhatWasQueuedAndEndsTheSessionNow() {
-        EngineSession session = server.open(channel.eventLoop(), null);
+        EngineSession session = server.open(channel.eventLoop(), handshake());
         session.start(new PollingTransport(session), null);
         Frame queued = Frame.text(ByteBufAllocator.DEFAULT.buffer().writeByte('4'));
         session.send(queued);

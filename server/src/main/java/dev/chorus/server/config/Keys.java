@@ -12,7 +12,7 @@ import static dev.chorus.server.config.Readers.writeDuration;
 
 import dev.chorus.chat.web.AuthMode;
 import dev.chorus.cluster.redis.RedisBackbone;
-import dev.chorus.engine.http.TrustedProxies;
+import dev.chorus.engine.http.Networks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,6 +84,16 @@ public final class Keys {
             "How long a kept-alive HTTP connection may wait for its next request (longer than a proxy keeps its "
                     + "idle connections to the nodes).", Duration.ofSeconds(75), duration(ChronoUnit.SECONDS,
                     Duration.ofSeconds(1)), writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Integer> MAX_CONNECTIONS = new Key<>("max-connections", "N",
+            "Most TCP connections the node holds at once; past it a new one is answered 503 and closed. 0: one per "
+                    + "32 KiB of the JVM's maximum heap.", 0, integer(0, 10_000_000), String::valueOf, false);
+    public static final Key<Integer> MAX_SESSIONS_PER_ADDRESS = new Key<>("max-sessions-per-address", "N",
+            "Socket.IO sessions one client address may have open on the node; past it a handshake is answered 429.",
+            1000, integer(1, 10_000_000), String::valueOf, false);
+    public static final Key<Integer> MAX_HANDSHAKES_IN_FLIGHT = new Key<>("max-handshakes-in-flight", "N",
+            "Socket.IO sessions opened whose login is not checked yet, at once; past it a handshake is answered 503 "
+                    + "(clients retry, proxies try another node).", 1000, integer(1, 10_000_000), String::valueOf,
+            false);
     public static final Key<Integer> LOGIN_FAILURES = new Key<>("login-failures", "N",
             "Failed logins allowed per account from one client address in 15 minutes; then 429 until they refill.",
             5, integer(1, 1_000_000), String::valueOf, false);
@@ -107,6 +117,12 @@ public final class Keys {
             List.of(), list(origin()), origins -> String.join(",", origins), false);
     public static final Key<Boolean> CORS_CREDENTIALS = new Key<>("cors-credentials", null,
             "Let cross-origin clients send cookies.", false, bool(), String::valueOf, true);
+    public static final Key<List<String>> OPS_NETWORKS = new Key<>("ops-networks", "NETWORK[,NETWORK...]",
+            "Client addresses (or CIDR networks) that may read /metrics and /cluster; others need ops-token.",
+            List.of("127.0.0.0/8", "::1"), list(network()), networks -> String.join(",", networks), false);
+    public static final Key<String> OPS_TOKEN = new Key<>("ops-token", "TOKEN",
+            "A secret that opens /metrics and /cluster from anywhere, sent as 'Authorization: Bearer TOKEN'. "
+                    + "Unset: only ops-networks.", null, secret(), token -> "****", false);
     public static final Key<Duration> RECOVERY_WINDOW = new Key<>("recovery-window", "SECONDS",
             "How long a disconnected client can come back and get what it missed.",
             Duration.ofSeconds(120), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
@@ -144,9 +160,10 @@ public final class Keys {
 
     public static final List<Key<?>> ALL = List.of(HOST, PORT, DATA, AUTH, SESSION_COOKIE, TRUSTED_PROXIES, SESSION_IDLE,
             SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_QUEUED_BYTES, REQUEST_TIMEOUT,
-            IDLE_TIMEOUT, LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
+            IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_SESSIONS_PER_ADDRESS, MAX_HANDSHAKES_IN_FLIGHT,
+            LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
             REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, CORS_ORIGIN,
-            CORS_CREDENTIALS, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
+            CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {
@@ -181,9 +198,19 @@ public final class Keys {
         };
     }
 
+    /** Long enough not to be guessed. */
+    private static Key.Reader<String> secret() {
+        return text -> {
+            if (text.length() < 16 || text.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw new IllegalArgumentException("must be at least 16 printable characters, no spaces");
+            }
+            return text;
+        };
+    }
+
     private static Key.Reader<String> network() {
         return text -> {
-            TrustedProxies.of(List.of(text));
+            Networks.of(List.of(text));
             return text;
         };
     }

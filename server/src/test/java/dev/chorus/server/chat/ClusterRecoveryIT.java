@@ -91,6 +91,40 @@ class ClusterRecoveryIT {
     }
 
     /**
+     * A client that presents another user's recovery ids (read off a shared machine, say) gets a socket of its own:
+     * none of the other user's rooms, none of their missed messages. The owner can still recover.
+     */
+    @Test
+    void anotherUsersLoginCannotRecoverASocket() throws Exception {
+        String erin = new AuthApi(http, nodes.get(0).port()).guestLogin("erin").session();
+        String mallory = new AuthApi(http, nodes.get(1).port()).guestLogin("mallory").session();
+        RawSocketIo sender = connectedIn(new AuthApi(http, nodes.get(1).port()).guestLogin("frank").session(), 1);
+        Lost lost = cutAfterAMessage(erin, 0, sender);
+        String missed = send(sender, "for erin's eyes");
+
+        RawSocketIo thief = RawSocketIo.open(http, nodes.get(1).port(), mallory);
+        thief.send("40" + JSON.createObjectNode().put("pid", lost.pid()).put("offset", lost.offset()));
+        String connected = thief.next();
+        assertThat(connected).as("nothing replayed before the CONNECT").startsWith("40{");
+        assertThat(JSON.readTree(connected.substring(2)).path("sid").asText()).as("a socket of its own")
+                .isNotEqualTo(lost.sid());
+        send(sender, "after the theft");
+        Thread.sleep(500);
+        thief.send("421[\"join\",{\"room\":\"mallorys-own\"}]");
+        for (String packet = thief.next(); !packet.startsWith("431["); packet = thief.next()) {
+            assertThat(packet).as("in no room of erin's").doesNotContain("after the theft");
+        }
+        thief.close();
+
+        RawSocketIo owner = RawSocketIo.open(http, nodes.get(0).port(), erin);
+        owner.send("40" + JSON.createObjectNode().put("pid", lost.pid()).put("offset", lost.offset()));
+        String first = owner.next();
+        assertThat(first).as("the owner still gets what she missed").startsWith("42[\"message\"").contains(missed);
+        owner.close();
+        sender.close();
+    }
+
+    /**
      * The client gave up on a connection its node still holds (a poll failed while the proxy had no ready node) and
      * recovered the socket on the other node, under the same id. The node it left closes that connection, and nothing
      * done there later touches the recovered socket's rooms or its recovery session.

@@ -129,6 +129,17 @@ class LoginAbuseIT {
                 .isPresent();
     }
 
+    @Test
+    void theOperationsEndpointsAreNotForClientsBehindTheProxy() throws Exception {
+        for (String path : List.of("/metrics", "/cluster")) {
+            HttpResponse<String> outside = http.send(HttpRequest.newBuilder(url(0, path))
+                    .header("X-Forwarded-For", "127.0.0.1, 203.0.113.7").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(outside.statusCode()).as("%s for a client the proxy saw outside", path).isEqualTo(403);
+            assertThat(http.send(HttpRequest.newBuilder(url(0, path)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as("%s from the node's own machine", path).isEqualTo(200);
+        }
+    }
+
     private static Map<Integer, Long> statuses(List<CompletableFuture<HttpResponse<String>>> responses) {
         CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
         return responses.stream().map(CompletableFuture::join)

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +38,15 @@ class LocalClusterIT {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .untilAsserted(() -> {
                         HttpResponse<String> nodes = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/cluster")).build(),
+                                URI.create("http://127.0.0.1:" + (port + 1) + "/cluster")).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         assertThat(JSON.readTree(nodes.body()).path("nodes")).hasSize(2);
                     });
+            for (String operations : List.of("/cluster", "/metrics", "/%6detrics")) {
+                assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + operations))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .as("%s through the proxy", operations).isEqualTo(404);
+            }
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +52,7 @@ class ProxyIT {
     void aKilledNodesClientsComeBackThroughTheProxyWithEveryMessage(ProxyProcess.Kind kind, String config)
             throws Exception {
         startCluster(kind, config);
+        assertOperationsEndpointsBlocked();
         Map<String, Object> traffic = traffic(200);
         traffic.put("senderPort", cluster.nodes().get(0).port());
         traffic.put("messagesPerRoom", 250);
@@ -100,6 +106,7 @@ class ProxyIT {
     @CsvSource({"apache/chorus-sticky.conf", "apache/chorus-round-robin.conf"})
     void apacheCarriesLoginWebSocketAndPolling(String config) throws Exception {
         startCluster(ProxyProcess.Kind.APACHE, config);
+        assertOperationsEndpointsBlocked();
         Map<String, Object> traffic = traffic(20);
         traffic.put("messagesPerRoom", 50);
 
@@ -111,6 +118,18 @@ class ProxyIT {
         assertThat(result.path("disconnectsBeforeKill").asInt()).isZero();
         assertThat(result.path("lost").asInt()).isZero();
         assertThat(result.path("duplicated").asInt()).isZero();
+    }
+
+    /** The shipped file keeps {@code /metrics} and {@code /cluster} from the outside, however the path is spelled. */
+    private void assertOperationsEndpointsBlocked() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/metrics", "/cluster", "/%6detrics", "/metrics?x=1")) {
+            int status = http.send(HttpRequest.newBuilder(URI.create(cluster.proxy().url() + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertThat(status).as("%s through the proxy", path).isIn(403, 404);
+        }
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(cluster.proxy().url() + "/health")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
     }
 
     /** SIGTERM each node in turn (it drains), start it again, next one. */

@@ -57,7 +57,7 @@ final class ClusterBackend implements Backend {
         this.nodeId = nodeId;
         this.route = route;
         this.clock = clock;
-        this.presence = new RedisPresence(redis, nodeId);
+        this.presence = new RedisPresence(redis, nodeId, settings.get(Keys.MAX_ROOMS_PER_USER));
         this.connections = new RedisUserConnections(redis, nodeId, settings.get(Keys.MAX_CONNECTIONS_PER_USER));
         RedisPublisher.Limits limits = new RedisPublisher.Limits(settings.get(Keys.MESSAGE_RATE),
                 settings.get(Keys.MESSAGE_BURST), settings.get(Keys.HISTORY_SIZE), settings.get(Keys.HISTORY_MAX_AGE), REMEMBER_SENT);

@@ -41,7 +41,7 @@ final class EmbeddedBackend implements Backend {
                 nsp -> new EmbeddedPublisher(history,
                         new RateLimiter(settings.get(Keys.MESSAGE_RATE), settings.get(Keys.MESSAGE_BURST), clock),
                         new EmbeddedSentMessages(REMEMBER_SENT, clock), MessageEmits.deliveredTo(nsp)),
-                new EmbeddedPresence(), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)),
+                new EmbeddedPresence(settings.get(Keys.MAX_ROOMS_PER_USER)), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)),
                 new EmbeddedBudgets(clock));
         this.recovery = recovery;
         this.clock = clock;

@@ -12,6 +12,10 @@ import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.account.PasswordHashing;
 import dev.chorus.core.limits.LoginThrottle;
+import dev.chorus.core.limits.RequestLimits;
+import dev.chorus.core.limits.UserConnections;
+import dev.chorus.core.message.DirectQuota;
+import dev.chorus.core.message.Recipients;
 import dev.chorus.core.session.Sessions;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.eio.TransportName;
@@ -40,6 +44,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -115,7 +121,7 @@ public final class Node implements AutoCloseable {
             ConnectionCap cap = new ConnectionCap(settings.get(Keys.MAX_CONNECTIONS), refusals);
             metrics.watchConnections(cap);
             RequestDeadlines deadlines = new RequestDeadlines(settings.get(Keys.REQUEST_TIMEOUT),
-                    settings.get(Keys.IDLE_TIMEOUT));
+                    settings.get(Keys.IDLE_TIMEOUT), refusals);
             AtomicReference<HttpServer> early = new AtomicReference<>();
             Backend backend = parts.add(settings.clustered()
                     ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry(),
@@ -147,9 +153,14 @@ public final class Node implements AutoCloseable {
                     .adapterFactory(backend.adapterFactory())
                     .meterRegistry(metrics.registry())
                     .build()), SocketIoServer::close);
+            RequestLimits requests = RequestLimits.of(stores.budgets(), new RequestLimits.Rate(
+                    settings.get(Keys.REQUEST_RATE), settings.get(Keys.REQUEST_BURST)),
+                    (user, kind) -> refusals.refuse("request-rate", "user " + user, "a " + kind.key() + " request"));
             Chat core = Chat.of(new Chat.Parts(sessions, stores.connections(), stores.presence(), stores.history(),
-                    stores.publishers().apply(io.sockets())), settings.get(Keys.MAX_MESSAGE_SIZE), clock,
-                    metrics.registry());
+                    stores.publishers().apply(io.sockets()), requests, recipients(settings.get(Keys.AUTH), accounts,
+                    stores.connections()), new DirectQuota(stores.budgets(), settings.get(Keys.DIRECT_BYTES_PER_DAY))),
+                    settings.get(Keys.MAX_MESSAGE_SIZE),
+                    settings.get(Keys.MAX_ROOMS_PER_CONNECTION), clock, metrics.registry());
             ChatRooms chat = new ChatRooms(io.sockets(), core, cookie);
             // Sessions that expire or are deleted elsewhere take their sockets with them, as a logout does.
             long checkEvery = sessions.checkEvery().toMillis();
@@ -192,6 +203,13 @@ public final class Node implements AutoCloseable {
             parts.closeAll();
             throw e;
         }
+    }
+
+    /** Who may be sent a direct message: an account, or in guest mode also a guest who is online. */
+    private static Recipients recipients(AuthMode mode, Accounts accounts, UserConnections connections) {
+        Recipients registered = user -> accounts.find(user).thenApply(Optional::isPresent);
+        return mode == AuthMode.PASSWORD ? registered : user -> connections.count(user)
+                .thenCompose(online -> online > 0 ? CompletableFuture.completedFuture(true) : registered.exists(user));
     }
 
     private static WebRoot openWebRoot(Path folder) {

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.engine.http.Refusals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,9 +11,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +28,19 @@ import org.slf4j.LoggerFactory;
 final class RequestDeadlines {
     private static final Logger log = LoggerFactory.getLogger(RequestDeadlines.class);
 
-    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The settings' defaults, for servers that have no settings (the conformance server). */
-    static final RequestDeadlines DEFAULTS = new RequestDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(75));
+    static final RequestDeadlines DEFAULTS = new RequestDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(75),
+            Refusals.uncounted());
 
     private final long requestMillis;
     private final long idleMillis;
-    /** A flood of slow clients is logged a line a second, with how many more there were. */
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
-    private final AtomicLong unlogged = new AtomicLong();
+    /** Where slow requests are counted and logged: a flood of them a line a second. */
+    private final Refusals refusals;
 
-    RequestDeadlines(Duration request, Duration idle) {
+    RequestDeadlines(Duration request, Duration idle, Refusals refusals) {
         this.requestMillis = request.toMillis();
         this.idleMillis = idle.toMillis();
+        this.refusals = refusals;
     }
 
     /** The deadline of one new connection: its two handlers go before and after the HTTP codec. */
@@ -154,15 +156,8 @@ final class RequestDeadlines {
         }
     }
 
-    private void slow(Object address) {
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
-            long more = unlogged.getAndSet(0);
-            log.info("connection from {} closed: its request did not come within {} ms{}", address, requestMillis,
-                    more > 0 ? " (and " + more + " more since the last such line)" : "");
-        } else {
-            unlogged.incrementAndGet();
-        }
+    private void slow(SocketAddress address) {
+        refusals.refuse("request-timeout", address instanceof InetSocketAddress inet ? inet.getHostString()
+                : String.valueOf(address), "a connection whose request took over " + requestMillis + " ms");
     }
 }

@@ -10,14 +10,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RequestDeadlinesTest {
     private final RequestDeadlines.Deadline deadline =
-            new RequestDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(75)).newConnection();
+            RequestDeadlines.DEFAULTS.newConnection();
     private final EmbeddedChannel channel = new EmbeddedChannel(deadline.bytes(), new HttpServerCodec(), deadline);
 
     @AfterEach

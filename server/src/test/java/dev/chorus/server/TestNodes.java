@@ -12,8 +12,8 @@ public final class TestNodes {
 
     /**
      * A node on loopback and a free port, its embedded store in {@code data}: sessions of an hour (a day at most),
-     * 100 messages of history per room, two minutes to recover in, and no limit to speak of on registrations: every
-     * test user registers from loopback.
+     * 100 messages of history per room, two minutes to recover in, and no limit to speak of on registrations (every
+     * test user registers from loopback) nor on requests (tests ask for history in loops).
      */
     public static Settings settings(Path data) {
         return Settings.defaults()
@@ -24,6 +24,8 @@ public final class TestNodes {
                 .with(Keys.SESSION_MAX, Duration.ofHours(24))
                 .with(Keys.HISTORY_SIZE, 100)
                 .with(Keys.RECOVERY_WINDOW, Duration.ofMinutes(2))
-                .with(Keys.REGISTRATIONS_PER_ADDRESS, 1_000_000);
+                .with(Keys.REGISTRATIONS_PER_ADDRESS, 1_000_000)
+                .with(Keys.REQUEST_RATE, 10_000.0)
+                .with(Keys.REQUEST_BURST, 100_000);
     }
 }

@@ -29,12 +29,12 @@ final class HistoryQueries {
 
     void install(Namespace nsp) {
         nsp.onEvent("history", Requests.History.class, this::history)
-                .onEvent("rooms", (s, args, ack) -> roomList(ack))
+                .onEvent("rooms", (s, args, ack) -> roomList(s, ack))
                 .onEvent("dm-history", Requests.DirectHistory.class, this::directHistory);
     }
 
     private void history(Socket socket, Requests.History request, Ack ack) {
-        history.room(request.room(), request.before(), request.after(), request.limit())
+        history.room(userOf(socket), request.room(), request.before(), request.after(), request.limit())
                 .whenComplete((answer, error) -> {
                     if (error != null) {
                         log.warn("history of room {} could not be read", request.room(), error);
@@ -59,16 +59,18 @@ final class HistoryQueries {
         });
     }
 
-    private void roomList(Ack ack) {
-        rooms.list().whenComplete((counts, error) -> {
+    private void roomList(Socket socket, Ack ack) {
+        rooms.list(userOf(socket)).whenComplete((answer, error) -> {
             if (error != null) {
                 log.warn("the room list could not be read", error);
                 ack.send(error("rooms are not available"));
                 return;
             }
-            List<Map<String, Object>> list = new ArrayList<>();
-            counts.forEach((name, members) -> list.add(Map.of("name", name, "members", members)));
-            ack.send(Map.of("rooms", list));
+            answer(ack, answer, counts -> {
+                List<Map<String, Object>> list = new ArrayList<>();
+                counts.forEach((name, members) -> list.add(Map.of("name", name, "members", members)));
+                return Map.of("rooms", list);
+            });
         });
     }
 }

@@ -69,7 +69,14 @@ final class RoomMembership implements RoomEvents {
     }
 
     private void leave(Socket socket, Requests.Room request, Ack ack) {
-        answer(ack, rooms.leave(new SocketConnection(socket), request.room()), left -> Map.of("ok", true));
+        rooms.leave(new SocketConnection(socket), request.room()).whenComplete((answer, error) -> {
+            if (error != null) {
+                log.warn("user {}: leaving room {} failed", userOf(socket), request.room(), error);
+                ack.send(error("the room is not available"));
+            } else {
+                answer(ack, answer, left -> Map.of("ok", true));
+            }
+        });
     }
 
     @Override
@@ -101,7 +108,7 @@ final class RoomMembership implements RoomEvents {
             socket.execute(() -> {
                 if (socket.rooms().contains(room)) {
                     socket.emit("room-closed", Map.of("room", room));
-                    rooms.leave(new SocketConnection(socket), room);
+                    rooms.remove(new SocketConnection(socket), room);
                 }
             });
         }

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.chat.web.SessionCookie;
 import dev.chorus.core.Chat;
 import dev.chorus.core.history.EmbeddedHistoryStore;
+import dev.chorus.core.limits.EmbeddedBudgets;
 import dev.chorus.core.limits.EmbeddedUserConnections;
 import dev.chorus.core.limits.RateLimiter;
+import dev.chorus.core.limits.RequestLimits;
+import dev.chorus.core.message.DirectQuota;
 import dev.chorus.core.message.EmbeddedPublisher;
 import dev.chorus.core.message.EmbeddedSentMessages;
 import dev.chorus.core.presence.EmbeddedPresence;
@@ -30,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -60,10 +64,12 @@ final class ChatFace implements AutoCloseable {
                 .engine(EngineOptions.builder().path("/socket.io").build())
                 .build());
         Chat core = Chat.of(new Chat.Parts(sessions, new EmbeddedUserConnections(MAX_CONNECTIONS_PER_USER),
-                new EmbeddedPresence(), history, new EmbeddedPublisher(history, new RateLimiter(1000, 1000, clock),
+                new EmbeddedPresence(100), history, new EmbeddedPublisher(history, new RateLimiter(1000, 1000, clock),
                         new EmbeddedSentMessages(Duration.ofMinutes(5), clock),
-                        MessageEmits.deliveredTo(io.sockets()))),
-                MAX_MESSAGE_BYTES, clock, meters);
+                        MessageEmits.deliveredTo(io.sockets())),
+                RequestLimits.of(new EmbeddedBudgets(clock), new RequestLimits.Rate(1000, 1000)),
+                user -> CompletableFuture.completedFuture(true), new DirectQuota(new EmbeddedBudgets(clock), 1 << 20)),
+                MAX_MESSAGE_BYTES, 50, clock, meters);
         chat = new ChatRooms(io.sockets(), core, new SessionCookie(COOKIE));
         chat.install();
         http = TestHttpServer.start(List.of(io.httpHandler()));

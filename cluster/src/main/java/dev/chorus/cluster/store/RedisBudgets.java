@@ -16,26 +16,31 @@ import java.util.concurrent.CompletableFuture;
  * all the buckets of a call, so no two nodes can both take the last token.
  */
 public final class RedisBudgets implements Budgets {
-    // ARGV: now (ms), then 'take' or 'give', then per key its rate per ms and its burst.
+    // ARGV: now (ms), then 'take' or 'give', then per key its rate per ms, its burst and the call's cost. A cost
+    // above the burst waits "forever" (a day, more than any limit's period).
     private static final String CHANGE = """
             local now = tonumber(ARGV[1])
             local give = ARGV[2] == 'give'
             local tokens = {}
             local wait = 0
             for i, key in ipairs(KEYS) do
-              local rate = tonumber(ARGV[1 + 2 * i])
-              local burst = tonumber(ARGV[2 + 2 * i])
+              local rate = tonumber(ARGV[3 * i])
+              local burst = tonumber(ARGV[1 + 3 * i])
+              local cost = tonumber(ARGV[2 + 3 * i])
               local bucket = redis.call('HMGET', key, 't', 'at')
               local saved = tonumber(bucket[1]) or burst
               local since = math.max(0, now - (tonumber(bucket[2]) or now))
               tokens[i] = math.min(burst, saved + since * rate)
-              if not give and tokens[i] < 1 then wait = math.max(wait, math.ceil((1 - tokens[i]) / rate)) end
+              if not give and tokens[i] < cost then
+                wait = math.max(wait, cost > burst and 86400000 or math.ceil((cost - tokens[i]) / rate))
+              end
             end
             if wait > 0 then return wait end
             for i, key in ipairs(KEYS) do
-              local rate = tonumber(ARGV[1 + 2 * i])
-              local burst = tonumber(ARGV[2 + 2 * i])
-              local left = give and math.min(burst, tokens[i] + 1) or tokens[i] - 1
+              local rate = tonumber(ARGV[3 * i])
+              local burst = tonumber(ARGV[1 + 3 * i])
+              local cost = tonumber(ARGV[2 + 3 * i])
+              local left = give and math.min(burst, tokens[i] + cost) or tokens[i] - cost
               if left >= burst then
                 redis.call('DEL', key)
               else
@@ -80,6 +85,7 @@ public final class RedisBudgets implements Budgets {
             keys[i] = keyPrefix + budget.key();
             args.add(Double.toString(budget.perSecond() / 1000));
             args.add(Integer.toString(budget.burst()));
+            args.add(Integer.toString(budget.cost()));
         }
         return change.run(ScriptOutputType.INTEGER, keys, args.toArray(String[]::new));
     }

@@ -17,16 +17,23 @@ import java.util.function.BiConsumer;
  * Presence across the cluster. Each room has a hash {@code <prefix>presence:<room>} of user to the number of that
  * user's sockets in the room on all nodes; each node a hash {@code <prefix>node-presence:<node>} of
  * {@code <room>\n<user>} to its own share, so that when a node dies another can {@link #purgeNode take its share
- * out}; the set {@code <prefix>rooms} names the rooms with anyone in them. Room names hold no control characters,
- * so the newline cannot be part of one.
+ * out}. Kept beside them as users come and go: the hash {@code <prefix>room-counts} of room to how many users are
+ * there (the room list is one read, however many rooms), and per user the set {@code <prefix>user-rooms:<user>} of
+ * the rooms they are in (the cap on rooms per user is one read). Room names hold no control characters, so the
+ * newline cannot be part of one.
  */
 public final class RedisPresence implements Presence {
+    // ARGV[3]: the user's most rooms, or -1 for a connection coming back to a room it was in.
     private static final String ENTER = """
+            local max = tonumber(ARGV[3])
+            if max >= 0 and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0
+                and redis.call('SCARD', KEYS[4]) >= max then return -1 end
             local total = redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
             redis.call('HINCRBY', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2], 1)
-            redis.call('SADD', KEYS[3], ARGV[1])
-            if total == 1 then return 1 end
-            return 0
+            if total > 1 then return 0 end
+            redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+            redis.call('SADD', KEYS[4], ARGV[1])
+            return 1
             """;
     // A node that has no share there (it was purged while cut off) subtracts nothing: its users were already
     // announced gone by the node that purged it.
@@ -37,10 +44,12 @@ public final class RedisPresence implements Presence {
             if here == 1 then redis.call('HDEL', KEYS[2], field) else redis.call('HINCRBY', KEYS[2], field, -1) end
             if redis.call('HINCRBY', KEYS[1], ARGV[2], -1) > 0 then return 0 end
             redis.call('HDEL', KEYS[1], ARGV[2])
-            if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
+            if redis.call('HINCRBY', KEYS[3], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[3], ARGV[1]) end
+            redis.call('SREM', KEYS[4], ARGV[1])
             return 1
             """;
-    // The room hashes are named from the node hash's fields, not declared as keys: fine on one Redis, as here.
+    // The room hashes and user sets are named from the node hash's fields, not declared as keys: fine on one Redis,
+    // as here.
     private static final String PURGE = """
             local held = redis.call('HGETALL', KEYS[1])
             local vanished = {}
@@ -49,7 +58,8 @@ public final class RedisPresence implements Presence {
               local key = ARGV[1] .. room
               if redis.call('HINCRBY', key, user, -tonumber(held[i + 1])) <= 0 then
                 redis.call('HDEL', key, user)
-                if redis.call('EXISTS', key) == 0 then redis.call('SREM', KEYS[2], room) end
+                if redis.call('HINCRBY', KEYS[2], room, -1) <= 0 then redis.call('HDEL', KEYS[2], room) end
+                redis.call('SREM', ARGV[2] .. user, room)
                 table.insert(vanished, room)
                 table.insert(vanished, user)
               end
@@ -57,52 +67,65 @@ public final class RedisPresence implements Presence {
             redis.call('DEL', KEYS[1])
             return vanished
             """;
-    private static final String ROOMS = """
-            local rooms = redis.call('SMEMBERS', KEYS[1])
-            local counts = {}
-            for _, room in ipairs(rooms) do
-              table.insert(counts, room)
-              table.insert(counts, redis.call('HLEN', ARGV[1] .. room))
-            end
-            return counts
-            """;
 
     private final RedisAsyncCommands<String, String> redis;
     private final String roomPrefix;
     private final String nodePrefix;
     private final String nodeKey;
-    private final String roomsKey;
+    private final String countsKey;
+    private final String userPrefix;
+    private final int maxRoomsPerUser;
     private final LuaScript enter;
     private final LuaScript exit;
     private final LuaScript purge;
-    private final LuaScript rooms;
     private final List<BiConsumer<String, String>> vanishedListeners = new CopyOnWriteArrayList<>();
 
-    /** @param nodeId this node's id, under which its share is kept */
-    public RedisPresence(RedisBackbone backbone, String nodeId) {
-        this(backbone, nodeId, RedisKeys.DEFAULT_PREFIX);
+    /**
+     * @param nodeId          this node's id, under which its share is kept
+     * @param maxRoomsPerUser rooms one user may be in at once
+     */
+    public RedisPresence(RedisBackbone backbone, String nodeId, int maxRoomsPerUser) {
+        this(backbone, nodeId, maxRoomsPerUser, RedisKeys.DEFAULT_PREFIX);
     }
 
-    public RedisPresence(RedisBackbone backbone, String nodeId, String prefix) {
+    public RedisPresence(RedisBackbone backbone, String nodeId, int maxRoomsPerUser, String prefix) {
         this.redis = backbone.strings();
         this.roomPrefix = prefix + "presence:";
         this.nodePrefix = prefix + "node-presence:";
         this.nodeKey = nodePrefix + nodeId;
-        this.roomsKey = prefix + "rooms";
+        this.countsKey = prefix + "room-counts";
+        this.userPrefix = prefix + "user-rooms:";
+        this.maxRoomsPerUser = maxRoomsPerUser;
         this.enter = new LuaScript(redis, ENTER);
         this.exit = new LuaScript(redis, EXIT);
         this.purge = new LuaScript(redis, PURGE);
-        this.rooms = new LuaScript(redis, ROOMS);
     }
 
     @Override
-    public CompletableFuture<Boolean> enter(String room, String user) {
-        return enter.run(ScriptOutputType.BOOLEAN, new String[] {roomPrefix + room, nodeKey, roomsKey}, room, user);
+    public CompletableFuture<Entered> enter(String room, String user) {
+        return enter.<Long>run(ScriptOutputType.INTEGER, keys(room, user), room, user,
+                Integer.toString(maxRoomsPerUser)).thenApply(entered -> entered < 0 ? Entered.TOO_MANY_ROOMS
+                        : entered == 1 ? Entered.FIRST : Entered.AGAIN);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> returned(String room, String user) {
+        return enter.<Long>run(ScriptOutputType.INTEGER, keys(room, user), room, user, "-1")
+                .thenApply(entered -> entered == 1);
     }
 
     @Override
     public CompletableFuture<Boolean> exit(String room, String user) {
-        return exit.run(ScriptOutputType.BOOLEAN, new String[] {roomPrefix + room, nodeKey, roomsKey}, room, user);
+        return exit.run(ScriptOutputType.BOOLEAN, keys(room, user), room, user);
+    }
+
+    private String[] keys(String room, String user) {
+        return new String[] {roomPrefix + room, nodeKey, countsKey, userPrefix + user};
+    }
+
+    @Override
+    public int maxRoomsPerUser() {
+        return maxRoomsPerUser;
     }
 
     @Override
@@ -113,11 +136,9 @@ public final class RedisPresence implements Presence {
 
     @Override
     public CompletableFuture<Map<String, Integer>> rooms() {
-        return rooms.<List<Object>>run(ScriptOutputType.MULTI, new String[] {roomsKey}, roomPrefix).thenApply(flat -> {
+        return redis.hgetall(countsKey).toCompletableFuture().thenApply(read -> {
             Map<String, Integer> counts = new TreeMap<>();
-            for (int i = 0; i < flat.size(); i += 2) {
-                counts.put((String) flat.get(i), ((Long) flat.get(i + 1)).intValue());
-            }
+            read.forEach((room, count) -> counts.put(room, Integer.parseInt(count)));
             return counts;
         });
     }
@@ -134,8 +155,8 @@ public final class RedisPresence implements Presence {
      * @return those (room, user) pairs
      */
     public CompletableFuture<List<Map.Entry<String, String>>> purgeNode(String deadNodeId) {
-        return purge.<List<String>>run(ScriptOutputType.MULTI, new String[] {nodePrefix + deadNodeId, roomsKey},
-                roomPrefix).thenApply(flat -> {
+        return purge.<List<String>>run(ScriptOutputType.MULTI, new String[] {nodePrefix + deadNodeId, countsKey},
+                roomPrefix, userPrefix).thenApply(flat -> {
                     List<Map.Entry<String, String>> vanished = new ArrayList<>(flat.size() / 2);
                     for (int i = 0; i < flat.size(); i += 2) {
                         vanished.add(Map.entry(flat.get(i), flat.get(i + 1)));

@@ -3,8 +3,11 @@ package dev.chorus.core.history;
 import dev.chorus.core.Answer;
 import dev.chorus.core.account.UsernameRules;
 import dev.chorus.core.room.RoomNames;
+import dev.chorus.core.limits.RequestLimits;
+import dev.chorus.core.limits.RequestLimits.Kind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** What was said: pages of a room's history, or of two users' direct conversation. */
 public final class History {
@@ -12,25 +15,29 @@ public final class History {
     private static final int DEFAULT_PAGE = 50;
 
     private final HistoryStore store;
+    private final RequestLimits limits;
 
-    public History(HistoryStore store) {
+    public History(HistoryStore store, RequestLimits limits) {
         this.store = store;
+        this.limits = limits;
     }
 
     /**
      * A page of a room's messages, oldest first: those after {@code after} when given, else the last ones before
      * {@code before} (or the last ones).
      *
+     * @param user  who asks
      * @param limit how many at most: 50 when null, never more than 100
      */
-    public CompletableFuture<Answer<List<ChatMessage>>> room(String room, Long before, Long after, Integer limit) {
+    public CompletableFuture<Answer<List<ChatMessage>>> room(String user, String room, Long before, Long after,
+            Integer limit) {
         var problem = RoomNames.check(room);
         if (problem.isPresent()) {
             return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
         int size = pageSize(limit);
-        return (after != null ? store.after(room, after, size) : store.before(room, before, size))
-                .thenApply(Answer::done);
+        return allowed(user, Kind.HISTORY, () -> after != null ? store.after(room, after, size)
+                : store.before(room, before, size));
     }
 
     /** A page of the direct conversation of two users, as {@link #room} without {@code after}. */
@@ -39,7 +46,14 @@ public final class History {
         if (problem.isPresent()) {
             return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
-        return store.before(RoomNames.direct(user, with), before, pageSize(limit)).thenApply(Answer::done);
+        return allowed(user, Kind.DIRECT_HISTORY, () -> store.before(RoomNames.direct(user, with), before,
+                pageSize(limit)));
+    }
+
+    private CompletableFuture<Answer<List<ChatMessage>>> allowed(String user, Kind kind,
+            Supplier<CompletableFuture<List<ChatMessage>>> read) {
+        return limits.allow(user, kind).thenCompose(allowed -> allowed ? read.get().thenApply(Answer::done)
+                : CompletableFuture.completedFuture(Answer.refused(RequestLimits.REFUSED)));
     }
 
     private static int pageSize(Integer asked) {

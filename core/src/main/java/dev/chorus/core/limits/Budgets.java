@@ -9,13 +9,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Budgets {
     /**
-     * Takes one token from every budget at once, or none at all when any of them is empty: a refused attempt costs
-     * the others nothing.
+     * Takes each budget's cost from it, all at once, or nothing at all when any of them has too little: a refused
+     * attempt costs the others nothing. A cost above a budget's burst is never taken.
      *
-     * @return 0 when the tokens were taken, else the milliseconds until every budget has one again
+     * @return 0 when the tokens were taken, else the milliseconds until every budget has its cost again
      */
     CompletableFuture<Long> take(List<Budget> budgets);
 
-    /** Puts one token back into every budget (never above its burst): an attempt that turned out not to count. */
+    /** Puts each budget's cost back (never above its burst): an attempt that turned out not to count. */
     CompletableFuture<Void> giveBack(List<Budget> budgets);
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 /** {@link Budgets} of a single node, in memory. A bucket that has refilled holds nothing worth keeping: swept. */
 public final class EmbeddedBudgets implements Budgets {
     private static final int SWEEP_EVERY = 10_000;
+    /** The wait for a cost above a budget's burst, which never comes: longer than any limit's period. */
+    private static final long NEVER = 86_400_000L;
 
     private final Clock clock;
     private final Map<String, Bucket> buckets = new HashMap<>();
@@ -44,12 +46,13 @@ public final class EmbeddedBudgets implements Budgets {
         for (Budget budget : budgets) {
             Bucket bucket = buckets.get(budget.key());
             double tokens = bucket == null ? budget.burst() : bucket.tokensAt(now);
-            if (tokens < 1) {
-                wait = Math.max(wait, (long) Math.ceil((1 - tokens) / (budget.perSecond() / 1000)));
+            if (tokens < budget.cost()) {
+                wait = Math.max(wait, budget.cost() > budget.burst() ? NEVER
+                        : (long) Math.ceil((budget.cost() - tokens) / (budget.perSecond() / 1000)));
             }
         }
         if (wait == 0) {
-            budgets.forEach(budget -> change(budget, now, -1));
+            budgets.forEach(budget -> change(budget, now, -budget.cost()));
         }
         return CompletableFuture.completedFuture(wait);
     }
@@ -57,7 +60,7 @@ public final class EmbeddedBudgets implements Budgets {
     @Override
     public synchronized CompletableFuture<Void> giveBack(List<Budget> budgets) {
         long now = clock.millis();
-        budgets.forEach(budget -> change(budget, now, 1));
+        budgets.forEach(budget -> change(budget, now, budget.cost()));
         return CompletableFuture.completedFuture(null);
     }
 

@@ -20,6 +20,8 @@ public final class Messages {
     private static final int MAX_CLIENT_ID = 64;
 
     private final Publisher publisher;
+    private final Recipients recipients;
+    private final DirectQuota quota;
     private final Clock clock;
     private final int maxMessageBytes;
     private final MessageMeters meters;
@@ -35,9 +37,16 @@ public final class Messages {
         }
     }
 
-    /** @param meters where the messages are counted ({@code chorus.messages.*}) */
-    public Messages(Publisher publisher, Clock clock, int maxMessageBytes, MeterRegistry meters) {
+    /**
+     * @param recipients who may be sent a direct message
+     * @param quota      how much of them a user may store
+     * @param meters     where the messages are counted ({@code chorus.messages.*})
+     */
+    public Messages(Publisher publisher, Recipients recipients, DirectQuota quota, Clock clock, int maxMessageBytes,
+            MeterRegistry meters) {
         this.publisher = publisher;
+        this.recipients = recipients;
+        this.quota = quota;
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
         this.meters = new MessageMeters(meters);
@@ -74,7 +83,17 @@ public final class Messages {
             return CompletableFuture.completedFuture(refused.get());
         }
         String key = clientId == null ? null : "dm:" + to + ":" + clientId;
-        return publish(new Post(from, new Conversation.Direct(from, to), text, clock.millis(), key));
+        return recipients.exists(to).thenCompose(exists -> {
+            if (!exists) {
+                return CompletableFuture.completedFuture(refused(kind,
+                        Optional.of(refusal(Refusal.BAD_RECIPIENT, "no such user: " + to))).orElseThrow());
+            }
+            return quota.take(from, text).thenCompose(taken -> taken
+                    ? publish(new Post(from, new Conversation.Direct(from, to), text, clock.millis(), key))
+                    : CompletableFuture.completedFuture(refused(kind, Optional.of(refusal(Refusal.QUOTA,
+                            "quota reached: " + quota.bytesPerDay() + " bytes of direct messages a day")))
+                            .orElseThrow()));
+        });
     }
 
     /** A face handed messages of a kind to some of its connections on this node. */

@@ -11,8 +11,27 @@ import java.util.function.BiConsumer;
  * take effect in that order.
  */
 public interface Presence {
-    /** @return true when the user was in the room nowhere before */
-    CompletableFuture<Boolean> enter(String room, String user);
+    /** What came of an {@link #enter}. */
+    enum Entered {
+        /** The user was in the room nowhere before. */
+        FIRST,
+        /** The user was in the room already, with another connection. */
+        AGAIN,
+        /** The user is in {@link #maxRoomsPerUser} rooms already: nothing was counted. */
+        TOO_MANY_ROOMS
+    }
+
+    /** A connection of the user enters the room, unless that would put the user in too many rooms. */
+    CompletableFuture<Entered> enter(String room, String user);
+
+    /**
+     * A connection of the user is back in a room it was in (its client recovered it), whatever the user's room
+     * count. @return true when the user was in the room nowhere before
+     */
+    CompletableFuture<Boolean> returned(String room, String user);
+
+    /** Rooms one user may be in at once, over all their connections. */
+    int maxRoomsPerUser();
 
     /** @return true when the user is now in the room nowhere */
     CompletableFuture<Boolean> exit(String room, String user);
@@ -20,7 +39,7 @@ public interface Presence {
     /** The users in a room, in name order. */
     CompletableFuture<List<String>> members(String room);
 
-    /** Every room with someone in it, and how many users are there. */
+    /** Every room with someone in it, and how many users are there: a counter kept as they come and go. */
     CompletableFuture<Map<String, Integer>> rooms();
 
     /**

@@ -2,6 +2,8 @@ package dev.chorus.core.room;
 
 import dev.chorus.core.Answer;
 import dev.chorus.core.presence.Presence;
+import dev.chorus.core.limits.RequestLimits;
+import dev.chorus.core.limits.RequestLimits.Kind;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +19,12 @@ import org.slf4j.LoggerFactory;
 public final class Rooms {
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
 
+    /** The most rooms a room list names. */
+    static final int LISTED = 500;
+
     private final Presence presence;
+    private final RequestLimits limits;
+    private final int maxRoomsPerConnection;
     private final List<RoomEvents> listeners = new CopyOnWriteArrayList<>();
     /** Raises each event with every face that listens. */
     private final RoomEvents events = new RoomEvents() {
@@ -42,8 +49,11 @@ public final class Rooms {
         }
     };
 
-    public Rooms(Presence presence) {
+    /** @param maxRoomsPerConnection rooms one connection may be in at once */
+    public Rooms(Presence presence, RequestLimits limits, int maxRoomsPerConnection) {
         this.presence = presence;
+        this.limits = limits;
+        this.maxRoomsPerConnection = maxRoomsPerConnection;
         presence.onVanished((room, user) -> events.offline(room, user, null));
     }
 
@@ -63,31 +73,62 @@ public final class Rooms {
         if (problem.isPresent()) {
             return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
-        CompletableFuture<Boolean> entered = CompletableFuture.completedFuture(false);
-        if (!connection.isIn(room)) {
-            connection.enter(room);
-            entered = presence.enter(room, connection.user());
-        }
-        connection.watchPresence(room, watchPresence);
-        return entered.thenCompose(first -> {
-            if (first) {
-                events.online(room, connection.user(), connection.id());
-            }
-            return presence.members(room);
-        }).thenApply(Answer::done);
+        return limits.allow(connection.user(), Kind.JOIN).thenCompose(allowed -> allowed
+                ? connection.execute(() -> enter(connection, room, watchPresence))
+                : CompletableFuture.completedFuture(Answer.refused(RequestLimits.REFUSED)));
     }
 
-    /** Takes a connection out of a room it is in. */
-    public Answer<Void> leave(Connection connection, String room) {
+    /**
+     * On the connection's own thread. The connection is in the room before its presence is counted (a second join
+     * meanwhile finds it there, and counts nothing twice); it is taken out again when the user has too many rooms.
+     */
+    private CompletableFuture<Answer<List<String>>> enter(Connection connection, String room, boolean watchPresence) {
+        if (connection.isIn(room)) {
+            connection.watchPresence(room, watchPresence);
+            return presence.members(room).thenApply(Answer::done);
+        }
+        if (connection.roomCount() >= maxRoomsPerConnection) {
+            return CompletableFuture.completedFuture(Answer.refused(
+                    "too many rooms: a connection may be in " + maxRoomsPerConnection + " at once"));
+        }
+        connection.enter(room);
+        connection.watchPresence(room, watchPresence);
+        return presence.enter(room, connection.user()).thenCompose(entered -> {
+            if (entered == Presence.Entered.TOO_MANY_ROOMS) {
+                return connection.execute(() -> {
+                    connection.exit(room);
+                    return CompletableFuture.completedFuture(Answer.<List<String>>refused(
+                            "too many rooms: a user may be in " + presence.maxRoomsPerUser() + " at once"));
+                });
+            }
+            if (entered == Presence.Entered.FIRST) {
+                events.online(room, connection.user(), connection.id());
+            }
+            return presence.members(room).thenApply(Answer::done);
+        });
+    }
+
+    /** Takes a connection out of a room it is in, at the user's asking. */
+    public CompletableFuture<Answer<Void>> leave(Connection connection, String room) {
         var problem = RoomNames.check(room);
         if (problem.isPresent()) {
-            return Answer.refused(problem.get());
+            return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
+        return limits.allow(connection.user(), Kind.LEAVE).thenApply(allowed -> {
+            if (!allowed) {
+                return Answer.refused(RequestLimits.REFUSED);
+            }
+            remove(connection, room);
+            return Answer.done(null);
+        });
+    }
+
+    /** Takes a connection out of a room it is in, whoever asks (the room closed). On the connection's thread. */
+    public void remove(Connection connection, String room) {
         if (connection.isIn(room)) {
             connection.exit(room);
             left(connection, room);
         }
-        return Answer.done(null);
     }
 
     /**
@@ -95,7 +136,7 @@ public final class Rooms {
      * again.
      */
     public void returned(Connection connection, List<String> rooms) {
-        rooms.forEach(room -> presence.enter(room, connection.user()).thenAccept(first -> {
+        rooms.forEach(room -> presence.returned(room, connection.user()).thenAccept(first -> {
             if (first) {
                 events.online(room, connection.user(), connection.id());
             }
@@ -114,10 +155,14 @@ public final class Rooms {
         });
     }
 
-    /** A typing indicator, for the others in a room the connection is in. */
+    /** A typing indicator, for the others in a room the connection is in; past the user's budget, dropped. */
     public void typing(Connection connection, String room) {
         if (RoomNames.check(room).isEmpty() && connection.isIn(room)) {
-            events.typing(room, connection.user(), connection.id());
+            limits.allow(connection.user(), Kind.TYPING).thenAccept(allowed -> {
+                if (allowed) {
+                    events.typing(room, connection.user(), connection.id());
+                }
+            });
         }
     }
 
@@ -126,9 +171,24 @@ public final class Rooms {
         events.closed(room);
     }
 
-    /** Every room with someone in it, by name, and how many users are there. */
-    public CompletableFuture<Map<String, Integer>> list() {
-        return presence.rooms().thenApply(TreeMap::new);
+    /**
+     * The rooms with someone in them, by name, and how many users are there, as a user asks for it: the
+     * {@link #LISTED} busiest, should there be more.
+     */
+    public CompletableFuture<Answer<Map<String, Integer>>> list(String user) {
+        return limits.allow(user, Kind.ROOMS).thenCompose(allowed -> allowed
+                ? presence.rooms().thenApply(counts -> Answer.done(busiest(counts)))
+                : CompletableFuture.completedFuture(Answer.refused(RequestLimits.REFUSED)));
+    }
+
+    private static Map<String, Integer> busiest(Map<String, Integer> counts) {
+        Map<String, Integer> listed = new TreeMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(LISTED)
+                .forEach(room -> listed.put(room.getKey(), room.getValue()));
+        return listed;
     }
 
     /** The rooms with someone in them, by name, with their members (read for at most {@code limit} rooms). */

@@ -3,9 +3,12 @@ package dev.chorus.core.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.core.Answer;
+import dev.chorus.core.limits.EmbeddedBudgets;
+import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.room.RoomNames;
 import dev.chorus.core.store.EmbeddedDatabase;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +27,8 @@ class HistoryTest {
     void open() {
         database = EmbeddedDatabase.open(dataDir);
         store = new EmbeddedHistoryStore(database, 500);
-        history = new History(store);
+        history = new History(store, RequestLimits.of(new EmbeddedBudgets(Clock.systemUTC()),
+                new RequestLimits.Rate(1000, 1000)));
     }
 
     @AfterEach
@@ -38,13 +42,13 @@ class HistoryTest {
             store.append("lobby", "alice", "m" + i, i).join();
         }
 
-        assertThat(page(history.room("lobby", null, null, null).join())).hasSize(50).last()
+        assertThat(page(history.room("alice", "lobby", null, null, null).join())).hasSize(50).last()
                 .extracting(ChatMessage::text).isEqualTo("m119");
-        assertThat(page(history.room("lobby", null, null, 1000).join())).hasSize(100);
-        assertThat(page(history.room("lobby", null, null, 0).join())).hasSize(1);
-        List<ChatMessage> lastHundred = page(history.room("lobby", null, null, 120).join());
+        assertThat(page(history.room("alice", "lobby", null, null, 1000).join())).hasSize(100);
+        assertThat(page(history.room("alice", "lobby", null, null, 0).join())).hasSize(1);
+        List<ChatMessage> lastHundred = page(history.room("alice", "lobby", null, null, 120).join());
         assertThat(lastHundred.get(0).text()).isEqualTo("m20");
-        assertThat(page(history.room("lobby", null, lastHundred.get(0).id(), 2).join())).extracting(ChatMessage::text)
+        assertThat(page(history.room("alice", "lobby", null, lastHundred.get(0).id(), 2).join())).extracting(ChatMessage::text)
                 .containsExactly("m21", "m22");
     }
 
@@ -55,11 +59,25 @@ class HistoryTest {
         assertThat(page(history.direct("Bob", "alice", null, null).join())).extracting(ChatMessage::text)
                 .containsExactly("hi");
         assertThat(history.direct("bob", "not a name!", null, null).join()).isInstanceOf(Answer.Refused.class);
-        assertThat(history.room("@alice,bob", null, null, null).join())
+        assertThat(history.room("alice", "@alice,bob", null, null, null).join())
                 .as("a direct conversation is not a room anyone may read").isInstanceOf(Answer.Refused.class);
     }
 
     private static List<ChatMessage> page(Answer<List<ChatMessage>> answer) {
         return ((Answer.Done<List<ChatMessage>>) answer).value();
+    }
+
+    @Test
+    void historyAskedInALoopIsRefusedAtItsBudget() {
+        History limited = new History(store, RequestLimits.of(new EmbeddedBudgets(Clock.systemUTC()),
+                new RequestLimits.Rate(0.001, 3)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(limited.room("alice", "lobby", null, null, null).join()).isInstanceOf(Answer.Done.class);
+        }
+        assertThat(limited.room("alice", "lobby", null, null, null).join())
+                .isEqualTo(Answer.refused(RequestLimits.REFUSED));
+        assertThat(limited.direct("alice", "bob", null, null).join()).as("direct history has its own budget")
+                .isInstanceOf(Answer.Done.class);
+        assertThat(limited.room("bob", "lobby", null, null, null).join()).isInstanceOf(Answer.Done.class);
     }
 }

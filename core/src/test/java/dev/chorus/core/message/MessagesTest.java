@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.history.EmbeddedHistoryStore;
+import dev.chorus.core.limits.EmbeddedBudgets;
 import dev.chorus.core.limits.RateLimiter;
+import dev.chorus.core.room.RoomNames;
 import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.core.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +44,9 @@ class MessagesTest {
         history = new EmbeddedHistoryStore(database, 100);
         messages = new Messages(new EmbeddedPublisher(history, new RateLimiter(1, 2, clock),
                 new EmbeddedSentMessages(Duration.ofMinutes(5), clock),
-                (post, message) -> delivered.add(new Delivered(post, message))), clock, MAX_BYTES, meters);
+                (post, message) -> delivered.add(new Delivered(post, message))),
+                user -> CompletableFuture.completedFuture(!user.equalsIgnoreCase("ghost")),
+                new DirectQuota(new EmbeddedBudgets(clock), 20), clock, MAX_BYTES, meters);
     }
 
     @AfterEach
@@ -123,5 +128,24 @@ class MessagesTest {
     private static void assertRefused(Messages.Outcome outcome, Refusal reason) {
         assertThat(outcome).isInstanceOfSatisfying(Messages.Outcome.Refused.class,
                 refused -> assertThat(refused.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void directMessagesGoOnlyToUsersWhoExistAndWithinTheSendersDailyQuota() {
+        assertRefused(messages.direct("alice", "ghost", "anyone there?", null).join(), Refusal.BAD_RECIPIENT);
+        assertThat(history.before(RoomNames.direct("alice", "ghost"), null, 10).join())
+                .as("no conversation opened").isEmpty();
+
+        assertThat(messages.direct("alice", "bob", "0123456789", null).join())
+                .isInstanceOf(Messages.Outcome.Sent.class);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(messages.direct("alice", "carol", "0123456789", null).join())
+                .isInstanceOf(Messages.Outcome.Sent.class);
+        clock.advance(Duration.ofSeconds(2));
+        assertRefused(messages.direct("alice", "bob", "x", null).join(), Refusal.QUOTA);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(messages.direct("bob", "alice", "0123456789", null).join()).as("the quota is the sender's")
+                .isInstanceOf(Messages.Outcome.Sent.class);
+        assertThat(meters.get("chorus.messages.refused").tag("reason", "quota").counter().count()).isEqualTo(1);
     }
 }

@@ -3,18 +3,27 @@ package dev.chorus.core.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.core.Answer;
+import dev.chorus.core.limits.EmbeddedBudgets;
+import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.presence.EmbeddedPresence;
+import dev.chorus.core.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The rooms of the core with embedded presence and no face: who is where, and the events each change raises. */
 class RoomsTest {
     private final List<String> events = new ArrayList<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T08:00:00Z"));
+    private final EmbeddedBudgets budgets = new EmbeddedBudgets(clock);
     private Rooms rooms;
 
     /** A connection as a face would keep it, in memory. */
@@ -56,6 +65,16 @@ class RoomsTest {
         }
 
         @Override
+        public int roomCount() {
+            return in.size();
+        }
+
+        @Override
+        public <T> CompletableFuture<T> execute(Supplier<CompletableFuture<T>> work) {
+            return work.get();
+        }
+
+        @Override
         public void watchPresence(String room, boolean watch) {
             if (watch) {
                 watching.add(room);
@@ -67,7 +86,7 @@ class RoomsTest {
 
     @BeforeEach
     void listen() {
-        rooms = new Rooms(new EmbeddedPresence());
+        rooms = new Rooms(new EmbeddedPresence(3), RequestLimits.of(budgets, new RequestLimits.Rate(1, 20)), 2);
         rooms.listen(new RoomEvents() {
             @Override
             public void online(String room, String user, String origin) {
@@ -98,10 +117,10 @@ class RoomsTest {
 
         assertThat(rooms.join(one, "lobby", true).join()).isEqualTo(Answer.done(List.of("alice")));
         rooms.join(two, "lobby", false).join();
-        rooms.leave(one, "lobby");
+        rooms.leave(one, "lobby").join();
         assertThat(events).containsExactly("alice online in lobby by t1");
 
-        rooms.leave(two, "lobby");
+        rooms.leave(two, "lobby").join();
         assertThat(events).containsExactly("alice online in lobby by t1", "alice offline in lobby by t2");
         assertThat(one.in).isEmpty();
         assertThat(one.watching).as("leaving ends the presence events too").isEmpty();
@@ -116,7 +135,7 @@ class RoomsTest {
         assertThat(bob.watching).containsExactly("lobby");
         rooms.join(bob, "lobby", false).join();
         assertThat(bob.watching).as("joining again changes only the choice").isEmpty();
-        assertThat(rooms.list().join()).isEqualTo(Map.of("lobby", 2));
+        assertThat(rooms.list("bob").join()).isEqualTo(Answer.done(Map.of("lobby", 2)));
     }
 
     @Test
@@ -124,7 +143,7 @@ class RoomsTest {
         Tab tab = new Tab("t1", "alice");
 
         assertThat(rooms.join(tab, "@user:bob", true).join()).isInstanceOf(Answer.Refused.class);
-        assertThat(rooms.leave(tab, "")).isInstanceOf(Answer.Refused.class);
+        assertThat(rooms.leave(tab, "").join()).isInstanceOf(Answer.Refused.class);
         rooms.typing(tab, "lobby");
 
         assertThat(tab.in).isEmpty();
@@ -141,5 +160,45 @@ class RoomsTest {
         rooms.close("lobby");
 
         assertThat(events).containsExactly("alice online in lobby by t1", "alice typing in lobby", "lobby closed");
+    }
+
+    @Test
+    void roomsAreCappedPerConnectionAndPerUser() {
+        Tab one = new Tab("t1", "alice");
+        Tab two = new Tab("t2", "alice");
+        rooms.join(one, "a", false).join();
+        rooms.join(one, "b", false).join();
+
+        assertThat(rooms.join(one, "c", false).join()).as("a third room on one connection")
+                .isEqualTo(Answer.refused("too many rooms: a connection may be in 2 at once"));
+        assertThat(rooms.join(one, "a", true).join()).as("one it is in").isInstanceOf(Answer.Done.class);
+        rooms.join(two, "c", false).join();
+        assertThat(rooms.join(two, "d", false).join()).as("a fourth room of the user")
+                .isEqualTo(Answer.refused("too many rooms: a user may be in 3 at once"));
+        assertThat(two.in).as("taken out again").containsExactly("c");
+        assertThat(events).doesNotContain("alice online in d by t2");
+    }
+
+    @Test
+    void eachKindOfRequestHasItsOwnBudget() {
+        Tab tab = new Tab("t1", "alice");
+        for (int i = 0; i < 20; i++) {
+            rooms.join(tab, "lobby", false).join();
+        }
+        assertThat(rooms.join(tab, "lobby", false).join()).isEqualTo(Answer.refused(RequestLimits.REFUSED));
+        assertThat(rooms.list("alice").join()).as("another kind").isInstanceOf(Answer.Done.class);
+        assertThat(rooms.join(new Tab("b1", "bob"), "lobby", false).join()).as("another user")
+                .isInstanceOf(Answer.Done.class);
+        for (int i = 0; i < 19; i++) {
+            rooms.typing(tab, "lobby");
+        }
+        assertThat(events.stream().filter(event -> event.equals("alice typing in lobby"))).hasSize(19);
+        rooms.typing(tab, "lobby");
+        rooms.typing(tab, "lobby");
+        assertThat(events.stream().filter(event -> event.equals("alice typing in lobby")))
+                .as("past its budget, typing is dropped").hasSize(20);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(rooms.join(tab, "lobby", false).join()).as("a second later").isInstanceOf(Answer.Done.class);
     }
 }

@@ -112,6 +112,21 @@ public final class Keys {
             "Messages a user may send per second, on average.", 50.0, positiveDecimal(), Keys::showDecimal, false);
     public static final Key<Integer> MESSAGE_BURST = new Key<>("message-burst", "N",
             "Messages a user may send at once above the rate.", 100, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<Double> REQUEST_RATE = new Key<>("request-rate", "PER_SECOND",
+            "Requests of each other kind (join, leave, typing, history, dm-history, rooms) a user may make per "
+                    + "second, on average; past it they are refused ('rate limited').", 5.0, positiveDecimal(),
+            Keys::showDecimal, false);
+    public static final Key<Integer> REQUEST_BURST = new Key<>("request-burst", "N",
+            "Requests of each other kind a user may make at once above the rate.", 30, integer(1, 1_000_000),
+            String::valueOf, false);
+    public static final Key<Integer> DIRECT_BYTES_PER_DAY = new Key<>("direct-bytes-per-day", "BYTES",
+            "Bytes of direct message text one user may send (and so have stored) a day.", 16 << 20,
+            integer(1024, Integer.MAX_VALUE), String::valueOf, false);
+    public static final Key<Integer> MAX_ROOMS_PER_CONNECTION = new Key<>("max-rooms-per-connection", "N",
+            "Chat rooms one connection may be in at once.", 100, integer(1, 1_000_000), String::valueOf, false);
+    public static final Key<Integer> MAX_ROOMS_PER_USER = new Key<>("max-rooms-per-user", "N",
+            "Chat rooms one user may be in at once, over all their connections.", 200, integer(1, 1_000_000),
+            String::valueOf, false);
     public static final Key<List<String>> CORS_ORIGIN = new Key<>("cors-origin", "ORIGIN[,ORIGIN...]",
             "Origins allowed to connect from another site (scheme://host[:port]); '*' for any.",
             List.of(), list(origin()), origins -> String.join(",", origins), false);
@@ -162,7 +177,8 @@ public final class Keys {
             SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_QUEUED_BYTES, REQUEST_TIMEOUT,
             IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_SESSIONS_PER_ADDRESS, MAX_HANDSHAKES_IN_FLIGHT,
             LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
-            REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, CORS_ORIGIN,
+            REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, REQUEST_RATE,
+            REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, CORS_ORIGIN,
             CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
 

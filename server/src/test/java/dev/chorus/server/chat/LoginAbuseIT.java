@@ -130,6 +130,18 @@ class LoginAbuseIT {
     }
 
     @Test
+    void theCookieIsSecureWhenTheTrustedProxySaysHttps() throws Exception {
+        String body = "{\"username\": \"secure\", \"password\": \"" + PASSWORD + "\"}";
+        HttpResponse<String> overHttps = http.send(HttpRequest.newBuilder(url(0, "/register"))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", "198.51.100.8")
+                .header("X-Forwarded-Proto", "https").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overHttps.statusCode()).isEqualTo(201);
+        assertThat(overHttps.headers().firstValue("set-cookie")).hasValueSatisfying(cookie ->
+                assertThat(cookie).contains("; Secure"));
+    }
+
+    @Test
     void theOperationsEndpointsAreNotForClientsBehindTheProxy() throws Exception {
         for (String path : List.of("/metrics", "/cluster")) {
             HttpResponse<String> outside = http.send(HttpRequest.newBuilder(url(0, path))

@@ -114,6 +114,9 @@ class SameOriginIT {
         assertThat(send(login.formatted("application/json; charset=utf-8", "Origin: http://127.0.0.1:"
                 + node.port() + "\r\n", body.length(), body))).as("the node's own login page")
                 .startsWith("HTTP/1.1 200").containsIgnoringCase("set-cookie");
+        assertThat(send(login.formatted("application/json", "X-Forwarded-Proto: https\r\n", body.length(), body)))
+                .as("no proxy is trusted here: its https is not believed").startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("set-cookie").doesNotContain("; Secure");
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("chorus_refusals_total{reason=\"foreign-origin\"");

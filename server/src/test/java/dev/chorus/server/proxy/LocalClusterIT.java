@@ -41,6 +41,8 @@ class LocalClusterIT {
                                 URI.create("http://127.0.0.1:" + (port + 1) + "/cluster")).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         assertThat(JSON.readTree(nodes.body()).path("nodes")).hasSize(2);
+                        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
                     });
             for (String operations : List.of("/cluster", "/metrics", "/%6detrics")) {
                 assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + operations))

@@ -114,13 +114,12 @@ public final class Rooms {
         if (problem.isPresent()) {
             return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
-        return limits.allow(connection.user(), Kind.LEAVE).thenApply(allowed -> {
-            if (!allowed) {
-                return Answer.refused(RequestLimits.REFUSED);
-            }
-            remove(connection, room);
-            return Answer.done(null);
-        });
+        return limits.allow(connection.user(), Kind.LEAVE).thenCompose(allowed -> allowed
+                ? connection.execute(() -> {
+                    remove(connection, room);
+                    return CompletableFuture.completedFuture(Answer.<Void>done(null));
+                })
+                : CompletableFuture.completedFuture(Answer.refused(RequestLimits.REFUSED)));
     }
 
     /** Takes a connection out of a room it is in, whoever asks (the room closed). On the connection's thread. */

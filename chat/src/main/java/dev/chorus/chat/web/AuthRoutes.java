@@ -96,13 +96,12 @@ public final class AuthRoutes implements Routes {
             }
             return accounts.authenticate(given.username(), given.password())
                     .thenCompose(account -> account.isPresent()
-                            ? throttle.succeeded(given.username(), address).thenApply(done -> account)
+                            ? throttle.giveBack(given.username(), address).thenApply(done -> account)
                             : CompletableFuture.completedFuture(account))
                     .thenCompose(account -> loggedIn(request, given, account))
                     .exceptionally(error -> {
                         if (cause(error) instanceof HashingBusyException) {
-                            // Not a guess: nothing was checked.
-                            throttle.succeeded(given.username(), address);
+                            throttle.giveBack(given.username(), address);
                         }
                         return busy(error, request, "login of " + given.username());
                     });

@@ -42,8 +42,8 @@ public final class LoginThrottle {
         return budgets.take(login(username, address));
     }
 
-    /** The attempt begun was right: it does not count. */
-    public CompletableFuture<Void> succeeded(String username, String address) {
+    /** The attempt begun does not count: its password was right, or it was never checked. */
+    public CompletableFuture<Void> giveBack(String username, String address) {
         return budgets.giveBack(login(username, address));
     }
 

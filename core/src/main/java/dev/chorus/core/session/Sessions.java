@@ -83,7 +83,8 @@ public final class Sessions {
     /**
      * Looks at every held session: one that is gone or expired ends, and the close listeners hear of it (its
      * connections close); one in use is touched now and then, so that it does not expire while its user is
-     * connected. Costs a store read per held session: run it every {@link #checkEvery()}.
+     * connected. Costs a store read per held session: run it every {@link #checkEvery()}. A read the store fails is
+     * tried again at the next run.
      */
     public CompletableFuture<Void> checkHeld() {
         Instant now = clock.instant();

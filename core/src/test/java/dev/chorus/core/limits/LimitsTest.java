@@ -82,11 +82,11 @@ class LimitsTest {
 
         clock.advance(Duration.ofMinutes(15));
         throttle.beginLogin("dave", "10.0.3.1").join();
-        throttle.succeeded("dave", "10.0.3.1").join();
+        throttle.giveBack("dave", "10.0.3.1").join();
         throttle.beginLogin("dave", "10.0.3.1").join();
-        throttle.succeeded("dave", "10.0.3.1").join();
+        throttle.giveBack("dave", "10.0.3.1").join();
         throttle.beginLogin("dave", "10.0.3.1").join();
-        throttle.succeeded("dave", "10.0.3.1").join();
+        throttle.giveBack("dave", "10.0.3.1").join();
         assertThat(throttle.beginLogin("dave", "10.0.3.1").join()).as("right logins do not count").isZero();
 
         assertThat(throttle.beginRegistration("10.0.4.1").join()).isZero();

@@ -337,10 +337,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             HttpHeaders headers = new DefaultHttpHeaders();
             HttpReplies.send(new HttpReplies.Exchange(exchange.channel(), false, null), CorsOptions.DISABLED,
-                    error == EngineError.DRAINING || error == EngineError.BUSY || error == EngineError.FORBIDDEN
-                            || error == EngineError.TOO_MANY_SESSIONS ? error.status() : HttpResponseStatus.BAD_REQUEST,
-                    "text/html", body,
-                    headers);
+                    error.status(), "text/html", body, headers);
         } else {
             HttpReplies.sendError(exchange, options.cors(), error, text);
         }

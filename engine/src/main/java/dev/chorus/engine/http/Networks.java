@@ -51,10 +51,6 @@ public final class Networks {
         return new IpSubnetFilterRule(address(bytes).getAddress(), prefix, IpFilterRuleType.ACCEPT);
     }
 
-    public boolean isEmpty() {
-        return rules.isEmpty();
-    }
-
     public boolean contains(SocketAddress address) {
         if (!(address instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return false;

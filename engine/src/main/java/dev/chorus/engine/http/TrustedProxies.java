@@ -24,7 +24,7 @@ public final class TrustedProxies {
         return new TrustedProxies(Networks.of(networks));
     }
 
-    public boolean trusts(SocketAddress peer) {
+    private boolean trusts(SocketAddress peer) {
         return networks.contains(peer);
     }
 

@@ -1,6 +1,5 @@
 package dev.chorus.xmpp.xml;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,23 +37,9 @@ public final class XmlElement {
         return attributes;
     }
 
-    public Optional<String> attribute(String attribute) {
-        return Optional.ofNullable(attributes.get(attribute));
-    }
-
     /** Elements and text, in document order. */
     public List<Object> children() {
         return children;
-    }
-
-    public List<XmlElement> elements() {
-        List<XmlElement> elements = new ArrayList<>();
-        for (Object child : children) {
-            if (child instanceof XmlElement element) {
-                elements.add(element);
-            }
-        }
-        return elements;
     }
 
     /** The first child element of that name and namespace. */

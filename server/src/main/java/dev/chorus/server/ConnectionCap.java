@@ -48,13 +48,23 @@ final class ConnectionCap {
         return new ConnectionCap(Integer.MAX_VALUE, Refusals.uncounted());
     }
 
-    /** The handler of one new connection, first in its pipeline. */
+    /** The handler of one new HTTP connection, first in its pipeline. */
     ChannelInboundHandlerAdapter newConnection() {
-        return new Counted();
+        return new Counted(FULL);
+    }
+
+    /** The handler of one new connection, first in its pipeline, which says {@code refusal} when it is one too many. */
+    ChannelInboundHandlerAdapter newConnection(byte[] refusal) {
+        return new Counted(refusal);
     }
 
     private final class Counted extends ChannelInboundHandlerAdapter {
+        private final byte[] refusal;
         private boolean refused;
+
+        Counted(byte[] refusal) {
+            this.refusal = refusal;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -63,7 +73,7 @@ final class ConnectionCap {
                 refusals.refuse("connection-cap", ctx.channel().remoteAddress() instanceof InetSocketAddress inet
                         ? inet.getHostString() : String.valueOf(ctx.channel().remoteAddress()),
                         "a connection, " + max + " open");
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(FULL)).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal)).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             ctx.fireChannelActive();

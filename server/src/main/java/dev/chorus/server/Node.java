@@ -30,6 +30,7 @@ import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -65,6 +66,8 @@ public final class Node implements AutoCloseable {
     private final PasswordHashing hashing;
     private final SocketIoServer io;
     private final HttpServer http;
+    /** Null when the node serves no XMPP. */
+    private final XmppService xmpp;
     /** Shared by the clients' connections and Redis'. */
     private final EventLoopGroup loops;
     private final String nodeId;
@@ -74,12 +77,14 @@ public final class Node implements AutoCloseable {
     private final NodeMetrics metrics;
     private final ScheduledFuture<?> sessionChecks;
 
-    private Node(Backend backend, PasswordHashing hashing, SocketIoServer io, HttpServer http, EventLoopGroup loops,
-            String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics, ScheduledFuture<?> sessionChecks) {
+    private Node(Backend backend, PasswordHashing hashing, SocketIoServer io, HttpServer http, XmppService xmpp,
+            EventLoopGroup loops, String nodeId, Drain drain, WebRoot webRoot, NodeMetrics metrics,
+            ScheduledFuture<?> sessionChecks) {
         this.backend = backend;
         this.hashing = hashing;
         this.io = io;
         this.http = http;
+        this.xmpp = xmpp;
         this.loops = loops;
         this.nodeId = nodeId;
         this.drain = drain;
@@ -172,6 +177,9 @@ public final class Node implements AutoCloseable {
                     settings.get(Keys.LOGIN_FAILURES_PER_ACCOUNT), settings.get(Keys.REGISTRATIONS_PER_ADDRESS)));
             metrics.watchHashing(hashing);
             AuthMode authMode = settings.get(Keys.AUTH);
+            XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
+                    accounts, throttle, authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
+                    engine.cors()), XmppService::close);
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.
             List<Routes> routes = new ArrayList<>();
@@ -190,13 +198,14 @@ public final class Node implements AutoCloseable {
             }
             routes.add(new NodeRoutes(() -> !io.engine().isClosed() && !io.engine().isDraining() && backend.isReady(),
                     backend::nodes));
-            http.serve(engine.maxHttpBufferSize(), List.of(io.httpHandler()), new Router(routes, engine.cors(), proxies,
-                    refusals));
+            List<ChannelHandler> endpoints = xmpp == null ? List.of(io.httpHandler())
+                    : List.of(xmpp.webSocketEndpoint(), io.httpHandler());
+            http.serve(engine.maxHttpBufferSize(), endpoints, new Router(routes, engine.cors(), proxies, refusals));
             backend.announce(advertisedAddress(host, http.port()), () -> load(io));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
                     nodeId, http.port(), backend, EventLoops.describe(), authMode.name().toLowerCase(),
                     settings.get(Keys.SESSION_COOKIE), settings.get(Keys.RECOVERY_WINDOW).toSeconds());
-            return new Node(backend, hashing, io, http, loops, nodeId,
+            return new Node(backend, hashing, io, http, xmpp, loops, nodeId,
                     new Drain(io.engine(), settings.get(Keys.DRAIN_RATE), settings.get(Keys.DRAIN_TIMEOUT)), webRoot,
                     metrics, sessionChecks);
         } catch (InterruptedException | RuntimeException e) {
@@ -272,6 +281,14 @@ public final class Node implements AutoCloseable {
         return http.port();
     }
 
+    /** The port XMPP clients connect to over TCP. */
+    public int xmppPort() {
+        if (xmpp == null) {
+            throw new IllegalStateException("this node serves no XMPP");
+        }
+        return xmpp.port();
+    }
+
     public String nodeId() {
         return nodeId;
     }
@@ -291,6 +308,9 @@ public final class Node implements AutoCloseable {
         sessionChecks.cancel(false);
         io.close();
         http.close();
+        if (xmpp != null) {
+            xmpp.close();
+        }
         try {
             backend.leave().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependencies point one way (docs/architecture.md): the wire protocol knows nothing of the chat, the chat core
- * no protocol and no Redis, its Socket.IO face no Redis, and nothing below the server knows how a node is put
- * together.
+ * The dependencies point one way (docs/architecture.md): the wire protocols know nothing of the chat or of each
+ * other, the chat core no protocol and no Redis, its faces (Socket.IO, XMPP) no Redis and not each other, and nothing
+ * below the server knows how a node is put together.
  */
 class ArchitectureTest {
     private static JavaClasses classes;
@@ -25,31 +25,49 @@ class ArchitectureTest {
     @Test
     void theProtocolKnowsNothingOfTheChatTheClusterOrTheServer() {
         noClasses().that().resideInAPackage("dev.chorus.engine..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.chat..", "dev.chorus.cluster..",
-                        "dev.chorus.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.chat..", "dev.chorus.xmpp..",
+                        "dev.chorus.xmppface..", "dev.chorus.cluster..", "dev.chorus.server..")
+                .check(classes);
+    }
+
+    @Test
+    void theXmppProtocolKnowsNothingOfTheChatTheOtherProtocolTheClusterOrTheServer() {
+        noClasses().that().resideInAPackage("dev.chorus.xmpp..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.core..", "dev.chorus.chat..",
+                        "dev.chorus.xmppface..", "dev.chorus.engine..", "dev.chorus.cluster..", "dev.chorus.server..",
+                        "io.lettuce..")
                 .check(classes);
     }
 
     @Test
     void theCoreKnowsNoProtocolNoFaceNoRedisAndNoServer() {
         noClasses().that().resideInAPackage("dev.chorus.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.engine..", "dev.chorus.xmpp..",
+                        "dev.chorus.chat..", "dev.chorus.xmppface..", "dev.chorus.cluster..", "dev.chorus.server..",
+                        "io.lettuce..", "io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void theXmppFaceKnowsNothingOfSocketIoRedisOrTheServer() {
+        noClasses().that().resideInAPackage("dev.chorus.xmppface..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.engine..", "dev.chorus.chat..",
-                        "dev.chorus.cluster..", "dev.chorus.server..", "io.lettuce..", "io.netty..")
+                        "dev.chorus.cluster..", "dev.chorus.server..", "io.lettuce..")
                 .check(classes);
     }
 
     @Test
     void theClusterKnowsNoFace() {
         noClasses().that().resideInAPackage("dev.chorus.cluster..")
-                .should().dependOnClassesThat().resideInAPackage("dev.chorus.chat..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.chat..", "dev.chorus.xmppface..")
                 .check(classes);
     }
 
     @Test
-    void theSocketIoFaceKnowsNothingOfRedisOrTheServer() {
+    void theSocketIoFaceKnowsNothingOfRedisXmppOrTheServer() {
         noClasses().that().resideInAPackage("dev.chorus.chat..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.chorus.cluster..", "dev.chorus.server..",
-                        "io.lettuce..")
+                        "dev.chorus.xmpp..", "dev.chorus.xmppface..", "io.lettuce..")
                 .check(classes);
     }
 

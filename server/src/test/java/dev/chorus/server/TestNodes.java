@@ -12,13 +12,14 @@ public final class TestNodes {
 
     /**
      * A node on loopback and a free port, its embedded store in {@code data}: sessions of an hour (a day at most),
-     * 100 messages of history per room, two minutes to recover in, and no limit to speak of on registrations (every
+     * 100 messages of history per room, XMPP on a free port, two minutes to recover in, and no limit to speak of on registrations (every
      * test user registers from loopback) nor on requests (tests ask for history in loops).
      */
     public static Settings settings(Path data) {
         return Settings.defaults()
                 .with(Keys.HOST, "127.0.0.1")
                 .with(Keys.PORT, 0)
+                .with(Keys.XMPP_PORT, 0)
                 .with(Keys.DATA, data)
                 .with(Keys.SESSION_IDLE, Duration.ofHours(1))
                 .with(Keys.SESSION_MAX, Duration.ofHours(24))

@@ -1,5 +1,6 @@
 package dev.chorus.core.account;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,4 +13,7 @@ public interface AccountStore {
 
     /** Gives or takes the admin flag. @return false when there is no such account */
     CompletableFuture<Boolean> setAdmin(String username, boolean admin);
+
+    /** Replaces the account's SCRAM credentials. @return false when there is no such account */
+    CompletableFuture<Boolean> setScram(String username, Map<ScramAlgorithm, ScramCredential> scram);
 }

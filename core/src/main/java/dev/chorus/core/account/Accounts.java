@@ -2,6 +2,8 @@ package dev.chorus.core.account;
 
 import dev.chorus.core.account.PasswordHashing.Purpose;
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -57,10 +59,10 @@ public final class Accounts {
                     if (existing.isPresent()) {
                         throw new AccountException(TAKEN);
                     }
-                    return hashing.hash(password, Purpose.REGISTRATION);
+                    return hashing.hashWithScram(password, Purpose.REGISTRATION);
                 })
-                .thenCompose(hash -> {
-                    Account account = new Account(username, hash, admin, clock.instant());
+                .thenCompose(hashed -> {
+                    Account account = new Account(username, hashed.hash(), admin, clock.instant(), hashed.scram());
                     return store.create(account).thenApply(created -> {
                         if (!created) {
                             throw new AccountException(TAKEN);
@@ -70,7 +72,12 @@ public final class Accounts {
                 });
     }
 
-    /** @return the account when the password matches it, else empty; {@link HashingBusyException} when full */
+    /**
+     * An account that lacks SCRAM credentials gets them here, when the password is at hand, before the login
+     * completes: the client's next XMPP login may need them.
+     *
+     * @return the account when the password matches it, else empty; {@link HashingBusyException} when full
+     */
     public CompletableFuture<Optional<Account>> authenticate(String username, String password) {
         if (UsernameRules.check(username).isPresent() || password == null
                 || password.length() > MAX_PASSWORD_LENGTH) {
@@ -80,8 +87,18 @@ public final class Accounts {
             String hash = found.map(Account::passwordHash).orElse(null);
             CompletableFuture<String> against = hash != null ? CompletableFuture.completedFuture(hash) : decoyHash;
             return against.thenCompose(compared -> hashing.matches(password, compared, Purpose.LOGIN))
-                    .thenApply(matches -> hash != null && matches ? found : Optional.<Account>empty());
+                    .thenCompose(matches -> hash != null && matches
+                            ? withScram(found.get(), password).thenApply(Optional::of)
+                            : CompletableFuture.completedFuture(Optional.<Account>empty()));
         });
+    }
+
+    private CompletableFuture<Account> withScram(Account account, String password) {
+        if (account.scram().keySet().containsAll(EnumSet.allOf(ScramAlgorithm.class))) {
+            return CompletableFuture.completedFuture(account);
+        }
+        return hashing.scram(password, Purpose.LOGIN).thenCompose(scram -> store.setScram(account.username(), scram)
+                .thenApply(stored -> account.withScram(scram)));
     }
 
     /**
@@ -94,6 +111,6 @@ public final class Accounts {
         }
         return store.find(username).thenApply(found -> found.isPresent() && found.get().passwordHash() != null
                 ? Optional.<Account>empty()
-                : Optional.of(new Account(username, null, false, clock.instant())));
+                : Optional.of(new Account(username, null, false, clock.instant(), Map.of())));
     }
 }

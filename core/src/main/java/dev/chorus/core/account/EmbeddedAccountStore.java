@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.core.store.EmbeddedDatabase;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.h2.mvstore.MVMap;
 
 /** Accounts in the embedded database, keyed by lower-cased username, committed at once. */
@@ -30,7 +32,8 @@ public final class EmbeddedAccountStore implements AccountStore {
                     .put("username", account.username())
                     .put("passwordHash", account.passwordHash())
                     .put("admin", account.admin())
-                    .put("createdAt", account.createdAt().toEpochMilli());
+                    .put("createdAt", account.createdAt().toEpochMilli())
+                    .set("scram", ScramJson.write(account.scram()));
             accounts.put(key, json.toString());
             db.commit();
             return true;
@@ -39,18 +42,12 @@ public final class EmbeddedAccountStore implements AccountStore {
 
     @Override
     public CompletableFuture<Boolean> setAdmin(String username, boolean admin) {
-        return db.run(() -> {
-            String key = username.toLowerCase(Locale.ROOT);
-            String text = accounts.get(key);
-            if (text == null) {
-                return false;
-            }
-            ObjectNode json = (ObjectNode) db.parse(text);
-            json.put("admin", admin);
-            accounts.put(key, json.toString());
-            db.commit();
-            return true;
-        });
+        return update(username, json -> json.put("admin", admin));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setScram(String username, Map<ScramAlgorithm, ScramCredential> scram) {
+        return update(username, json -> json.set("scram", ScramJson.write(scram)));
     }
 
     @Override
@@ -59,7 +56,24 @@ public final class EmbeddedAccountStore implements AccountStore {
             JsonNode json = db.parse(text);
             return new Account(json.get("username").asText(),
                     json.get("passwordHash").isNull() ? null : json.get("passwordHash").asText(),
-                    json.get("admin").asBoolean(), Instant.ofEpochMilli(json.get("createdAt").asLong()));
+                    json.get("admin").asBoolean(), Instant.ofEpochMilli(json.get("createdAt").asLong()),
+                    ScramJson.read(json.get("scram")));
         }));
+    }
+
+    /** @return false when there is no such account */
+    private CompletableFuture<Boolean> update(String username, Consumer<ObjectNode> change) {
+        return db.run(() -> {
+            String key = username.toLowerCase(Locale.ROOT);
+            String text = accounts.get(key);
+            if (text == null) {
+                return false;
+            }
+            ObjectNode json = (ObjectNode) db.parse(text);
+            change.accept(json);
+            accounts.put(key, json.toString());
+            db.commit();
+            return true;
+        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.chorus.core.account;
 
+import java.security.SecureRandom;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,11 +11,11 @@ import java.util.function.Supplier;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 /**
- * Where passwords are hashed (Argon2id): a hash takes tens of milliseconds of CPU on purpose, which must never land
- * on an event loop, and a flood of them must not queue without bound. At most {@code capacity} hashes wait or run at
- * once, and registrations may fill only half of that, so a flood of them leaves room for logins. Past it the work is
- * refused at once with {@link HashingBusyException}: the client hears "come back" instead of waiting behind seconds
- * of queue.
+ * Where passwords are hashed: Argon2id takes tens of milliseconds of CPU on purpose, SCRAM's PBKDF2 a few, which must
+ * never land on an event loop, and a flood of them must not queue without bound. At most {@code capacity} hashes wait
+ * or run at once, and registrations may fill only half of that, so a flood of them leaves room for logins. Past it
+ * the work is refused at once with {@link HashingBusyException}: the client hears "come back" instead of waiting
+ * behind seconds of queue.
  */
 public final class PasswordHashing implements AutoCloseable {
     /** Hashes that may wait or run per hashing thread. */
@@ -21,7 +23,12 @@ public final class PasswordHashing implements AutoCloseable {
 
     public enum Purpose { LOGIN, REGISTRATION }
 
+    /** A new password as an account keeps it. */
+    public record Hashed(String hash, Map<ScramAlgorithm, ScramCredential> scram) {
+    }
+
     private final Argon2PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+    private final SecureRandom random = new SecureRandom();
     private final ExecutorService pool;
     private final int capacity;
     private final AtomicInteger admitted = new AtomicInteger();
@@ -48,6 +55,16 @@ public final class PasswordHashing implements AutoCloseable {
 
     public CompletableFuture<String> hash(String password, Purpose purpose) {
         return run(() -> encoder.encode(password), purpose);
+    }
+
+    /** The Argon2id hash and the SCRAM credentials in one task: a busy pool refuses both or neither. */
+    public CompletableFuture<Hashed> hashWithScram(String password, Purpose purpose) {
+        return run(() -> new Hashed(encoder.encode(password), ScramCredential.createAll(password, random)), purpose);
+    }
+
+    /** SCRAM credentials for a password that is already hashed, each with a fresh salt. */
+    public CompletableFuture<Map<ScramAlgorithm, ScramCredential>> scram(String password, Purpose purpose) {
+        return run(() -> ScramCredential.createAll(password, random), purpose);
     }
 
     public CompletableFuture<Boolean> matches(String password, String hash, Purpose purpose) {

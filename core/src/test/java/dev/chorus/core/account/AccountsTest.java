@@ -3,11 +3,13 @@ package dev.chorus.core.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chorus.core.account.PasswordHashing.Purpose;
 import dev.chorus.core.store.EmbeddedDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,42 @@ class AccountsTest {
         assertThat(account.passwordHash()).startsWith("$argon2id$").doesNotContain(PASSWORD);
         assertThat(account.admin()).isFalse();
         assertThat(account.createdAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void registersScramCredentialsThatVerifyThePasswordWithTheAccount() throws Exception {
+        Account account = get(accounts.register("Alice", PASSWORD, false));
+
+        assertVerifies(account.scram(), PASSWORD);
+        assertThat(account.scram().get(ScramAlgorithm.SHA_1).salt())
+                .isNotEqualTo(account.scram().get(ScramAlgorithm.SHA_256).salt());
+        assertThat(get(accounts.find("alice"))).as("stored with the account").hasValue(account);
+    }
+
+    @Test
+    void aLoginGivesAnAccountWithoutScramCredentialsItsCredentials() throws Exception {
+        String hash = get(hashing.hash(PASSWORD, Purpose.REGISTRATION));
+        get(new EmbeddedAccountStore(db).create(new Account("Bob", hash, false, NOW, Map.of())));
+
+        assertThat(get(accounts.authenticate("bob", "wrong password"))).isEmpty();
+        assertThat(get(accounts.find("bob")).orElseThrow().scram()).as("not from a wrong password").isEmpty();
+
+        Account loggedIn = get(accounts.authenticate("bob", PASSWORD)).orElseThrow();
+
+        assertVerifies(loggedIn.scram(), PASSWORD);
+        assertThat(get(accounts.find("bob"))).as("stored").hasValue(loggedIn);
+        assertThat(get(accounts.authenticate("bob", PASSWORD))).as("kept, not made again").hasValue(loggedIn);
+    }
+
+    @Test
+    void aLoginCompletesAnAccountWithOneCredentialOnly() throws Exception {
+        String hash = get(hashing.hash(PASSWORD, Purpose.REGISTRATION));
+        ScramCredential sha1 = ScramCredential.derive(ScramAlgorithm.SHA_1, PASSWORD, new byte[16], 4096);
+        get(new EmbeddedAccountStore(db).create(new Account("Carol", hash, false, NOW,
+                Map.of(ScramAlgorithm.SHA_1, sha1))));
+
+        assertVerifies(get(accounts.authenticate("carol", PASSWORD)).orElseThrow().scram(), PASSWORD);
+        assertVerifies(get(accounts.find("carol")).orElseThrow().scram(), PASSWORD);
     }
 
     @Test
@@ -113,8 +151,20 @@ class AccountsTest {
         assertThat(get(accounts.guest("bob"))).hasValueSatisfying(guest -> {
             assertThat(guest.username()).isEqualTo("bob");
             assertThat(guest.passwordHash()).isNull();
+            assertThat(guest.scram()).isEmpty();
         });
         assertThat(get(accounts.authenticate("bob", PASSWORD))).as("a guest name is not an account").isEmpty();
+    }
+
+    /** One credential per algorithm, each the password's: a client that knows it can log in with either. */
+    private static void assertVerifies(Map<ScramAlgorithm, ScramCredential> scram, String password) {
+        assertThat(scram).containsOnlyKeys(ScramAlgorithm.values());
+        scram.forEach((algorithm, credential) -> {
+            assertThat(credential.algorithm()).isEqualTo(algorithm);
+            assertThat(credential.iterations()).isEqualTo(ScramCredential.DEFAULT_ITERATIONS);
+            assertThat(ScramCredential.derive(algorithm, password, credential.salt(), credential.iterations()))
+                    .isEqualTo(credential);
+        });
     }
 
     private static <T> T get(CompletableFuture<T> future) throws Exception {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.core.account.Account;
 import dev.chorus.core.account.EmbeddedAccountStore;
+import dev.chorus.core.account.ScramAlgorithm;
+import dev.chorus.core.account.ScramCredential;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.history.EmbeddedHistoryStore;
 import dev.chorus.core.session.EmbeddedSessionStore;
@@ -11,6 +13,7 @@ import dev.chorus.core.session.LoginSession;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +38,8 @@ class EmbeddedStoresTest {
     @Test
     void accountsSurviveAReopen() throws Exception {
         db = EmbeddedDatabase.open(dataDir);
-        Account alice = new Account("Alice", "$argon2id$hash", true, CREATED);
-        Account guest = new Account("guest1", null, false, CREATED);
+        Account alice = new Account("Alice", "$argon2id$hash", true, CREATED, Map.of());
+        Account guest = new Account("guest1", null, false, CREATED, Map.of());
         assertThat(get(new EmbeddedAccountStore(db).create(alice))).isTrue();
         assertThat(get(new EmbeddedAccountStore(db).create(guest))).isTrue();
 
@@ -46,10 +49,53 @@ class EmbeddedStoresTest {
         assertThat(get(accounts.find("alice"))).hasValue(alice);
         assertThat(get(accounts.find("GUEST1"))).hasValue(guest);
         assertThat(get(accounts.find("bob"))).isEmpty();
-        assertThat(get(accounts.create(new Account("ALICE", "$argon2id$other", false, CREATED))))
+        assertThat(get(accounts.create(new Account("ALICE", "$argon2id$other", false, CREATED, Map.of()))))
                 .as("the name is still taken, whatever its case")
                 .isFalse();
         assertThat(get(accounts.find("alice"))).hasValue(alice);
+    }
+
+    @Test
+    void scramCredentialsAreKeptReplacedAndSurviveAReopen() throws Exception {
+        db = EmbeddedDatabase.open(dataDir);
+        Map<ScramAlgorithm, ScramCredential> scram = Map.of(
+                ScramAlgorithm.SHA_1, ScramCredential.derive(ScramAlgorithm.SHA_1, "pencil", new byte[] {1, 2}, 4096),
+                ScramAlgorithm.SHA_256, ScramCredential.derive(ScramAlgorithm.SHA_256, "pencil", new byte[] {3}, 4096));
+        Map<ScramAlgorithm, ScramCredential> other = Map.of(
+                ScramAlgorithm.SHA_256, ScramCredential.derive(ScramAlgorithm.SHA_256, "other", new byte[] {4}, 8192));
+        Account erin = new Account("Erin", "$argon2id$hash", false, CREATED, scram);
+        get(new EmbeddedAccountStore(db).create(erin));
+
+        reopen();
+        EmbeddedAccountStore accounts = new EmbeddedAccountStore(db);
+        assertThat(get(accounts.find("erin"))).hasValue(erin);
+        assertThat(get(accounts.setScram("ERIN", other))).isTrue();
+        assertThat(get(accounts.setAdmin("erin", true))).isTrue();
+        assertThat(get(accounts.setScram("nobody", scram))).isFalse();
+
+        reopen();
+        assertThat(get(new EmbeddedAccountStore(db).find("erin")))
+                .hasValue(new Account("Erin", "$argon2id$hash", true, CREATED, other));
+        assertThat(get(new EmbeddedAccountStore(db).find("nobody"))).isEmpty();
+    }
+
+    @Test
+    void anAccountStoredBeforeScramLoadsWithoutCredentialsAndCanBeGivenThem() throws Exception {
+        db = EmbeddedDatabase.open(dataDir);
+        String stored = """
+                {"username":"Frank","passwordHash":"$argon2id$hash","admin":false,"createdAt":%d}""".formatted(
+                CREATED.toEpochMilli());
+        get(db.run(() -> db.<String, String>map("accounts").put("frank", stored)));
+        EmbeddedAccountStore accounts = new EmbeddedAccountStore(db);
+        Account frank = new Account("Frank", "$argon2id$hash", false, CREATED, Map.of());
+
+        assertThat(get(accounts.find("frank"))).hasValue(frank);
+
+        Map<ScramAlgorithm, ScramCredential> scram = Map.of(
+                ScramAlgorithm.SHA_1, ScramCredential.derive(ScramAlgorithm.SHA_1, "pencil", new byte[] {1}, 4096));
+        assertThat(get(accounts.setScram("Frank", scram))).isTrue();
+        reopen();
+        assertThat(get(new EmbeddedAccountStore(db).find("frank"))).hasValue(frank.withScram(scram));
     }
 
     @Test
@@ -72,7 +118,7 @@ class EmbeddedStoresTest {
     @Test
     void theAdminFlagIsGivenAndTakenAndKept() throws Exception {
         db = EmbeddedDatabase.open(dataDir);
-        Account dave = new Account("Dave", "$argon2id$hash", false, CREATED);
+        Account dave = new Account("Dave", "$argon2id$hash", false, CREATED, Map.of());
         get(new EmbeddedAccountStore(db).create(dave));
         assertThat(get(new EmbeddedAccountStore(db).setAdmin("DAVE", true))).isTrue();
         assertThat(get(new EmbeddedAccountStore(db).setAdmin("nobody", true))).isFalse();
@@ -80,7 +126,7 @@ class EmbeddedStoresTest {
         reopen();
 
         assertThat(get(new EmbeddedAccountStore(db).find("dave")))
-                .hasValue(new Account("Dave", "$argon2id$hash", true, CREATED));
+                .hasValue(new Account("Dave", "$argon2id$hash", true, CREATED, Map.of()));
     }
 
     @Test

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 public final class Keys {
     /** A cookie name is an RFC 6265 token. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s]+");
     private static final Pattern URL_PASSWORD = Pattern.compile("^([a-z][a-z0-9+.-]*://)([^/]*)@");
 
@@ -166,6 +168,34 @@ public final class Keys {
             null, directory(), Path::toString, false);
     public static final Key<Boolean> WEB_CHAT = new Key<>("web-chat", "true|false",
             "Serve the built-in web chat.", true, bool(), String::valueOf, false);
+    public static final Key<Boolean> XMPP = new Key<>("xmpp", "true|false",
+            "Serve XMPP clients: TCP on xmpp-port, WebSocket (RFC 7395) at /xmpp-websocket on the HTTP port.", true,
+            bool(), String::valueOf, false);
+    public static final Key<String> XMPP_DOMAIN = new Key<>("xmpp-domain", "DOMAIN",
+            "The XMPP domain: users are USER@DOMAIN, rooms ROOM@conference.DOMAIN. Clients find the server by it "
+                    + "(DNS SRV records, or their own host setting).", "localhost", xmppDomain(), Function.identity(),
+            false);
+    public static final Key<Integer> XMPP_PORT = new Key<>("xmpp-port", "PORT",
+            "Port of XMPP client connections over TCP (STARTTLS); 0 for any free one.", 5222, integer(0, 65535),
+            String::valueOf, false);
+    public static final Key<Integer> XMPP_TLS_PORT = new Key<>("xmpp-tls-port", "PORT",
+            "Port of XMPP client connections in TLS from the first byte (XEP-0368 direct TLS). Unset: none.", null,
+            integer(0, 65535), String::valueOf, false);
+    public static final Key<Path> XMPP_CERTIFICATE = new Key<>("xmpp-certificate", "FILE",
+            "The XMPP domain's TLS certificate chain (PEM). Unset: a self-signed one for the domain, made once and "
+                    + "kept in the data directory: enough for trials on this machine, not for real clients.", null,
+            path(), Path::toString, false);
+    public static final Key<Path> XMPP_CERTIFICATE_KEY = new Key<>("xmpp-certificate-key", "FILE",
+            "The private key of xmpp-certificate (PEM, PKCS#8).", null, path(), Path::toString, false);
+    public static final Key<Boolean> XMPP_TLS_REQUIRED = new Key<>("xmpp-tls-required", "true|false",
+            "TCP clients must start TLS before they log in.", true, bool(), String::valueOf, false);
+    public static final Key<Integer> XMPP_MAX_STANZA_SIZE = new Key<>("xmpp-max-stanza-size", "BYTES",
+            "Largest XMPP stanza accepted; a larger one ends the stream (policy-violation).", 65_536,
+            integer(10_000, 16 << 20), String::valueOf, false);
+    public static final Key<Duration> XMPP_PING_INTERVAL = new Key<>("xmpp-ping-interval", "SECONDS",
+            "An XMPP stream silent this long is pinged, and closed if the ping is not answered within as long again.",
+            Duration.ofSeconds(300), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
+            writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<LogLevel> LOG_LEVEL = new Key<>("log-level", "LEVEL",
             "Least severe log lines written: trace, debug, info, warn, error or off.",
             LogLevel.INFO, choice(LogLevel.class), Readers::choiceName, false);
@@ -180,9 +210,21 @@ public final class Keys {
             REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, REQUEST_RATE,
             REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, CORS_ORIGIN,
             CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
-            DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, LOG_LEVEL, LOG_FORMAT);
+            DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
+            XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {
+    }
+
+    /** A DNS name, as the XMPP domain must be: it is what certificates and clients name. */
+    private static Key.Reader<String> xmppDomain() {
+        return text -> {
+            String domain = text.toLowerCase(Locale.ROOT);
+            if (!DOMAIN.matcher(domain).matches()) {
+                throw new IllegalArgumentException("'" + text + "' is not a domain name (e.g. chat.example.com)");
+            }
+            return domain;
+        };
     }
 
     private static Key.Reader<String> cookieName() {

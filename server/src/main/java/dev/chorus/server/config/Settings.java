@@ -1,7 +1,9 @@
 package dev.chorus.server.config;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a node is started with: a value for each of {@link Keys#ALL}, each named by its key wherever it is set or
@@ -10,16 +12,19 @@ import java.util.Map;
  */
 public final class Settings {
     private final Map<Key<?>, Object> values;
+    /** The keys set by someone, rather than left at their default. */
+    private final Set<Key<?>> chosen;
 
-    private Settings(Map<Key<?>, Object> values) {
+    private Settings(Map<Key<?>, Object> values, Set<Key<?>> chosen) {
         this.values = values;
+        this.chosen = chosen;
     }
 
     /** Every setting at its default: a single node on its embedded store in {@code ./data}. */
     public static Settings defaults() {
         Map<Key<?>, Object> values = new HashMap<>();
         Keys.ALL.forEach(key -> values.put(key, key.defaultValue()));
-        return new Settings(values);
+        return new Settings(values, Set.of());
     }
 
     /**
@@ -29,12 +34,22 @@ public final class Settings {
      */
     public static Settings from(Configuration config) throws ConfigException {
         Map<Key<?>, Object> values = new HashMap<>();
-        Keys.ALL.forEach(key -> values.put(key, config.get(key)));
+        Set<Key<?>> chosen = new HashSet<>();
+        Keys.ALL.forEach(key -> {
+            values.put(key, config.get(key));
+            if (config.source(key) != Source.DEFAULT) {
+                chosen.add(key);
+            }
+        });
         if (config.get(Keys.CORS_CREDENTIALS) && config.get(Keys.CORS_ORIGIN).contains("*")) {
             throw new ConfigException("key 'cors-credentials' cannot go with cors-origin '*': every site on the web "
                     + "could act as the logged-in user; name the origins instead");
         }
-        return new Settings(values);
+        if ((config.get(Keys.XMPP_CERTIFICATE) == null) != (config.get(Keys.XMPP_CERTIFICATE_KEY) == null)) {
+            throw new ConfigException("keys 'xmpp-certificate' and 'xmpp-certificate-key' go together: set both, or "
+                    + "neither for a self-signed certificate");
+        }
+        return new Settings(values, Set.copyOf(chosen));
     }
 
     /** The same settings with {@code key} set to {@code value}; null for a setting that may be unset. */
@@ -42,7 +57,15 @@ public final class Settings {
         requireKnown(key);
         Map<Key<?>, Object> changed = new HashMap<>(values);
         changed.put(key, value);
-        return new Settings(changed);
+        Set<Key<?>> nowChosen = new HashSet<>(chosen);
+        nowChosen.add(key);
+        return new Settings(changed, Set.copyOf(nowChosen));
+    }
+
+    /** Whether someone set the key (a flag, the environment, the file, a test), rather than leaving its default. */
+    public boolean chosen(Key<?> key) {
+        requireKnown(key);
+        return chosen.contains(key);
     }
 
     @SuppressWarnings("unchecked")

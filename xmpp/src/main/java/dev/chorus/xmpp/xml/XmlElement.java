@@ -1,5 +1,6 @@
 package dev.chorus.xmpp.xml;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,47 @@ public final class XmlElement {
         this.namespace = namespace == null ? "" : namespace;
         this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         this.children = List.copyOf(children);
+    }
+
+    /** Starts an element to build: {@code XmlElement.builder("iq", "jabber:client").attribute("type", "get")}. */
+    public static Builder builder(String name, String namespace) {
+        return new Builder(name, namespace);
+    }
+
+    /** An element with neither attributes nor children. */
+    public static XmlElement empty(String name, String namespace) {
+        return new XmlElement(name, namespace, Map.of(), List.of());
+    }
+
+    /** The same element with one attribute set, or removed when {@code value} is null. */
+    public XmlElement withAttribute(String attribute, String value) {
+        Map<String, String> changed = new LinkedHashMap<>(attributes);
+        if (value == null) {
+            changed.remove(attribute);
+        } else {
+            changed.put(attribute, value);
+        }
+        return new XmlElement(name, namespace, changed, children);
+    }
+
+    /** The attribute's value, or null. */
+    public String attribute(String attribute) {
+        return attributes.get(attribute);
+    }
+
+    /** The child elements, without text. */
+    public List<XmlElement> elements() {
+        List<XmlElement> elements = new ArrayList<>();
+        for (Object child : children) {
+            if (child instanceof XmlElement element) {
+                elements.add(element);
+            }
+        }
+        return elements;
+    }
+
+    public boolean is(String elementName, String elementNamespace) {
+        return name.equals(elementName) && namespace.equals(elementNamespace);
     }
 
     public String name() {
@@ -115,5 +157,53 @@ public final class XmlElement {
     @Override
     public String toString() {
         return toXml("");
+    }
+
+    /** Builds an element in document order. */
+    public static final class Builder {
+        private final String name;
+        private final String namespace;
+        private final Map<String, String> attributes = new LinkedHashMap<>();
+        private final List<Object> children = new ArrayList<>();
+
+        private Builder(String name, String namespace) {
+            this.name = name;
+            this.namespace = namespace;
+        }
+
+        /** Sets an attribute; a null value leaves it out. */
+        public Builder attribute(String attribute, String value) {
+            if (value != null) {
+                attributes.put(attribute, value);
+            }
+            return this;
+        }
+
+        public Builder child(XmlElement child) {
+            children.add(child);
+            return this;
+        }
+
+        public Builder children(List<XmlElement> elements) {
+            children.addAll(elements);
+            return this;
+        }
+
+        /** Adds a child element holding only text. */
+        public Builder child(String childName, String childNamespace, String text) {
+            children.add(new XmlElement(childName, childNamespace, Map.of(), text.isEmpty() ? List.of() : List.of(text)));
+            return this;
+        }
+
+        public Builder text(String text) {
+            if (!text.isEmpty()) {
+                children.add(text);
+            }
+            return this;
+        }
+
+        public XmlElement build() {
+            return new XmlElement(name, namespace, attributes, children);
+        }
     }
 }

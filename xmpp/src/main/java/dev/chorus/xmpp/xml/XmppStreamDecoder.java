@@ -80,6 +80,14 @@ public final class XmppStreamDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        read(in, out);
+    }
+
+    /**
+     * Reads what {@code in} holds, adding the {@link StreamEvent}s it completes to {@code out}: for framings that
+     * hand over whole messages (a WebSocket frame) instead of a byte stream.
+     */
+    public void read(ByteBuf in, List<Object> out) {
         if (closed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -116,6 +124,11 @@ public final class XmppStreamDecoder extends ByteToMessageDecoder {
                 // The document's start (the XML declaration) and end say nothing to the stream.
             }
         }
+    }
+
+    /** Whether the bytes read so far ended a top-level element: no element is open below the root. */
+    public boolean betweenStanzas() {
+        return open.isEmpty();
     }
 
     private static void restricted(String what) {

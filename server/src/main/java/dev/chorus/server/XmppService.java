@@ -1,0 +1,164 @@
+package dev.chorus.server;
+
+import dev.chorus.core.account.Accounts;
+import dev.chorus.core.limits.LoginThrottle;
+import dev.chorus.core.limits.UserConnections;
+import dev.chorus.engine.http.CorsOptions;
+import dev.chorus.engine.http.TrustedProxies;
+import dev.chorus.server.config.Key;
+import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Settings;
+import dev.chorus.xmpp.stream.StreamServices;
+import dev.chorus.xmpp.stream.StreamSettings;
+import dev.chorus.xmpp.websocket.Caller;
+import dev.chorus.xmpp.websocket.WebSocketEndpoint;
+import dev.chorus.xmpp.xml.StreamError;
+import dev.chorus.xmpp.xml.XmppStreamDecoder;
+import dev.chorus.xmppface.XmppAuthenticator;
+import dev.chorus.xmppface.XmppResources;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's XMPP face put together: its certificate, its streams' services, the TCP ports, and the WebSocket
+ * endpoint the HTTP server serves.
+ */
+final class XmppService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(XmppService.class);
+    static final String WEBSOCKET_PATH = "/xmpp-websocket";
+    /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
+    private static final int MAX_SASL_FAILURES = 3;
+    private static final Duration AUTH_DEADLINE = Duration.ofSeconds(60);
+    private static final int MAX_DEPTH = 32;
+    private static final int MAX_ATTRIBUTES = 64;
+
+    private final XmppResources resources;
+    private final XmppListener starttls;
+    private final XmppListener directTls;
+    private final WebSocketEndpoint webSocket;
+    private final XmppCertificates.Pair certificate;
+
+    private XmppService(XmppResources resources, XmppListener starttls, XmppListener directTls,
+            WebSocketEndpoint webSocket, XmppCertificates.Pair certificate) {
+        this.resources = resources;
+        this.starttls = starttls;
+        this.directTls = directTls;
+        this.webSocket = webSocket;
+        this.certificate = certificate;
+    }
+
+    static XmppService start(Settings settings, EventLoopGroup loops, Accounts accounts, LoginThrottle throttle,
+            boolean guests, UserConnections connections, ConnectionCap cap, TrustedProxies proxies,
+            CorsOptions cors) throws InterruptedException {
+        String domain = settings.get(Keys.XMPP_DOMAIN);
+        XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
+                settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
+        XmppResources resources = new XmppResources(connections, domain);
+        StreamServices services = new StreamServices(
+                new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
+                        settings.get(Keys.XMPP_PING_INTERVAL)),
+                new XmppAuthenticator(accounts, throttle, guests), resources);
+        XmppStreamDecoder.Limits limits = new XmppStreamDecoder.Limits(settings.get(Keys.XMPP_MAX_STANZA_SIZE),
+                MAX_DEPTH, MAX_ATTRIBUTES);
+        String host = settings.get(Keys.HOST);
+        XmppListener starttls = listen(settings, Keys.XMPP_PORT, host, loops, services, null, certificate.startTls(),
+                limits, cap);
+        XmppListener directTls = null;
+        try {
+            if (settings.get(Keys.XMPP_TLS_PORT) != null) {
+                directTls = listen(settings, Keys.XMPP_TLS_PORT, host, loops, services, certificate.directTls(),
+                        null, limits, cap);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            if (starttls != null) {
+                starttls.close();
+            }
+            throw e;
+        }
+        WebSocketEndpoint webSocket = new WebSocketEndpoint(WEBSOCKET_PATH, services, limits, (channel, request) -> {
+            String client = proxies.clientAddress(channel.remoteAddress(), request.headers());
+            boolean secure = proxies.secure(channel.remoteAddress(), request.headers()) || isLoopback(client);
+            return new Caller(client, secure, cors.permits(request.headers().get(HttpHeaderNames.ORIGIN),
+                    request.headers().get(HttpHeaderNames.HOST)));
+        });
+        XmppService xmpp = new XmppService(resources, starttls, directTls, webSocket, certificate);
+        log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
+                starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"
+                        + (settings.get(Keys.XMPP_TLS_REQUIRED) ? " required)" : " offered)"),
+                directTls == null ? "" : " and port " + directTls.port() + " (direct TLS)", WEBSOCKET_PATH,
+                certificate.certificate(), certificate.selfSigned()
+                        ? " (self-signed: for trials on this machine; set xmpp-certificate for real clients)" : "");
+        return xmpp;
+    }
+
+    /**
+     * Listens on the port of {@code key}. When that is the default and another process has it (a second node on
+     * this machine), the node goes on without it and says so: a port someone chose must be had.
+     *
+     * @return null when the default port is taken
+     */
+    private static XmppListener listen(Settings settings, Key<Integer> key, String host, EventLoopGroup loops,
+            StreamServices services, SslContext directTls, SslContext startTls, XmppStreamDecoder.Limits limits,
+            ConnectionCap cap) throws InterruptedException {
+        try {
+            return XmppListener.start(host, settings.get(key), loops, loops, services, directTls, startTls, limits,
+                    cap);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Netty rethrows the bind's IOException unchecked.
+            boolean inUse = e instanceof BindException
+                    || String.valueOf(e.getMessage()).contains("Address already in use");
+            if (settings.chosen(key) || !inUse) {
+                throw e instanceof RuntimeException runtime ? runtime
+                        : new UncheckedIOException("cannot listen on " + key.name() + " " + settings.get(key),
+                                e instanceof IOException io ? io : new IOException(e));
+            }
+            log.warn("XMPP port {} is taken (another node on this machine?): this node serves XMPP at {} only; set "
+                    + "{} to serve it over TCP too", settings.get(key), WEBSOCKET_PATH, key);
+            return null;
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        // Only a literal address counts: a name would be looked up, on the event loop.
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
+        return literal != null && literal.isLoopbackAddress();
+    }
+
+    /** The endpoint that turns {@code /xmpp-websocket} upgrades into XMPP streams, for the HTTP pipeline. */
+    ChannelHandler webSocketEndpoint() {
+        return webSocket;
+    }
+
+    /** The TCP port of STARTTLS streams; -1 when the default one was taken. */
+    int port() {
+        return starttls == null ? -1 : starttls.port();
+    }
+
+    XmppCertificates.Pair certificate() {
+        return certificate;
+    }
+
+    /** Stops listening, and ends the streams bound here: their clients reconnect, to another node if there is one. */
+    @Override
+    public void close() {
+        if (starttls != null) {
+            starttls.close();
+        }
+        if (directTls != null) {
+            directTls.close();
+        }
+        resources.endAll(StreamError.SYSTEM_SHUTDOWN, "the server is stopping; reconnect");
+    }
+}

@@ -1,0 +1,17 @@
+package dev.chorus.xmpp.stream;
+
+import java.time.Duration;
+
+/**
+ * How a node's streams are served.
+ *
+ * @param domain          the XMPP domain: the part after the @ of every user's address
+ * @param tlsRequired     whether a TCP stream must start TLS before it may authenticate
+ * @param maxSaslFailures failed authentications on one stream before it is closed
+ * @param authDeadline    how long a stream may take from its opening to its bound resource
+ * @param idlePing        how long a stream may stay silent before the server pings it (XEP-0199); it is closed
+ *                        when the ping goes unanswered as long again
+ */
+public record StreamSettings(String domain, boolean tlsRequired, int maxSaslFailures, Duration authDeadline,
+        Duration idlePing) {
+}

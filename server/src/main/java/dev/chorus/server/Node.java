@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.chat.admin.AdminRoutes;
 import dev.chorus.chat.rooms.ChatRooms;
+import dev.chorus.chat.rooms.MessageEmits;
 import dev.chorus.chat.web.AuthMode;
 import dev.chorus.chat.web.AuthRoutes;
 import dev.chorus.chat.web.SessionCookie;
@@ -178,8 +179,12 @@ public final class Node implements AutoCloseable {
             metrics.watchHashing(hashing);
             AuthMode authMode = settings.get(Keys.AUTH);
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
-                    accounts, throttle, authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
+                    core, accounts, throttle, authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
                     engine.cors()), XmppService::close);
+            if (xmpp != null) {
+                // Messages reach every node as the Socket.IO face's broadcasts; the XMPP face reads them back.
+                io.sockets().onBroadcast(MessageEmits.heardBy(xmpp.messages()));
+            }
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.
             List<Routes> routes = new ArrayList<>();

@@ -1,8 +1,10 @@
 package dev.chorus.server;
 
+import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.UserConnections;
+import dev.chorus.core.message.MessageListener;
 import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.http.TrustedProxies;
 import dev.chorus.server.config.Key;
@@ -15,7 +17,7 @@ import dev.chorus.xmpp.websocket.WebSocketEndpoint;
 import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.XmppStreamDecoder;
 import dev.chorus.xmppface.XmppAuthenticator;
-import dev.chorus.xmppface.XmppResources;
+import dev.chorus.xmppface.XmppFace;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -42,32 +44,32 @@ final class XmppService implements AutoCloseable {
     private static final int MAX_DEPTH = 32;
     private static final int MAX_ATTRIBUTES = 64;
 
-    private final XmppResources resources;
+    private final XmppFace face;
     private final XmppListener starttls;
     private final XmppListener directTls;
     private final WebSocketEndpoint webSocket;
     private final XmppCertificates.Pair certificate;
 
-    private XmppService(XmppResources resources, XmppListener starttls, XmppListener directTls,
+    private XmppService(XmppFace face, XmppListener starttls, XmppListener directTls,
             WebSocketEndpoint webSocket, XmppCertificates.Pair certificate) {
-        this.resources = resources;
+        this.face = face;
         this.starttls = starttls;
         this.directTls = directTls;
         this.webSocket = webSocket;
         this.certificate = certificate;
     }
 
-    static XmppService start(Settings settings, EventLoopGroup loops, Accounts accounts, LoginThrottle throttle,
-            boolean guests, UserConnections connections, ConnectionCap cap, TrustedProxies proxies,
-            CorsOptions cors) throws InterruptedException {
+    static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
+            LoginThrottle throttle, boolean guests, UserConnections connections, ConnectionCap cap,
+            TrustedProxies proxies, CorsOptions cors) throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
                 settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
-        XmppResources resources = new XmppResources(connections, domain);
+        XmppFace face = new XmppFace(chat.messages(), connections, domain);
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL)),
-                new XmppAuthenticator(accounts, throttle, guests), resources);
+                new XmppAuthenticator(accounts, throttle, guests), face.binder());
         XmppStreamDecoder.Limits limits = new XmppStreamDecoder.Limits(settings.get(Keys.XMPP_MAX_STANZA_SIZE),
                 MAX_DEPTH, MAX_ATTRIBUTES);
         String host = settings.get(Keys.HOST);
@@ -91,7 +93,7 @@ final class XmppService implements AutoCloseable {
             return new Caller(client, secure, cors.permits(request.headers().get(HttpHeaderNames.ORIGIN),
                     request.headers().get(HttpHeaderNames.HOST)));
         });
-        XmppService xmpp = new XmppService(resources, starttls, directTls, webSocket, certificate);
+        XmppService xmpp = new XmppService(face, starttls, directTls, webSocket, certificate);
         log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
                 starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"
                         + (settings.get(Keys.XMPP_TLS_REQUIRED) ? " required)" : " offered)"),
@@ -136,6 +138,11 @@ final class XmppService implements AutoCloseable {
         return literal != null && literal.isLoopbackAddress();
     }
 
+    /** Hears every message delivered on this node, to render it for the XMPP clients it concerns. */
+    MessageListener messages() {
+        return face.messages();
+    }
+
     /** The endpoint that turns {@code /xmpp-websocket} upgrades into XMPP streams, for the HTTP pipeline. */
     ChannelHandler webSocketEndpoint() {
         return webSocket;
@@ -159,6 +166,6 @@ final class XmppService implements AutoCloseable {
         if (directTls != null) {
             directTls.close();
         }
-        resources.endAll(StreamError.SYSTEM_SHUTDOWN, "the server is stopping; reconnect");
+        face.endAll(StreamError.SYSTEM_SHUTDOWN, "the server is stopping; reconnect");
     }
 }

@@ -10,11 +10,14 @@ import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.XmlElement;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The XMPP resources bound on this node. A resource is one of the user's connections, counted with their Socket.IO
@@ -27,19 +30,23 @@ public final class XmppResources implements ResourceBinder {
 
     private final UserConnections connections;
     private final String domain;
-    private final Map<String, XmppClient> bound = new ConcurrentHashMap<>();
+    private final Function<LocalResource, StanzaHandler> handlers;
+    private final Map<String, LocalResource> bound = new ConcurrentHashMap<>();
+    private final Map<String, List<LocalResource>> byUser = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final String node = HexFormat.of().formatHex(RANDOM.generateSeed(4));
 
-    public XmppResources(UserConnections connections, String domain) {
+    /** @param handlers what handles the stanzas of each resource bound */
+    XmppResources(UserConnections connections, String domain, Function<LocalResource, StanzaHandler> handlers) {
         this.connections = connections;
         this.domain = domain;
+        this.handlers = handlers;
     }
 
     @Override
     public CompletableFuture<Binding> bind(XmppClient client, String username, String requested) {
-        String resource = requested != null ? requested : "chorus-" + Long.toHexString(RANDOM.nextLong());
-        String jid = (username + "@" + domain + "/" + resource).toLowerCase(Locale.ROOT);
+        String resourcepart = requested != null ? requested : "chorus-" + Long.toHexString(RANDOM.nextLong());
+        String bareJid = username.toLowerCase(Locale.ROOT) + "@" + domain;
         String connection = "xmpp-" + node + "-" + ids.incrementAndGet();
         return connections.add(username, connection).thenApply(added -> {
             if (!added) {
@@ -47,12 +54,40 @@ public final class XmppResources implements ResourceBinder {
                 throw new BindRefusedException(StanzaError.RESOURCE_CONSTRAINT,
                         "at most " + connections.maxPerUser() + " connections per user");
             }
-            XmppClient previous = bound.put(jid, client);
+            LocalResource resource = new LocalResource(username, bareJid, client, connection);
+            LocalResource previous = bound.put(bareJid + "/" + resourcepart, resource);
             if (previous != null) {
-                previous.end(StreamError.CONFLICT, "the resource was bound by a newer stream");
+                previous.client().end(StreamError.CONFLICT, "the resource was bound by a newer stream");
             }
-            return new Binding(resource, new Resource(username, jid, connection, client));
+            byUser.computeIfAbsent(bareJid, user -> new CopyOnWriteArrayList<>()).add(resource);
+            StanzaHandler handler = handlers.apply(resource);
+            return new Binding(resourcepart, new StanzaHandler() {
+                @Override
+                public boolean handle(XmlElement stanza) {
+                    return handler.handle(stanza);
+                }
+
+                @Override
+                public void closed() {
+                    unbind(bareJid + "/" + resourcepart, resource);
+                    handler.closed();
+                }
+            });
         });
+    }
+
+    private void unbind(String jid, LocalResource resource) {
+        bound.remove(jid, resource);
+        byUser.computeIfPresent(resource.bareJid(), (user, resources) -> {
+            resources.remove(resource);
+            return resources.isEmpty() ? null : resources;
+        });
+        connections.remove(resource.username(), resource.connection());
+    }
+
+    /** The user's resources bound on this node; empty when none. */
+    List<LocalResource> of(String username) {
+        return byUser.getOrDefault(username.toLowerCase(Locale.ROOT) + "@" + domain, List.of());
     }
 
     /** How many resources are bound on this node. */
@@ -62,32 +97,6 @@ public final class XmppResources implements ResourceBinder {
 
     /** Ends every stream bound here: the node stops, and says so ({@code system-shutdown}). */
     public void endAll(StreamError error, String text) {
-        bound.values().forEach(client -> client.end(error, text));
-    }
-
-    /** One bound resource; what it may do grows with the face. */
-    private final class Resource implements StanzaHandler {
-        private final String username;
-        private final String jid;
-        private final String connection;
-        private final XmppClient client;
-
-        Resource(String username, String jid, String connection, XmppClient client) {
-            this.username = username;
-            this.jid = jid;
-            this.connection = connection;
-            this.client = client;
-        }
-
-        @Override
-        public boolean handle(XmlElement stanza) {
-            return false;
-        }
-
-        @Override
-        public void closed() {
-            bound.remove(jid, client);
-            connections.remove(username, connection);
-        }
+        bound.values().forEach(resource -> resource.client().end(error, text));
     }
 }

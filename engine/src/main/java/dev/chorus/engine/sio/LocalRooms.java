@@ -149,6 +149,7 @@ public final class LocalRooms {
      * deliveries must be weighed against their replay now, under the broadcast order), get them directly.
      */
     public void deliver(Packet packet, BroadcastOptions options, String offset) {
+        nsp.applying(packet, options);
         List<Frame> frames = new ArrayList<>(2);
         nsp.encode(packet).forEach(frame -> frames.add(frame.withWebSocketFraming()));
         Map<EventLoop, List<Socket>> otherLoops = new HashMap<>();

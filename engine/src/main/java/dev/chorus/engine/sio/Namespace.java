@@ -33,6 +33,7 @@ public final class Namespace {
     private final Map<String, EventHandler> eventHandlers = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
     private final List<DeliveryListener> deliveryListeners = new CopyOnWriteArrayList<>();
+    private final List<BroadcastListener> broadcastListeners = new CopyOnWriteArrayList<>();
     private final Adapter adapter;
 
     Namespace(SocketIoServer server, String name, List<Middleware> middlewares,
@@ -90,6 +91,18 @@ public final class Namespace {
     public Namespace onDelivered(DeliveryListener listener) {
         deliveryListeners.add(listener);
         return this;
+    }
+
+    /** Runs for every broadcast this node applies, before its sockets get it ({@link BroadcastListener}). */
+    public Namespace onBroadcast(BroadcastListener listener) {
+        broadcastListeners.add(listener);
+        return this;
+    }
+
+    void applying(Packet packet, BroadcastOptions options) {
+        for (BroadcastListener listener : broadcastListeners) {
+            listener.broadcast(packet, options.rooms());
+        }
     }
 
     void delivered(Packet packet, int sockets) {

@@ -3,11 +3,13 @@ package dev.chorus.engine.sio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,6 +49,18 @@ class InMemoryAdapterTest {
     @AfterEach
     void close() {
         server.close();
+    }
+
+    @Test
+    void tellsBroadcastListenersOfEveryBroadcastEvenWithNoSocketToReach() {
+        Adapter adapter = adapter(null);
+        List<String> heard = new ArrayList<>();
+        server.sockets().onBroadcast((packet, rooms) -> heard.add(packet.data().get(0).asText() + " to " + rooms));
+        ArrayNode data = JsonNodeFactory.instance.arrayNode().add("message");
+
+        adapter.broadcast(Packet.event("/", data), BroadcastOptions.toRoom("nobody-here"));
+
+        assertThat(heard).containsExactly("message to [nobody-here]");
     }
 
     @Test

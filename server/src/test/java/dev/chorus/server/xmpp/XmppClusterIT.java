@@ -1,0 +1,145 @@
+package dev.chorus.server.xmpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+
+/** Two nodes in one Redis: XMPP users on either, and web users, reach each other once; resources count cluster-wide. */
+class XmppClusterIT {
+    private static final String DOMAIN = "chorus.test";
+    private static final String PASSWORD = "right-password";
+
+    @TempDir
+    static Path data;
+    private static RedisServer redis;
+    private static final List<Node> nodes = new ArrayList<>();
+    private static final List<SmackClients> clients = new ArrayList<>();
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        for (int i = 0; i < 2; i++) {
+            Path dir = data.resolve("node" + i);
+            Node node = Node.start(TestNodes.settings(dir).with(Keys.REDIS, redis.url()).with(Keys.ROUTE, "route" + i)
+                    .with(Keys.XMPP_DOMAIN, DOMAIN).with(Keys.MAX_CONNECTIONS_PER_USER, 1));
+            nodes.add(node);
+            clients.add(new SmackClients(DOMAIN, node.xmppPort(), dir.resolve("xmpp").resolve(DOMAIN + ".crt")));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(Node::close);
+        redis.close();
+    }
+
+    @Test
+    void directMessagesCrossNodesOnceWhicheverFaceSendsThem() throws Exception {
+        register("alice");
+        register("bob");
+        String carolsCookie = register("carol");
+        XMPPTCPConnection alice = clients.get(0).connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection bob = clients.get(1).connection("bob", PASSWORD, "desk", "SCRAM-SHA-1");
+        BlockingQueue<Message> alices = messages(alice);
+        BlockingQueue<Message> bobs = messages(bob);
+        Socket carol = IO.socket(URI.create("http://127.0.0.1:" + nodes.get(1).port()), IO.Options.builder()
+                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
+                .setExtraHeaders(Map.of("Cookie", List.of(carolsCookie))).build());
+        try {
+            alice.connect().login();
+            bob.connect().login();
+            carol.connect();
+            await().atMost(Duration.ofSeconds(10)).until(carol::connected);
+
+            alice.sendStanza(chat("bob", "from node 0"));
+            Message atBob = bobs.poll(10, TimeUnit.SECONDS);
+            assertThat(atBob).isNotNull();
+            assertThat(atBob.getFrom().toString()).isEqualTo("alice@" + DOMAIN);
+            assertThat(atBob.getBody()).isEqualTo("from node 0");
+
+            bob.sendStanza(chat("alice", "from node 1"));
+            assertThat(alices.poll(10, TimeUnit.SECONDS)).extracting(Message::getBody).isEqualTo("from node 1");
+
+            carol.emit("dm", new JSONObject().put("to", "alice").put("text", "from the web on node 1"));
+            assertThat(alices.poll(10, TimeUnit.SECONDS)).extracting(Message::getBody)
+                    .isEqualTo("from the web on node 1");
+
+            assertThat(bobs.poll(500, TimeUnit.MILLISECONDS)).as("nothing twice").isNull();
+            assertThat(alices.poll(500, TimeUnit.MILLISECONDS)).as("nothing twice").isNull();
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            carol.close();
+        }
+    }
+
+    @Test
+    void aUsersResourcesCountOnEveryNode() throws Exception {
+        register("dave");
+        XMPPTCPConnection first = clients.get(0).connection("dave", PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection second = clients.get(1).connection("dave", PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            first.connect().login();
+            second.connect();
+
+            assertThatThrownBy(second::login).isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(
+                    error.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.resource_constraint));
+        } finally {
+            first.disconnect();
+            second.disconnect();
+        }
+    }
+
+    private static Message chat(String to, String text) throws Exception {
+        return MessageBuilder.buildMessage().to(JidCreate.from(to + "@" + DOMAIN)).ofType(Message.Type.chat)
+                .setBody(text).build();
+    }
+
+    private static BlockingQueue<Message> messages(XMPPTCPConnection connection) {
+        BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+        connection.addAsyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
+        return messages;
+    }
+
+    private static String register(String user) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + nodes.get(0).port() + "/register"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\""
+                        + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(201);
+        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+    }
+}

@@ -1,0 +1,191 @@
+package dev.chorus.server.xmpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.carbons.CarbonManager;
+import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
+import org.jivesoftware.smackx.sid.element.StanzaIdElement;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * One-to-one messages between XMPP and the web are the web chat's direct messages: one store, one id, both ways;
+ * carbons show a user on several resources both sides.
+ */
+class XmppDirectMessagesIT {
+    private static final String DOMAIN = "chorus.test";
+    private static final String PASSWORD = "right-password";
+
+    @TempDir
+    static Path data;
+    private static Node node;
+    private static SmackClients smack;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
+        smack = new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void anXmppUserAndAWebUserTalkInOneConversation() throws Exception {
+        register("alice");
+        Socket bob = web(register("bob"));
+        BlockingQueue<JSONObject> bobsDms = new LinkedBlockingQueue<>();
+        bob.on("dm", args -> bobsDms.add((JSONObject) args[0]));
+        XMPPTCPConnection alice = smack.connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
+        BlockingQueue<Message> alicesMessages = messages(alice);
+        try {
+            alice.connect().login();
+            connect(bob);
+
+            JSONObject sent = ack(bob, "dm", new JSONObject().put("to", "alice").put("text", "hello from the web"));
+            Message received = alicesMessages.poll(10, TimeUnit.SECONDS);
+            assertThat(received).isNotNull();
+            assertThat(received.getFrom().toString()).isEqualTo("bob@" + DOMAIN);
+            assertThat(received.getType()).isEqualTo(Message.Type.chat);
+            assertThat(received.getBody()).isEqualTo("hello from the web");
+            assertThat(StanzaIdElement.getStanzaId(received).getId()).isEqualTo(String.valueOf(sent.getLong("id")));
+            bobsDms.poll(10, TimeUnit.SECONDS);
+
+            alice.sendStanza(MessageBuilder.buildMessage("x1").to(JidCreate.from("bob@" + DOMAIN))
+                    .ofType(Message.Type.chat).setBody("hello from XMPP").build());
+            JSONObject dm = bobsDms.poll(10, TimeUnit.SECONDS);
+            assertThat(dm).isNotNull();
+            assertThat(dm.getString("from")).isEqualTo("alice");
+            assertThat(dm.getString("text")).isEqualTo("hello from XMPP");
+            assertThat(dm.getLong("id")).isGreaterThan(sent.getLong("id"));
+
+            JSONObject history = ack(bob, "dm-history", new JSONObject().put("with", "alice"));
+            JSONArray messages = history.getJSONArray("messages");
+            assertThat(messages.length()).isEqualTo(2);
+            assertThat(messages.getJSONObject(1).getString("text")).isEqualTo("hello from XMPP");
+            assertThat(messages.getJSONObject(1).getLong("id")).isEqualTo(dm.getLong("id"));
+            assertThat(alicesMessages.poll(500, TimeUnit.MILLISECONDS)).as("no echo of her own message").isNull();
+        } finally {
+            alice.disconnect();
+            bob.close();
+        }
+    }
+
+    @Test
+    void carbonsShowTheOtherResourcesWhatTheUserSent() throws Exception {
+        register("carol");
+        register("dave");
+        XMPPTCPConnection desk = smack.connection("carol", PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection phone = smack.connection("carol", PASSWORD, "phone", "SCRAM-SHA-1");
+        BlockingQueue<Message> copies = new LinkedBlockingQueue<>();
+        try {
+            desk.connect().login();
+            phone.connect().login();
+            CarbonManager.getInstanceFor(phone).enableCarbons();
+            CarbonManager.getInstanceFor(phone).addCarbonCopyReceivedListener(
+                    (direction, carbonCopy, wrapping) -> {
+                        if (direction == CarbonExtension.Direction.sent) {
+                            copies.add(carbonCopy);
+                        }
+                    });
+
+            desk.sendStanza(MessageBuilder.buildMessage("c1").to(JidCreate.from("dave@" + DOMAIN))
+                    .ofType(Message.Type.chat).setBody("sent from the desk").build());
+
+            Message copy = copies.poll(10, TimeUnit.SECONDS);
+            assertThat(copy).isNotNull();
+            assertThat(copy.getTo().toString()).isEqualTo("dave@" + DOMAIN);
+            assertThat(copy.getBody()).isEqualTo("sent from the desk");
+        } finally {
+            desk.disconnect();
+            phone.disconnect();
+        }
+    }
+
+    @Test
+    void aMessageToNoOneIsAnsweredWithAnError() throws Exception {
+        register("erin");
+        XMPPTCPConnection erin = smack.connection("erin", PASSWORD, "desk", "SCRAM-SHA-1");
+        BlockingQueue<Message> received = messages(erin);
+        try {
+            erin.connect().login();
+            erin.sendStanza(MessageBuilder.buildMessage("lost").to(JidCreate.from("nobody@" + DOMAIN))
+                    .ofType(Message.Type.chat).setBody("anyone there?").build());
+
+            Message error = received.poll(10, TimeUnit.SECONDS);
+            assertThat(error).isNotNull();
+            assertThat(error.getType()).isEqualTo(Message.Type.error);
+            assertThat(error.getStanzaId()).isEqualTo("lost");
+            assertThat(error.getError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable);
+        } finally {
+            erin.disconnect();
+        }
+    }
+
+    private static BlockingQueue<Message> messages(XMPPTCPConnection connection) {
+        BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+        connection.addAsyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
+        return messages;
+    }
+
+    private static Socket web(String cookie) {
+        return IO.socket(URI.create("http://127.0.0.1:" + node.port()), IO.Options.builder()
+                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
+                .setExtraHeaders(Map.of("Cookie", List.of(cookie))).build());
+    }
+
+    private static void connect(Socket socket) {
+        socket.connect();
+        await().atMost(Duration.ofSeconds(10)).until(socket::connected);
+    }
+
+    private static JSONObject ack(Socket socket, String event, JSONObject request) throws Exception {
+        CompletableFuture<JSONObject> answer = new CompletableFuture<>();
+        socket.emit(event, new Object[] {request}, (Ack) args -> answer.complete((JSONObject) args[0]));
+        JSONObject reply = answer.get(10, TimeUnit.SECONDS);
+        assertThat(reply.has("error")).as("%s answered %s", event, reply).isFalse();
+        return reply;
+    }
+
+    private static String register(String user) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + node.port() + "/register"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\""
+                        + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(201);
+        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+    }
+}

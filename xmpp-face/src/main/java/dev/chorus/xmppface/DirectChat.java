@@ -1,0 +1,127 @@
+package dev.chorus.xmppface;
+
+import dev.chorus.core.history.ChatMessage;
+import dev.chorus.core.message.Conversation;
+import dev.chorus.core.message.Messages;
+import dev.chorus.xmpp.stream.Namespaces;
+import dev.chorus.xmpp.stream.StanzaError;
+import dev.chorus.xmpp.stream.Stanzas;
+import dev.chorus.xmpp.xml.XmlElement;
+import java.util.List;
+import java.util.Locale;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+
+/**
+ * One-to-one messages are the web chat's direct messages: an XMPP {@code chat} message is sent as one, stored in the
+ * pair's conversation with the same id whichever face sent it, and each direct message reaches the recipient's
+ * resources and, as carbons (XEP-0280), the sender's other resources that asked for them.
+ */
+final class DirectChat {
+    private static final int MAX_CLIENT_ID = 64;
+
+    private final Messages messages;
+    private final String domain;
+
+    DirectChat(Messages messages, String domain) {
+        this.messages = messages;
+        this.domain = domain;
+    }
+
+    /**
+     * A message stanza from a resource to a user of this domain.
+     *
+     * @return false when it is not one this face handles (another domain, the server itself)
+     */
+    boolean send(LocalResource from, XmlElement message) {
+        String type = message.attribute("type");
+        if ("error".equals(type)) {
+            return true;
+        }
+        Jid to;
+        try {
+            to = JidCreate.from(message.attribute("to"));
+        } catch (XmppStringprepException | IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+        if (!to.getDomain().toString().equalsIgnoreCase(domain)) {
+            from.send(Stanzas.error(message, StanzaError.REMOTE_SERVER_NOT_FOUND,
+                    "this server talks to " + domain + " only"));
+            return true;
+        }
+        if (to.getLocalpartOrNull() == null) {
+            return false;
+        }
+        if ("groupchat".equals(type)) {
+            from.send(Stanzas.error(message, StanzaError.BAD_REQUEST, "a groupchat message goes to a room"));
+            return true;
+        }
+        String text = message.child("body", Namespaces.CLIENT).map(XmlElement::text).orElse(null);
+        if (text == null || text.isEmpty()) {
+            // Chat states and receipts with no text: nothing to store.
+            return true;
+        }
+        String recipient = to.getLocalpartOrNull().toString();
+        String key = echoKey(from.username(), recipient, text);
+        from.sending(key);
+        messages.direct(from.username(), recipient, text, clientId(message)).thenAccept(outcome -> {
+            if (outcome instanceof Messages.Outcome.Refused refused) {
+                from.execute(() -> {
+                    from.sent(key);
+                    from.send(Stanzas.error(message, Refusals.condition(refused.reason()), refused.message()));
+                });
+            }
+        });
+        return true;
+    }
+
+    /** The sender's own id for the message, which a resend carries again: XEP-0359's origin-id, else its id. */
+    private static String clientId(XmlElement message) {
+        String id = message.child("origin-id", XmppNamespaces.STANZA_ID).map(origin -> origin.attribute("id"))
+                .orElse(message.attribute("id"));
+        return id == null || id.isEmpty() || id.length() > MAX_CLIENT_ID ? null : id;
+    }
+
+    /** A direct message stored by any node, to this node's resources of both users. */
+    void deliver(Conversation.Direct direct, ChatMessage message, List<LocalResource> recipients,
+            List<LocalResource> senders) {
+        String fromJid = direct.from().toLowerCase(Locale.ROOT) + "@" + domain;
+        String toJid = direct.to().toLowerCase(Locale.ROOT) + "@" + domain;
+        for (LocalResource recipient : recipients) {
+            recipient.execute(() -> recipient.send(chat(message, fromJid, recipient.jid(), toJid)));
+        }
+        if (direct.from().equalsIgnoreCase(direct.to())) {
+            return;
+        }
+        String key = echoKey(direct.from(), direct.to(), message.text());
+        for (LocalResource sender : senders) {
+            sender.execute(() -> {
+                if (!sender.sent(key) && sender.carbons()) {
+                    sender.send(XmlElement.builder("message", Namespaces.CLIENT)
+                            .attribute("from", fromJid).attribute("to", sender.jid()).attribute("type", "chat")
+                            .child(XmlElement.builder("sent", XmppNamespaces.CARBONS)
+                                    .child(XmlElement.builder("forwarded", XmppNamespaces.FORWARD)
+                                            .child(chat(message, fromJid, toJid, fromJid)).build())
+                                    .build())
+                            .build());
+                }
+            });
+        }
+    }
+
+    /** The message as its archive's owner sees it, with the id it is stored under. */
+    private static XmlElement chat(ChatMessage message, String from, String to, String archive) {
+        String id = Long.toString(message.id());
+        return XmlElement.builder("message", Namespaces.CLIENT)
+                .attribute("from", from).attribute("to", to).attribute("type", "chat").attribute("id", id)
+                .child("body", Namespaces.CLIENT, message.text())
+                .child(XmlElement.builder("stanza-id", XmppNamespaces.STANZA_ID).attribute("id", id)
+                        .attribute("by", archive).build())
+                .build();
+    }
+
+    private static String echoKey(String from, String to, String text) {
+        return from.toLowerCase(Locale.ROOT) + "\n" + to.toLowerCase(Locale.ROOT) + "\n" + text;
+    }
+}

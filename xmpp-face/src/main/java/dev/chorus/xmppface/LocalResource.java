@@ -1,0 +1,84 @@
+package dev.chorus.xmppface;
+
+import dev.chorus.xmpp.stream.XmppClient;
+import dev.chorus.xmpp.xml.XmlElement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * One XMPP resource bound on this node: whose it is, its stream, and what the face keeps for it. Its state is
+ * touched on its stream's thread only.
+ */
+final class LocalResource {
+    /** Sends in flight kept to recognise their own echo by; a bound, should echoes be lost. */
+    private static final int MAX_IN_FLIGHT = 64;
+
+    private final String username;
+    private final String bareJid;
+    private final XmppClient client;
+    private final String connection;
+    private final Deque<String> inFlight = new ArrayDeque<>();
+    private boolean carbons;
+
+    LocalResource(String username, String bareJid, XmppClient client, String connection) {
+        this.username = username;
+        this.bareJid = bareJid;
+        this.client = client;
+        this.connection = connection;
+    }
+
+    String username() {
+        return username;
+    }
+
+    String bareJid() {
+        return bareJid;
+    }
+
+    String jid() {
+        return client.jid();
+    }
+
+    XmppClient client() {
+        return client;
+    }
+
+    /** The id it is counted under among the user's connections. */
+    String connection() {
+        return connection;
+    }
+
+    void send(XmlElement stanza) {
+        client.send(stanza);
+    }
+
+    /** Runs {@code task} on this resource's stream thread. */
+    void execute(Runnable task) {
+        if (client.executor().inEventLoop()) {
+            task.run();
+        } else {
+            client.executor().execute(task);
+        }
+    }
+
+    boolean carbons() {
+        return carbons;
+    }
+
+    void carbons(boolean enabled) {
+        carbons = enabled;
+    }
+
+    /** A message this resource sent, whose delivery back to its user's resources it must not get as a carbon. */
+    void sending(String key) {
+        if (inFlight.size() == MAX_IN_FLIGHT) {
+            inFlight.removeFirst();
+        }
+        inFlight.addLast(key);
+    }
+
+    /** @return whether the message is one this resource sent, which it is then no longer waiting for */
+    boolean sent(String key) {
+        return inFlight.remove(key);
+    }
+}

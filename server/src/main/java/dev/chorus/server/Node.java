@@ -2,7 +2,6 @@ package dev.chorus.server;
 
 import dev.chorus.chat.admin.AdminRoutes;
 import dev.chorus.chat.rooms.ChatRooms;
-import dev.chorus.chat.rooms.MessageEmits;
 import dev.chorus.chat.web.AuthMode;
 import dev.chorus.chat.web.AuthRoutes;
 import dev.chorus.chat.web.SessionCookie;
@@ -182,8 +181,9 @@ public final class Node implements AutoCloseable {
                     core, accounts, throttle, authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
                     engine.cors()), XmppService::close);
             if (xmpp != null) {
-                // Messages reach every node as the Socket.IO face's broadcasts; the XMPP face reads them back.
-                io.sockets().onBroadcast(MessageEmits.heardBy(xmpp.messages()));
+                // Messages and room events reach every node as the Socket.IO face's broadcasts; the XMPP face reads
+                // them back.
+                io.sockets().onBroadcast(xmpp.heard());
             }
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.

@@ -1,12 +1,13 @@
 package dev.chorus.server;
 
+import dev.chorus.chat.rooms.HeardBroadcasts;
 import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.UserConnections;
-import dev.chorus.core.message.MessageListener;
 import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.http.TrustedProxies;
+import dev.chorus.engine.sio.BroadcastListener;
 import dev.chorus.server.config.Key;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
@@ -65,7 +66,7 @@ final class XmppService implements AutoCloseable {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
                 settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
-        XmppFace face = new XmppFace(chat.messages(), connections, domain);
+        XmppFace face = new XmppFace(chat, connections, domain);
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL)),
@@ -138,9 +139,9 @@ final class XmppService implements AutoCloseable {
         return literal != null && literal.isLoopbackAddress();
     }
 
-    /** Hears every message delivered on this node, to render it for the XMPP clients it concerns. */
-    MessageListener messages() {
-        return face.messages();
+    /** Hears every message and room event delivered on this node, to render it for the XMPP clients it concerns. */
+    BroadcastListener heard() {
+        return HeardBroadcasts.by(face.messages(), face.roomEvents());
     }
 
     /** The endpoint that turns {@code /xmpp-websocket} upgrades into XMPP streams, for the HTTP pipeline. */

@@ -19,7 +19,6 @@ import org.jxmpp.stringprep.XmppStringprepException;
  * resources and, as carbons (XEP-0280), the sender's other resources that asked for them.
  */
 final class DirectChat {
-    private static final int MAX_CLIENT_ID = 64;
 
     private final Messages messages;
     private final String domain;
@@ -64,8 +63,8 @@ final class DirectChat {
         }
         String recipient = to.getLocalpartOrNull().toString();
         String key = echoKey(from.username(), recipient, text);
-        from.sending(key);
-        messages.direct(from.username(), recipient, text, clientId(message)).thenAccept(outcome -> {
+        from.sending(key, null);
+        messages.direct(from.username(), recipient, text, ClientIds.of(message)).thenAccept(outcome -> {
             if (outcome instanceof Messages.Outcome.Refused refused) {
                 from.execute(() -> {
                     from.sent(key);
@@ -74,13 +73,6 @@ final class DirectChat {
             }
         });
         return true;
-    }
-
-    /** The sender's own id for the message, which a resend carries again: XEP-0359's origin-id, else its id. */
-    private static String clientId(XmlElement message) {
-        String id = message.child("origin-id", XmppNamespaces.STANZA_ID).map(origin -> origin.attribute("id"))
-                .orElse(message.attribute("id"));
-        return id == null || id.isEmpty() || id.length() > MAX_CLIENT_ID ? null : id;
     }
 
     /** A direct message stored by any node, to this node's resources of both users. */
@@ -97,7 +89,7 @@ final class DirectChat {
         String key = echoKey(direct.from(), direct.to(), message.text());
         for (LocalResource sender : senders) {
             sender.execute(() -> {
-                if (!sender.sent(key) && sender.carbons()) {
+                if (sender.sent(key) == null && sender.carbons()) {
                     sender.send(XmlElement.builder("message", Namespaces.CLIENT)
                             .attribute("from", fromJid).attribute("to", sender.jid()).attribute("type", "chat")
                             .child(XmlElement.builder("sent", XmppNamespaces.CARBONS)

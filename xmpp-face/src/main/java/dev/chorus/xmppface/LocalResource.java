@@ -17,7 +17,7 @@ final class LocalResource {
     private final String bareJid;
     private final XmppClient client;
     private final String connection;
-    private final Deque<String> inFlight = new ArrayDeque<>();
+    private final Deque<Echo> inFlight = new ArrayDeque<>();
     private boolean carbons;
 
     LocalResource(String username, String bareJid, XmppClient client, String connection) {
@@ -69,16 +69,32 @@ final class LocalResource {
         carbons = enabled;
     }
 
-    /** A message this resource sent, whose delivery back to its user's resources it must not get as a carbon. */
-    void sending(String key) {
+    /**
+     * A message this resource is sending, known again by {@code key} when the cluster delivers it back: not as a
+     * carbon to itself, and in a room with the id the client gave it.
+     *
+     * @param clientId the client's id of the message, or null
+     */
+    void sending(String key, String clientId) {
         if (inFlight.size() == MAX_IN_FLIGHT) {
             inFlight.removeFirst();
         }
-        inFlight.addLast(key);
+        inFlight.addLast(new Echo(key, clientId));
     }
 
-    /** @return whether the message is one this resource sent, which it is then no longer waiting for */
-    boolean sent(String key) {
-        return inFlight.remove(key);
+    /** @return the message this resource sent under {@code key}, no longer waited for; null when it sent none */
+    Echo sent(String key) {
+        for (var echoes = inFlight.iterator(); echoes.hasNext();) {
+            Echo echo = echoes.next();
+            if (echo.key().equals(key)) {
+                echoes.remove();
+                return echo;
+            }
+        }
+        return null;
+    }
+
+    /** A message on its way back: its key, and the client's own id of it (or null). */
+    record Echo(String key, String clientId) {
     }
 }

@@ -3,51 +3,112 @@ package dev.chorus.xmppface;
 import dev.chorus.xmpp.stream.StanzaHandler;
 import dev.chorus.xmpp.stream.Stanzas;
 import dev.chorus.xmpp.xml.XmlElement;
-import java.util.Optional;
+import java.util.Locale;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
 
-/** What a bound resource's stanzas become: the core's requests, each by the part of the face that speaks it. */
+/**
+ * What a bound resource's stanzas become: by whom they are addressed to — the room service and its rooms, a user,
+ * the server or the account itself — the core's requests, each made by the part of the face that speaks them.
+ */
 final class ResourceHandler implements StanzaHandler {
-    private final LocalResource resource;
+    private final RoomConnection connection;
     private final DirectChat direct;
+    private final MultiUserChat muc;
+    private final Discovery discovery;
+    private final String domain;
 
-    ResourceHandler(LocalResource resource, DirectChat direct) {
-        this.resource = resource;
+    ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, Discovery discovery,
+            String domain) {
+        this.connection = connection;
         this.direct = direct;
+        this.muc = muc;
+        this.discovery = discovery;
+        this.domain = domain;
     }
 
     @Override
     public boolean handle(XmlElement stanza) {
-        if (stanza.name().equals("message")) {
-            return direct.send(resource, stanza);
+        Jid to = address(stanza.attribute("to"));
+        if (to != null && to.getDomain().toString().equals(muc.service())) {
+            return toRoomService(stanza, to);
         }
-        if (Stanzas.isRequest(stanza) && (stanza.attribute("to") == null || isToOwnAccount(stanza))) {
-            return ownAccount(stanza);
-        }
-        return false;
+        return switch (stanza.name()) {
+            case "message" -> direct.send(connection.resource(), stanza);
+            // Presence to the server or to contacts waits for rosters; it needs no answer.
+            case "presence" -> true;
+            default -> request(stanza, to);
+        };
     }
 
-    private boolean isToOwnAccount(XmlElement stanza) {
-        return stanza.attribute("to").equalsIgnoreCase(resource.bareJid());
-    }
-
-    /** Requests the server answers on the account's behalf. */
-    private boolean ownAccount(XmlElement iq) {
-        Optional<XmlElement> payload = iq.elements().stream().findFirst();
-        if (payload.isEmpty() || !payload.get().namespace().equals(XmppNamespaces.CARBONS)
-                || !"set".equals(iq.attribute("type"))) {
-            return false;
+    private boolean toRoomService(XmlElement stanza, Jid to) {
+        String room = to.getLocalpartOrNull() == null ? null : to.getLocalpartOrNull().toString();
+        String nick = to.getResourceOrNull() == null ? null : to.getResourceOrNull().toString();
+        if (room == null) {
+            return stanza.name().equals("iq") && discovery.answer(connection.resource(), stanza, muc.service());
         }
-        String name = payload.get().name();
-        if (!name.equals("enable") && !name.equals("disable")) {
-            return false;
+        switch (stanza.name()) {
+            case "presence" -> muc.presence(connection, stanza, room, nick);
+            case "message" -> muc.message(connection, stanza, room, nick, direct);
+            default -> {
+                return nick == null && (discovery.answer(connection.resource(), stanza, room + "@" + muc.service())
+                        || instantRoom(stanza));
+            }
         }
-        resource.carbons(name.equals("enable"));
-        resource.send(Stanzas.result(iq, null));
         return true;
+    }
+
+    /**
+     * The owner's form that makes a new room an instant one (XEP-0045 §10.1.2): the rooms are open as they are,
+     * so an empty submission is agreed to at once.
+     */
+    private boolean instantRoom(XmlElement iq) {
+        XmlElement query = iq.elements().get(0);
+        boolean instant = "set".equals(iq.attribute("type")) && query.is("query", XmppNamespaces.MUC_OWNER)
+                && query.child("x", XmppNamespaces.DATA_FORMS).map(form -> "submit".equals(form.attribute("type"))
+                        && form.elements().isEmpty()).orElse(false);
+        if (instant) {
+            connection.resource().send(Stanzas.result(iq, null));
+        }
+        return instant;
+    }
+
+    private boolean request(XmlElement iq, Jid to) {
+        if (!Stanzas.isRequest(iq)) {
+            return false;
+        }
+        String entity = to == null ? domain : to.asBareJid().toString().toLowerCase(Locale.ROOT);
+        if (entity.equals(domain) || entity.equals(connection.resource().bareJid())) {
+            if (carbons(iq)) {
+                return true;
+            }
+        }
+        return discovery.answer(connection.resource(), iq, entity);
+    }
+
+    /** XEP-0280's switch, which the server keeps for the resource. */
+    private boolean carbons(XmlElement iq) {
+        XmlElement payload = iq.elements().get(0);
+        if (!payload.namespace().equals(XmppNamespaces.CARBONS) || !"set".equals(iq.attribute("type"))
+                || !payload.name().equals("enable") && !payload.name().equals("disable")) {
+            return false;
+        }
+        connection.resource().carbons(payload.name().equals("enable"));
+        connection.resource().send(Stanzas.result(iq, null));
+        return true;
+    }
+
+    private static Jid address(String to) {
+        try {
+            return to == null ? null : JidCreate.from(to);
+        } catch (XmppStringprepException e) {
+            return null;
+        }
     }
 
     @Override
     public void closed() {
-        // Nothing held beyond the resource itself, which the registry gives back.
+        muc.gone(connection);
     }
 }

@@ -1,26 +1,51 @@
 package dev.chorus.xmppface;
 
+import dev.chorus.core.Chat;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.limits.UserConnections;
 import dev.chorus.core.message.Conversation;
 import dev.chorus.core.message.MessageListener;
-import dev.chorus.core.message.Messages;
 import dev.chorus.core.message.Post;
+import dev.chorus.core.room.RoomEvents;
 import dev.chorus.xmpp.stream.ResourceBinder;
 import dev.chorus.xmpp.xml.StreamError;
 import java.util.List;
 
 /**
  * The chat core as XMPP clients see it: the resources bound on this node, what their stanzas ask of the core, and
- * the messages of the cluster rendered as stanzas for them.
+ * what happens in the cluster — messages, who comes and goes in a room — rendered as stanzas for them.
  */
 public final class XmppFace {
     private final XmppResources resources;
     private final DirectChat direct;
+    private final MultiUserChat muc;
 
-    public XmppFace(Messages messages, UserConnections connections, String domain) {
-        this.direct = new DirectChat(messages, domain);
-        this.resources = new XmppResources(connections, domain, resource -> new ResourceHandler(resource, direct));
+    public XmppFace(Chat chat, UserConnections connections, String domain) {
+        Occupants occupants = new Occupants();
+        this.direct = new DirectChat(chat.messages(), domain);
+        this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), occupants, domain);
+        Discovery discovery = new Discovery(domain, muc.service(), chat.rooms());
+        this.resources = new XmppResources(connections, domain, resource -> new ResourceHandler(
+                new RoomConnection(resource, occupants), direct, muc, discovery, domain));
+        // A room closed on this node; other nodes' closings are not broadcast, and reach their own occupants.
+        chat.rooms().listen(new RoomEvents() {
+            @Override
+            public void online(String room, String user, String origin) {
+            }
+
+            @Override
+            public void offline(String room, String user, String origin) {
+            }
+
+            @Override
+            public void typing(String room, String user, String origin) {
+            }
+
+            @Override
+            public void closed(String room) {
+                muc.closed(room);
+            }
+        });
     }
 
     /** Where streams bind their resources. */
@@ -33,6 +58,31 @@ public final class XmppFace {
         return this::posted;
     }
 
+    /** Hears who comes to and goes from the rooms, on any node. */
+    public RoomEvents roomEvents() {
+        return new RoomEvents() {
+            @Override
+            public void online(String room, String user, String origin) {
+                muc.online(room, user, origin);
+            }
+
+            @Override
+            public void offline(String room, String user, String origin) {
+                muc.offline(room, user, origin);
+            }
+
+            @Override
+            public void typing(String room, String user, String origin) {
+                // Typing goes from XMPP to the web; XMPP clients see a room's words, not its keystrokes.
+            }
+
+            @Override
+            public void closed(String room) {
+                muc.closed(room);
+            }
+        };
+    }
+
     private void posted(Post post, ChatMessage message) {
         if (post.conversation() instanceof Conversation.Direct pair) {
             List<LocalResource> recipients = resources.of(pair.to());
@@ -40,6 +90,8 @@ public final class XmppFace {
             if (!recipients.isEmpty() || !senders.isEmpty()) {
                 direct.deliver(pair, message, recipients, senders);
             }
+        } else {
+            muc.posted(message);
         }
     }
 

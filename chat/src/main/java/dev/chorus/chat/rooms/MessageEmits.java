@@ -5,9 +5,7 @@ import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.message.Conversation;
 import dev.chorus.core.message.MessageListener;
 import dev.chorus.core.message.Post;
-import dev.chorus.engine.sio.BroadcastListener;
 import dev.chorus.engine.sio.Namespace;
-import dev.chorus.engine.sio.PacketType;
 import java.util.List;
 
 /**
@@ -47,32 +45,21 @@ public final class MessageEmits {
         };
     }
 
-    /**
-     * Hands {@code listener} every message this node's sockets are sent, whichever node stored it: the broadcasts
-     * of {@link #of} read back into the core's terms, for the faces that are not Socket.IO.
-     */
-    public static BroadcastListener heardBy(MessageListener listener) {
-        return (packet, rooms) -> {
-            JsonNode data = packet.data();
-            if (packet.type() != PacketType.EVENT || !data.path(1).isObject()) {
-                return;
-            }
-            String event = data.path(0).asText();
-            JsonNode payload = data.get(1);
-            if (event.equals(ROOM_EVENT)) {
-                String room = payload.path("room").asText();
-                ChatMessage message = new ChatMessage(payload.path("id").asLong(), room,
-                        payload.path("user").asText(), payload.path("text").asText(), payload.path("ts").asLong());
-                listener.posted(new Post(message.user(), new Conversation.Room(room), message.text(), message.ts(),
-                        null), message);
-            } else if (event.equals(DIRECT_EVENT)) {
-                Conversation.Direct direct = new Conversation.Direct(payload.path("from").asText(),
-                        payload.path("to").asText());
-                ChatMessage message = new ChatMessage(payload.path("id").asLong(), direct.key(), direct.from(),
-                        payload.path("text").asText(), payload.path("ts").asLong());
-                listener.posted(new Post(direct.from(), direct, message.text(), message.ts(), null), message);
-            }
-        };
+    /** Reads a message's emit back: the core's post (without its client key) and stored message. */
+    static void read(String event, JsonNode payload, MessageListener listener) {
+        if (event.equals(ROOM_EVENT)) {
+            String room = payload.path("room").asText();
+            ChatMessage message = new ChatMessage(payload.path("id").asLong(), room, payload.path("user").asText(),
+                    payload.path("text").asText(), payload.path("ts").asLong());
+            listener.posted(new Post(message.user(), new Conversation.Room(room), message.text(), message.ts(), null),
+                    message);
+        } else if (event.equals(DIRECT_EVENT)) {
+            Conversation.Direct direct = new Conversation.Direct(payload.path("from").asText(),
+                    payload.path("to").asText());
+            ChatMessage message = new ChatMessage(payload.path("id").asLong(), direct.key(), direct.from(),
+                    payload.path("text").asText(), payload.path("ts").asLong());
+            listener.posted(new Post(direct.from(), direct, message.text(), message.ts(), null), message);
+        }
     }
 
     /** A stored direct message between two users, as a page of their history shows it. */

@@ -1,7 +1,5 @@
 package dev.chorus.engine.sio;
 
-import java.util.Set;
-
 /**
  * Told of every broadcast this node applies, whichever node sent it and whether or not a socket of this node is
  * among its recipients: how something other than a socket (another protocol's connections) hears what the cluster
@@ -9,6 +7,6 @@ import java.util.Set;
  */
 @FunctionalInterface
 public interface BroadcastListener {
-    /** @param rooms the rooms the broadcast goes to; empty for the whole namespace */
-    void broadcast(Packet packet, Set<String> rooms);
+    /** @param options whom it goes to: its rooms (none for the whole namespace), and the sockets it skips */
+    void broadcast(Packet packet, BroadcastOptions options);
 }

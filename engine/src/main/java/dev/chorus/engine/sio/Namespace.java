@@ -101,7 +101,7 @@ public final class Namespace {
 
     void applying(Packet packet, BroadcastOptions options) {
         for (BroadcastListener listener : broadcastListeners) {
-            listener.broadcast(packet, options.rooms());
+            listener.broadcast(packet, options);
         }
     }
 

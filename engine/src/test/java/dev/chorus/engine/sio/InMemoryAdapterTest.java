@@ -55,7 +55,8 @@ class InMemoryAdapterTest {
     void tellsBroadcastListenersOfEveryBroadcastEvenWithNoSocketToReach() {
         Adapter adapter = adapter(null);
         List<String> heard = new ArrayList<>();
-        server.sockets().onBroadcast((packet, rooms) -> heard.add(packet.data().get(0).asText() + " to " + rooms));
+        server.sockets().onBroadcast((packet, options) -> heard.add(packet.data().get(0).asText() + " to "
+                + options.rooms()));
         ArrayNode data = JsonNodeFactory.instance.arrayNode().add("message");
 
         adapter.broadcast(Packet.event("/", data), BroadcastOptions.toRoom("nobody-here"));

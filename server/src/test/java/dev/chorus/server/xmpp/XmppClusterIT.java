@@ -8,6 +8,7 @@ import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
+import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
@@ -28,12 +30,16 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.MessageBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
 
 /** Two nodes in one Redis: XMPP users on either, and web users, reach each other once; resources count cluster-wide. */
 class XmppClusterIT {
@@ -103,6 +109,71 @@ class XmppClusterIT {
             bob.disconnect();
             carol.close();
         }
+    }
+
+    @Test
+    void aRoomsMessagesReachBothFacesOnBothNodesOnceInOneOrder() throws Exception {
+        register("frank");
+        register("grace");
+        String heidisCookie = register("heidi");
+        XMPPTCPConnection frank = clients.get(0).connection("frank", PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection grace = clients.get(1).connection("grace", PASSWORD, "desk", "SCRAM-SHA-1");
+        Socket heidi = IO.socket(URI.create("http://127.0.0.1:" + nodes.get(1).port()), IO.Options.builder()
+                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
+                .setExtraHeaders(Map.of("Cookie", List.of(heidisCookie))).build());
+        BlockingQueue<JSONObject> heidiHears = new LinkedBlockingQueue<>();
+        heidi.on("message", args -> heidiHears.add((JSONObject) args[0]));
+        try {
+            frank.connect().login();
+            grace.connect().login();
+            heidi.connect();
+            await().atMost(Duration.ofSeconds(10)).until(heidi::connected);
+            CompletableFuture<Object> joined = new CompletableFuture<>();
+            heidi.emit("join", new Object[] {new JSONObject().put("room", "team")}, (Ack) joined::complete);
+            joined.get(10, TimeUnit.SECONDS);
+            MultiUserChat atFrank = MultiUserChatManager.getInstanceFor(frank)
+                    .getMultiUserChat(JidCreate.entityBareFrom("team@conference." + DOMAIN));
+            MultiUserChat atGrace = MultiUserChatManager.getInstanceFor(grace)
+                    .getMultiUserChat(JidCreate.entityBareFrom("team@conference." + DOMAIN));
+            atFrank.join(Resourcepart.from("frank"));
+            atGrace.join(Resourcepart.from("grace"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atFrank.getOccupants())
+                    .extracting(occupant -> occupant.getResourceOrEmpty().toString())
+                    .containsExactlyInAnyOrder("frank", "grace", "heidi"));
+
+            for (int i = 0; i < 5; i++) {
+                atFrank.sendMessage("frank " + i);
+                atGrace.sendMessage("grace " + i);
+            }
+
+            List<String> atHeidi = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                JSONObject message = heidiHears.poll(10, TimeUnit.SECONDS);
+                assertThat(message).as("message %d at heidi", i).isNotNull();
+                atHeidi.add(message.getLong("id") + " " + message.getString("text"));
+            }
+            assertThat(said(atFrank, 10)).as("frank's order is heidi's").isEqualTo(atHeidi);
+            assertThat(said(atGrace, 10)).as("grace's order is heidi's").isEqualTo(atHeidi);
+            assertThat(heidiHears.poll(500, TimeUnit.MILLISECONDS)).as("nothing twice").isNull();
+            assertThat(atFrank.pollMessage()).isNull();
+        } finally {
+            frank.disconnect();
+            grace.disconnect();
+            heidi.close();
+        }
+    }
+
+    /** The next {@code count} messages with words in the room, as "id text", skipping the join's subject. */
+    private static List<String> said(MultiUserChat room, int count) throws Exception {
+        List<String> said = new ArrayList<>();
+        while (said.size() < count) {
+            Message message = room.nextMessage(10_000);
+            assertThat(message).as("message %d in %s", said.size(), room.getRoom()).isNotNull();
+            if (message.getBody() != null) {
+                said.add(StanzaIdElement.getStanzaId(message).getId() + " " + message.getBody());
+            }
+        }
+        return said;
     }
 
     @Test

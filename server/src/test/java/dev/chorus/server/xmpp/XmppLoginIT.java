@@ -27,10 +27,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.SASLAuthentication;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.iqversion.VersionManager;
+import org.jivesoftware.smackx.iqversion.packet.Version;
 import org.jivesoftware.smackx.ping.PingManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +107,8 @@ class XmppLoginIT {
         try {
             carol.connect().login();
 
-            assertThatThrownBy(() -> VersionManager.getInstanceFor(carol).getVersion(JidCreate.from(DOMAIN)))
+            Version request = Version.builder(carol).to(JidCreate.from(DOMAIN)).ofType(IQ.Type.get).build();
+            assertThatThrownBy(() -> carol.createStanzaCollectorAndSend(request).nextResultOrThrow())
                     .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(
                             error.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable));
         } finally {

@@ -1,0 +1,47 @@
+package dev.chorus.chat.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chorus.core.message.MessageListener;
+import dev.chorus.core.room.RoomEvents;
+import dev.chorus.engine.sio.BroadcastListener;
+import dev.chorus.engine.sio.PacketType;
+
+/**
+ * What the Socket.IO face broadcasts, read back into the core's terms on every node it reaches: the messages, and
+ * who comes, goes and types in a room. The faces that are not Socket.IO hear the cluster this way, from the same
+ * entries in the same order.
+ */
+public final class HeardBroadcasts {
+    private static final String PRESENCE_EVENT = "presence";
+    private static final String TYPING_EVENT = "typing";
+
+    private HeardBroadcasts() {
+    }
+
+    /** @param rooms told of presence and typing; {@code closed} is not broadcast, and never told here */
+    public static BroadcastListener by(MessageListener messages, RoomEvents rooms) {
+        return (packet, options) -> {
+            JsonNode data = packet.data();
+            if (packet.type() != PacketType.EVENT || !data.path(1).isObject()) {
+                return;
+            }
+            String event = data.path(0).asText();
+            JsonNode payload = data.get(1);
+            String origin = options.except().isEmpty() ? null : options.except().iterator().next();
+            switch (event) {
+                case PRESENCE_EVENT -> {
+                    String room = payload.path("room").asText();
+                    String user = payload.path("user").asText();
+                    if ("online".equals(payload.path("status").asText())) {
+                        rooms.online(room, user, origin);
+                    } else {
+                        rooms.offline(room, user, origin);
+                    }
+                }
+                case TYPING_EVENT -> rooms.typing(payload.path("room").asText(), payload.path("user").asText(),
+                        origin);
+                default -> MessageEmits.read(event, payload, messages);
+            }
+        };
+    }
+}

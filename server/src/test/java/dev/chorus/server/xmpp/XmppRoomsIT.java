@@ -1,0 +1,192 @@
+package dev.chorus.server.xmpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.jivesoftware.smackx.muc.RoomInfo;
+import org.jivesoftware.smackx.sid.element.StanzaIdElement;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
+
+/**
+ * XMPP clients in the web chat's rooms (XEP-0045 over Smack): the same occupants from both faces, one message
+ * stored once with one id, history on join, comings and goings both ways.
+ */
+class XmppRoomsIT {
+    private static final String DOMAIN = "chorus.test";
+    private static final String SERVICE = "conference." + DOMAIN;
+    private static final String PASSWORD = "right-password";
+
+    @TempDir
+    static Path data;
+    private static Node node;
+    private static SmackClients smack;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
+        smack = new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void anXmppUserAndAWebUserShareARoom() throws Exception {
+        register("alice");
+        Socket bob = web(register("bob"));
+        BlockingQueue<JSONObject> bobHears = new LinkedBlockingQueue<>();
+        bob.on("message", args -> bobHears.add((JSONObject) args[0]));
+        bob.on("presence", args -> bobHears.add((JSONObject) args[0]));
+        XMPPTCPConnection alice = smack.connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
+        try {
+            bob.connect();
+            await().atMost(Duration.ofSeconds(10)).until(bob::connected);
+            ack(bob, "join", new JSONObject().put("room", "lobby").put("presence", true));
+            alice.connect().login();
+
+            MultiUserChatManager manager = MultiUserChatManager.getInstanceFor(alice);
+            assertThat(manager.getMucServiceDomains()).extracting(Object::toString).containsExactly(SERVICE);
+            MultiUserChat lobby = manager.getMultiUserChat(JidCreate.entityBareFrom("lobby@" + SERVICE));
+            lobby.join(Resourcepart.from("Ali"));
+
+            assertThat(lobby.getNickname().toString()).as("a nickname is the account's name").isEqualTo("alice");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lobby.getOccupants())
+                    .extracting(Object::toString)
+                    .containsExactlyInAnyOrder("lobby@" + SERVICE + "/alice", "lobby@" + SERVICE + "/bob"));
+            JSONObject online = bobHears.poll(10, TimeUnit.SECONDS);
+            assertThat(online).isNotNull();
+            assertThat(online.getString("user")).isEqualTo("alice");
+            assertThat(online.getString("status")).isEqualTo("online");
+
+            JSONObject sent = ack(bob, "message", new JSONObject().put("room", "lobby").put("text", "hi XMPP"));
+            Message fromWeb = said(lobby);
+            assertThat(fromWeb.getFrom().toString()).isEqualTo("lobby@" + SERVICE + "/bob");
+            assertThat(fromWeb.getBody()).isEqualTo("hi XMPP");
+            assertThat(StanzaIdElement.getStanzaId(fromWeb).getId()).isEqualTo(String.valueOf(sent.getLong("id")));
+            bobHears.poll(10, TimeUnit.SECONDS);
+
+            Message mine = lobby.buildMessage().setBody("hi web").build();
+            lobby.sendMessage(mine.asBuilder());
+            Message reflected = said(lobby);
+            assertThat(reflected.getBody()).isEqualTo("hi web");
+            assertThat(reflected.getStanzaId()).as("the sender knows its own message").isEqualTo(mine.getStanzaId());
+            JSONObject atBob = bobHears.poll(10, TimeUnit.SECONDS);
+            assertThat(atBob).isNotNull();
+            assertThat(atBob.getString("user")).isEqualTo("alice");
+            assertThat(atBob.getString("text")).isEqualTo("hi web");
+            assertThat(StanzaIdElement.getStanzaId(reflected).getId())
+                    .isEqualTo(String.valueOf(atBob.getLong("id")));
+
+            lobby.leave();
+            JSONObject offline = bobHears.poll(10, TimeUnit.SECONDS);
+            assertThat(offline).isNotNull();
+            assertThat(offline.getString("status")).isEqualTo("offline");
+        } finally {
+            alice.disconnect();
+            bob.close();
+        }
+    }
+
+    @Test
+    void aJoinGetsTheRoomsHistoryWithItsDates() throws Exception {
+        Socket dave = web(register("dave"));
+        register("erin");
+        XMPPTCPConnection erin = smack.connection("erin", PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            dave.connect();
+            await().atMost(Duration.ofSeconds(10)).until(dave::connected);
+            ack(dave, "join", new JSONObject().put("room", "history"));
+            for (int i = 1; i <= 3; i++) {
+                ack(dave, "message", new JSONObject().put("room", "history").put("text", "said " + i));
+            }
+            erin.connect().login();
+            MultiUserChat room = MultiUserChatManager.getInstanceFor(erin)
+                    .getMultiUserChat(JidCreate.entityBareFrom("history@" + SERVICE));
+
+            room.join(room.getEnterConfigurationBuilder(Resourcepart.from("erin")).requestMaxStanzasHistory(2)
+                    .build());
+
+            Message first = said(room);
+            Message second = said(room);
+            assertThat(List.of(first.getBody(), second.getBody())).containsExactly("said 2", "said 3");
+            assertThat(DelayInformation.from(first)).isNotNull();
+            assertThat(first.getFrom().toString()).isEqualTo("history@" + SERVICE + "/dave");
+
+            RoomInfo info = MultiUserChatManager.getInstanceFor(erin).getRoomInfo(
+                    JidCreate.entityBareFrom("history@" + SERVICE));
+            assertThat(info.isMembersOnly()).isFalse();
+            assertThat(info.isNonanonymous()).isTrue();
+            assertThat(MultiUserChatManager.getInstanceFor(erin).getRoomsHostedBy(JidCreate.domainBareFrom(SERVICE)))
+                    .containsKey(JidCreate.entityBareFrom("history@" + SERVICE));
+        } finally {
+            erin.disconnect();
+            dave.close();
+        }
+    }
+
+    /** The room's next message with words in it: the subject that ends a join has none. */
+    private static Message said(MultiUserChat room) throws Exception {
+        for (Message message = room.nextMessage(10_000); message != null; message = room.nextMessage(10_000)) {
+            if (message.getBody() != null) {
+                return message;
+            }
+        }
+        throw new AssertionError("no message in 10 s");
+    }
+
+    private static Socket web(String cookie) {
+        return IO.socket(URI.create("http://127.0.0.1:" + node.port()), IO.Options.builder()
+                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
+                .setExtraHeaders(Map.of("Cookie", List.of(cookie))).build());
+    }
+
+    private static JSONObject ack(Socket socket, String event, JSONObject request) throws Exception {
+        CompletableFuture<JSONObject> answer = new CompletableFuture<>();
+        socket.emit(event, new Object[] {request}, (Ack) args -> answer.complete((JSONObject) args[0]));
+        JSONObject reply = answer.get(10, TimeUnit.SECONDS);
+        assertThat(reply.has("error")).as("%s answered %s", event, reply).isFalse();
+        return reply;
+    }
+
+    private static String register(String user) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + node.port() + "/register"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\""
+                        + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(201);
+        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+    }
+}

@@ -184,6 +184,13 @@ public final class Node implements AutoCloseable {
                 // Messages and room events reach every node as the Socket.IO face's broadcasts; the XMPP face reads
                 // them back.
                 io.sockets().onBroadcast(xmpp.heard());
+                // A kick reaches the Socket.IO face's sockets on every node through its adapter; XMPP streams
+                // through a server-side event of the same namespace.
+                core.admission().onKicked(user -> {
+                    xmpp.kick(user);
+                    io.sockets().serverSideEmit(XmppService.KICK, user);
+                });
+                io.sockets().onServerSideEmit(XmppService.KICK, (args, ack) -> xmpp.kick(args.get(0).asText()));
             }
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.

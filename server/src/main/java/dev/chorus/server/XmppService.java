@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class XmppService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(XmppService.class);
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
+    /** The server-side event that carries a kick to the XMPP streams of the other nodes. */
+    static final String KICK = "chorus:xmpp-kick";
     /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
     private static final int MAX_SASL_FAILURES = 3;
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(60);
@@ -69,7 +71,8 @@ final class XmppService implements AutoCloseable {
         XmppFace face = new XmppFace(chat, connections, domain);
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
-                        settings.get(Keys.XMPP_PING_INTERVAL)),
+                        settings.get(Keys.XMPP_PING_INTERVAL), settings.get(Keys.XMPP_STANZA_RATE),
+                        settings.get(Keys.XMPP_STANZA_BURST)),
                 new XmppAuthenticator(accounts, throttle, guests), face.binder());
         XmppStreamDecoder.Limits limits = new XmppStreamDecoder.Limits(settings.get(Keys.XMPP_MAX_STANZA_SIZE),
                 MAX_DEPTH, MAX_ATTRIBUTES);
@@ -137,6 +140,11 @@ final class XmppService implements AutoCloseable {
         // Only a literal address counts: a name would be looked up, on the event loop.
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
         return literal != null && literal.isLoopbackAddress();
+    }
+
+    /** Ends the user's XMPP streams on this node. */
+    void kick(String user) {
+        face.kick(user);
     }
 
     /** Hears every message and room event delivered on this node, to render it for the XMPP clients it concerns. */

@@ -22,6 +22,9 @@ final class Discovery {
     /** Rooms anyone may join, everyone seen by address, no one moderated, their history kept. */
     private static final List<String> ROOM_FEATURES = List.of(XmppNamespaces.DISCO_INFO, XmppNamespaces.MUC,
             "muc_public", "muc_open", "muc_unmoderated", "muc_nonanonymous", "muc_persistent", "muc_unsecured",
+            XmppNamespaces.STANZA_ID, XmppNamespaces.MAM);
+    /** What an account's own address offers: its archive. */
+    private static final List<String> ACCOUNT_FEATURES = List.of(XmppNamespaces.DISCO_INFO, XmppNamespaces.MAM,
             XmppNamespaces.STANZA_ID);
 
     private final String domain;
@@ -59,7 +62,7 @@ final class Discovery {
             String room = entity.substring(0, entity.indexOf('@'));
             resource.send(info ? infoOf(iq, "conference", "text", room, ROOM_FEATURES) : items(iq, Map.of()));
         } else if (entity.endsWith("@" + domain)) {
-            resource.send(info ? infoOf(iq, "account", "registered", null, List.of(XmppNamespaces.DISCO_INFO))
+            resource.send(info ? infoOf(iq, "account", "registered", null, ACCOUNT_FEATURES)
                     : items(iq, Map.of()));
         } else {
             return false;

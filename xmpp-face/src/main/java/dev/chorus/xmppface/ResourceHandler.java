@@ -17,14 +17,16 @@ final class ResourceHandler implements StanzaHandler {
     private final DirectChat direct;
     private final MultiUserChat muc;
     private final Discovery discovery;
+    private final Archive archive;
     private final String domain;
 
     ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, Discovery discovery,
-            String domain) {
+            Archive archive, String domain) {
         this.connection = connection;
         this.direct = direct;
         this.muc = muc;
         this.discovery = discovery;
+        this.archive = archive;
         this.domain = domain;
     }
 
@@ -52,8 +54,9 @@ final class ResourceHandler implements StanzaHandler {
             case "presence" -> muc.presence(connection, stanza, room, nick);
             case "message" -> muc.message(connection, stanza, room, nick, direct);
             default -> {
-                return nick == null && (discovery.answer(connection.resource(), stanza, room + "@" + muc.service())
-                        || instantRoom(stanza));
+                String entity = room + "@" + muc.service();
+                return nick == null && Stanzas.isRequest(stanza) && (discovery.answer(connection.resource(), stanza,
+                        entity) || archive.answer(connection.resource(), stanza, entity) || instantRoom(stanza));
             }
         }
         return true;
@@ -79,12 +82,12 @@ final class ResourceHandler implements StanzaHandler {
             return false;
         }
         String entity = to == null ? domain : to.asBareJid().toString().toLowerCase(Locale.ROOT);
-        if (entity.equals(domain) || entity.equals(connection.resource().bareJid())) {
-            if (carbons(iq)) {
-                return true;
-            }
+        LocalResource resource = connection.resource();
+        if ((entity.equals(domain) || entity.equals(resource.bareJid()))
+                && (carbons(iq) || archive.answer(resource, iq, resource.bareJid()))) {
+            return true;
         }
-        return discovery.answer(connection.resource(), iq, entity);
+        return discovery.answer(resource, iq, entity);
     }
 
     /** XEP-0280's switch, which the server keeps for the resource. */

@@ -25,8 +25,9 @@ public final class XmppFace {
         this.direct = new DirectChat(chat.messages(), domain);
         this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), occupants, domain);
         Discovery discovery = new Discovery(domain, muc.service(), chat.rooms());
+        Archive archive = new Archive(chat.history(), domain, muc.service());
         this.resources = new XmppResources(connections, domain, resource -> new ResourceHandler(
-                new RoomConnection(resource, occupants), direct, muc, discovery, domain));
+                new RoomConnection(resource, occupants), direct, muc, discovery, archive, domain));
         // A room closed on this node; other nodes' closings are not broadcast, and reach their own occupants.
         chat.rooms().listen(new RoomEvents() {
             @Override
@@ -93,6 +94,12 @@ public final class XmppFace {
         } else {
             muc.posted(message);
         }
+    }
+
+    /** An admin kicked the user: their streams bound here end, as their sockets do. */
+    public void kick(String user) {
+        resources.of(user).forEach(resource -> resource.client().end(StreamError.POLICY_VIOLATION,
+                "an admin ended this user's chat"));
     }
 
     /** How many resources are bound on this node. */

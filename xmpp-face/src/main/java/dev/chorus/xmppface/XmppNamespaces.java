@@ -19,6 +19,10 @@ final class XmppNamespaces {
     /** XEP-0030. */
     static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
     static final String DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+    /** XEP-0313. */
+    static final String MAM = "urn:xmpp:mam:2";
+    /** XEP-0059. */
+    static final String RSM = "http://jabber.org/protocol/rsm";
     /** XEP-0004. */
     static final String DATA_FORMS = "jabber:x:data";
 

@@ -47,7 +47,7 @@ final class HistoryQueries {
 
     private void directHistory(Socket socket, Requests.DirectHistory request, Ack ack) {
         String me = userOf(socket);
-        history.direct(me, request.with(), request.before(), request.limit()).whenComplete((answer, error) -> {
+        history.direct(me, request.with(), request.before(), null, request.limit()).whenComplete((answer, error) -> {
             if (error != null) {
                 log.warn("direct history of {} with {} could not be read", me, request.with(), error);
                 ack.send(error("history is not available"));

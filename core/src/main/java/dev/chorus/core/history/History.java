@@ -2,9 +2,9 @@ package dev.chorus.core.history;
 
 import dev.chorus.core.Answer;
 import dev.chorus.core.account.UsernameRules;
-import dev.chorus.core.room.RoomNames;
-import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.limits.RequestLimits.Kind;
+import dev.chorus.core.limits.RequestLimits;
+import dev.chorus.core.room.RoomNames;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -40,14 +40,17 @@ public final class History {
                 : store.before(room, before, size));
     }
 
-    /** A page of the direct conversation of two users, as {@link #room} without {@code after}. */
-    public CompletableFuture<Answer<List<ChatMessage>>> direct(String user, String with, Long before, Integer limit) {
+    /** A page of the direct conversation of two users, as {@link #room} pages a room. */
+    public CompletableFuture<Answer<List<ChatMessage>>> direct(String user, String with, Long before, Long after,
+            Integer limit) {
         var problem = UsernameRules.check(with);
         if (problem.isPresent()) {
             return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
-        return allowed(user, Kind.DIRECT_HISTORY, () -> store.before(RoomNames.direct(user, with), before,
-                pageSize(limit)));
+        String conversation = RoomNames.direct(user, with);
+        int size = pageSize(limit);
+        return allowed(user, Kind.DIRECT_HISTORY, () -> after != null ? store.after(conversation, after, size)
+                : store.before(conversation, before, size));
     }
 
     private CompletableFuture<Answer<List<ChatMessage>>> allowed(String user, Kind kind,

@@ -56,11 +56,23 @@ class HistoryTest {
     void aDirectConversationIsTheSameWhoeverAsks() {
         store.append(RoomNames.direct("alice", "bob"), "alice", "hi", 1).join();
 
-        assertThat(page(history.direct("Bob", "alice", null, null).join())).extracting(ChatMessage::text)
+        assertThat(page(history.direct("Bob", "alice", null, null, null).join())).extracting(ChatMessage::text)
                 .containsExactly("hi");
-        assertThat(history.direct("bob", "not a name!", null, null).join()).isInstanceOf(Answer.Refused.class);
+        assertThat(history.direct("bob", "not a name!", null, null, null).join()).isInstanceOf(Answer.Refused.class);
         assertThat(history.room("alice", "@alice,bob", null, null, null).join())
                 .as("a direct conversation is not a room anyone may read").isInstanceOf(Answer.Refused.class);
+    }
+
+    @Test
+    void aDirectConversationPagesForwardAsARoomDoes() {
+        for (int i = 1; i <= 4; i++) {
+            store.append(RoomNames.direct("alice", "bob"), "alice", "d" + i, i).join();
+        }
+        List<ChatMessage> first = page(history.direct("bob", "alice", null, 0L, 2).join());
+
+        assertThat(first).extracting(ChatMessage::text).containsExactly("d1", "d2");
+        assertThat(page(history.direct("alice", "bob", null, first.get(1).id(), 2).join()))
+                .extracting(ChatMessage::text).containsExactly("d3", "d4");
     }
 
     private static List<ChatMessage> page(Answer<List<ChatMessage>> answer) {
@@ -76,7 +88,7 @@ class HistoryTest {
         }
         assertThat(limited.room("alice", "lobby", null, null, null).join())
                 .isEqualTo(Answer.refused(RequestLimits.REFUSED));
-        assertThat(limited.direct("alice", "bob", null, null).join()).as("direct history has its own budget")
+        assertThat(limited.direct("alice", "bob", null, null, null).join()).as("direct history has its own budget")
                 .isInstanceOf(Answer.Done.class);
         assertThat(limited.room("bob", "lobby", null, null, null).join()).isInstanceOf(Answer.Done.class);
     }

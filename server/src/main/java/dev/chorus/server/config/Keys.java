@@ -196,6 +196,13 @@ public final class Keys {
             "An XMPP stream silent this long is pinged, and closed if the ping is not answered within as long again.",
             Duration.ofSeconds(300), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
             writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Double> XMPP_STANZA_RATE = new Key<>("xmpp-stanza-rate", "PER_SECOND",
+            "Stanzas one XMPP stream may send per second, on average; past it and its burst the stream ends "
+                    + "(policy-violation). Messages count against message-rate too.", 50.0, positiveDecimal(),
+            Keys::showDecimal, false);
+    public static final Key<Integer> XMPP_STANZA_BURST = new Key<>("xmpp-stanza-burst", "N",
+            "Stanzas one XMPP stream may send at once above the rate (a login's roster, disco and room joins).",
+            200, integer(1, 1_000_000), String::valueOf, false);
     public static final Key<LogLevel> LOG_LEVEL = new Key<>("log-level", "LEVEL",
             "Least severe log lines written: trace, debug, info, warn, error or off.",
             LogLevel.INFO, choice(LogLevel.class), Readers::choiceName, false);
@@ -211,7 +218,8 @@ public final class Keys {
             REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, CORS_ORIGIN,
             CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
-            XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, LOG_LEVEL, LOG_FORMAT);
+            XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_STANZA_RATE,
+            XMPP_STANZA_BURST, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {
     }

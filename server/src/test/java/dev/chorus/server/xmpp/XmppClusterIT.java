@@ -1,15 +1,18 @@
 package dev.chorus.server.xmpp;
 
+import static dev.chorus.server.xmpp.WebUsers.connect;
+import static dev.chorus.server.xmpp.WebUsers.register;
+import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.server.Main;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
 import io.socket.client.Ack;
-import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,14 +46,12 @@ import org.jxmpp.jid.parts.Resourcepart;
 /** Two nodes in one Redis: XMPP users on either, and web users, reach each other once; resources count cluster-wide. */
 class XmppClusterIT {
     private static final String DOMAIN = "chorus.test";
-    private static final String PASSWORD = "right-password";
 
     @TempDir
     static Path data;
     private static RedisServer redis;
     private static final List<Node> nodes = new ArrayList<>();
     private static final List<SmackClients> clients = new ArrayList<>();
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,16 +73,14 @@ class XmppClusterIT {
 
     @Test
     void directMessagesCrossNodesOnceWhicheverFaceSendsThem() throws Exception {
-        register("alice");
-        register("bob");
-        String carolsCookie = register("carol");
-        XMPPTCPConnection alice = clients.get(0).connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection bob = clients.get(1).connection("bob", PASSWORD, "desk", "SCRAM-SHA-1");
+        register(nodes.get(0).port(), "alice");
+        register(nodes.get(0).port(), "bob");
+        String carolsCookie = register(nodes.get(0).port(), "carol");
+        XMPPTCPConnection alice = clients.get(0).connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection bob = clients.get(1).connection("bob", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         BlockingQueue<Message> alices = messages(alice);
         BlockingQueue<Message> bobs = messages(bob);
-        Socket carol = IO.socket(URI.create("http://127.0.0.1:" + nodes.get(1).port()), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
-                .setExtraHeaders(Map.of("Cookie", List.of(carolsCookie))).build());
+        Socket carol = socket(nodes.get(1).port(), carolsCookie);
         try {
             alice.connect().login();
             bob.connect().login();
@@ -113,14 +111,12 @@ class XmppClusterIT {
 
     @Test
     void aRoomsMessagesReachBothFacesOnBothNodesOnceInOneOrder() throws Exception {
-        register("frank");
-        register("grace");
-        String heidisCookie = register("heidi");
-        XMPPTCPConnection frank = clients.get(0).connection("frank", PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection grace = clients.get(1).connection("grace", PASSWORD, "desk", "SCRAM-SHA-1");
-        Socket heidi = IO.socket(URI.create("http://127.0.0.1:" + nodes.get(1).port()), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
-                .setExtraHeaders(Map.of("Cookie", List.of(heidisCookie))).build());
+        register(nodes.get(0).port(), "frank");
+        register(nodes.get(0).port(), "grace");
+        String heidisCookie = register(nodes.get(0).port(), "heidi");
+        XMPPTCPConnection frank = clients.get(0).connection("frank", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection grace = clients.get(1).connection("grace", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        Socket heidi = socket(nodes.get(1).port(), heidisCookie);
         BlockingQueue<JSONObject> heidiHears = new LinkedBlockingQueue<>();
         heidi.on("message", args -> heidiHears.add((JSONObject) args[0]));
         try {
@@ -177,10 +173,32 @@ class XmppClusterIT {
     }
 
     @Test
+    void anAdminsKickOnOneNodeEndsTheUsersStreamsOnTheOther() throws Exception {
+        String admin = register(nodes.get(0).port(), "root");
+        assertThat(Main.commandLine().execute("user", "admin", "root", "--redis", redis.url())).isZero();
+        register(nodes.get(0).port(), "ivan");
+        XMPPTCPConnection ivan = clients.get(1).connection("ivan", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        try {
+            ivan.connect().login();
+
+            HttpResponse<String> kicked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + nodes.get(0).port() + "/admin/api/kick"))
+                    .header("Content-Type", "application/json").header("Cookie", admin)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"ivan\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(kicked.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ivan.isConnected());
+        } finally {
+            ivan.disconnect();
+        }
+    }
+
+    @Test
     void aUsersResourcesCountOnEveryNode() throws Exception {
-        register("dave");
-        XMPPTCPConnection first = clients.get(0).connection("dave", PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection second = clients.get(1).connection("dave", PASSWORD, "desk", "SCRAM-SHA-1");
+        register(nodes.get(0).port(), "dave");
+        XMPPTCPConnection first = clients.get(0).connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection second = clients.get(1).connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             first.connect().login();
             second.connect();
@@ -202,15 +220,5 @@ class XmppClusterIT {
         BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
         connection.addAsyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
         return messages;
-    }
-
-    private static String register(String user) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + nodes.get(0).port() + "/register"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\""
-                        + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(201);
-        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
     }
 }

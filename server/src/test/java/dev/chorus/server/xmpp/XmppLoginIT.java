@@ -1,5 +1,8 @@
 package dev.chorus.server.xmpp;
 
+import static dev.chorus.server.xmpp.WebUsers.connect;
+import static dev.chorus.server.xmpp.WebUsers.register;
+import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +14,6 @@ import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,7 +46,6 @@ import org.jxmpp.jid.impl.JidCreate;
  */
 class XmppLoginIT {
     private static final String DOMAIN = "chorus.test";
-    private static final String PASSWORD = "right-password";
 
     @TempDir
     static Path data;
@@ -70,10 +69,10 @@ class XmppLoginIT {
 
     @Test
     void logsInWithTheWebsPasswordOverScramAndPlain() throws Exception {
-        String cookie = register("alice");
+        String cookie = register(node.port(), "alice");
         assertThat(cookie).isNotEmpty();
         for (String mechanism : List.of("SCRAM-SHA-1", "PLAIN")) {
-            XMPPTCPConnection alice = smack.connection("alice", PASSWORD, "desk", mechanism);
+            XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "desk", mechanism);
             try {
                 alice.connect().login();
 
@@ -89,7 +88,7 @@ class XmppLoginIT {
 
     @Test
     void aWrongPasswordIsRefused() throws Exception {
-        register("bob");
+        register(node.port(), "bob");
         XMPPTCPConnection bob = smack.connection("bob", "wrong-password", "desk", "SCRAM-SHA-1");
         try {
             bob.connect();
@@ -102,8 +101,8 @@ class XmppLoginIT {
 
     @Test
     void aRequestNobodyServesIsAnsweredNotLeftHanging() throws Exception {
-        register("carol");
-        XMPPTCPConnection carol = smack.connection("carol", PASSWORD, "desk", "SCRAM-SHA-1");
+        register(node.port(), "carol");
+        XMPPTCPConnection carol = smack.connection("carol", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             carol.connect().login();
 
@@ -118,12 +117,10 @@ class XmppLoginIT {
 
     @Test
     void resourcesCountWithTheUsersSocketIoConnections() throws Exception {
-        String cookie = register("dave");
-        Socket web = IO.socket(URI.create("http://127.0.0.1:" + node.port()), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
-                .setExtraHeaders(Map.of("Cookie", List.of(cookie))).build());
-        XMPPTCPConnection phone = smack.connection("dave", PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection desk = smack.connection("dave", PASSWORD, "desk", "SCRAM-SHA-1");
+        String cookie = register(node.port(), "dave");
+        Socket web = socket(node.port(), cookie);
+        XMPPTCPConnection phone = smack.connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection desk = smack.connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             web.connect();
             await().atMost(Duration.ofSeconds(10)).until(web::connected);
@@ -136,7 +133,7 @@ class XmppLoginIT {
             web.disconnect();
             desk.disconnect();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                XMPPTCPConnection again = smack.connection("dave", PASSWORD, "desk", "SCRAM-SHA-1");
+                XMPPTCPConnection again = smack.connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
                 try {
                     again.connect().login();
                     assertThat(again.isAuthenticated()).isTrue();
@@ -153,7 +150,7 @@ class XmppLoginIT {
 
     @Test
     void aWebSocketStreamLogsInAndBindsOnTheHttpPort() throws Exception {
-        register("erin");
+        register(node.port(), "erin");
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder().subprotocols("xmpp")
                 .buildAsync(URI.create("ws://127.0.0.1:" + node.port() + "/xmpp-websocket"), new WebSocket.Listener() {
@@ -181,7 +178,7 @@ class XmppLoginIT {
                     .contains("<mechanism>SCRAM-SHA-256</mechanism>", "<mechanism>PLAIN</mechanism>");
 
             socket.sendText("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
-                    .encodeToString(("\0erin\0" + PASSWORD).getBytes(StandardCharsets.UTF_8)) + "</auth>", true);
+                    .encodeToString(("\0erin\0" + WebUsers.PASSWORD).getBytes(StandardCharsets.UTF_8)) + "</auth>", true);
             assertThat(next(frames)).isEqualTo("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
             socket.sendText(open, true);
             next(frames);
@@ -214,16 +211,5 @@ class XmppLoginIT {
         String frame = frames.poll(10, TimeUnit.SECONDS);
         assertThat(frame).as("a frame within 10 s").isNotNull();
         return frame;
-    }
-
-    /** Registers on the web with {@link #PASSWORD}. @return the session cookie */
-    private static String register(String user) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.port() + "/register"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\""
-                        + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(201);
-        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
     }
 }

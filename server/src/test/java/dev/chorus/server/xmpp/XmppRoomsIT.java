@@ -1,24 +1,20 @@
 package dev.chorus.server.xmpp;
 
+import static dev.chorus.server.xmpp.WebUsers.ack;
+import static dev.chorus.server.xmpp.WebUsers.connect;
+import static dev.chorus.server.xmpp.WebUsers.register;
+import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
-import io.socket.client.Ack;
-import io.socket.client.IO;
 import io.socket.client.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.packet.Message;
@@ -43,13 +39,11 @@ import org.jxmpp.jid.parts.Resourcepart;
 class XmppRoomsIT {
     private static final String DOMAIN = "chorus.test";
     private static final String SERVICE = "conference." + DOMAIN;
-    private static final String PASSWORD = "right-password";
 
     @TempDir
     static Path data;
     private static Node node;
     private static SmackClients smack;
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,12 +58,12 @@ class XmppRoomsIT {
 
     @Test
     void anXmppUserAndAWebUserShareARoom() throws Exception {
-        register("alice");
-        Socket bob = web(register("bob"));
+        register(node.port(), "alice");
+        Socket bob = socket(node.port(), register(node.port(), "bob"));
         BlockingQueue<JSONObject> bobHears = new LinkedBlockingQueue<>();
         bob.on("message", args -> bobHears.add((JSONObject) args[0]));
         bob.on("presence", args -> bobHears.add((JSONObject) args[0]));
-        XMPPTCPConnection alice = smack.connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         try {
             bob.connect();
             await().atMost(Duration.ofSeconds(10)).until(bob::connected);
@@ -121,9 +115,9 @@ class XmppRoomsIT {
 
     @Test
     void aJoinGetsTheRoomsHistoryWithItsDates() throws Exception {
-        Socket dave = web(register("dave"));
-        register("erin");
-        XMPPTCPConnection erin = smack.connection("erin", PASSWORD, "desk", "SCRAM-SHA-1");
+        Socket dave = socket(node.port(), register(node.port(), "dave"));
+        register(node.port(), "erin");
+        XMPPTCPConnection erin = smack.connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             dave.connect();
             await().atMost(Duration.ofSeconds(10)).until(dave::connected);
@@ -164,29 +158,5 @@ class XmppRoomsIT {
             }
         }
         throw new AssertionError("no message in 10 s");
-    }
-
-    private static Socket web(String cookie) {
-        return IO.socket(URI.create("http://127.0.0.1:" + node.port()), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
-                .setExtraHeaders(Map.of("Cookie", List.of(cookie))).build());
-    }
-
-    private static JSONObject ack(Socket socket, String event, JSONObject request) throws Exception {
-        CompletableFuture<JSONObject> answer = new CompletableFuture<>();
-        socket.emit(event, new Object[] {request}, (Ack) args -> answer.complete((JSONObject) args[0]));
-        JSONObject reply = answer.get(10, TimeUnit.SECONDS);
-        assertThat(reply.has("error")).as("%s answered %s", event, reply).isFalse();
-        return reply;
-    }
-
-    private static String register(String user) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.port() + "/register"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\""
-                        + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(201);
-        return response.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
     }
 }

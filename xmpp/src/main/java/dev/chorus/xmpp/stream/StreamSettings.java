@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param authDeadline    how long a stream may take from its opening to its bound resource
  * @param idlePing        how long a stream may stay silent before the server pings it (XEP-0199); it is closed
  *                        when the ping goes unanswered as long again
+ * @param stanzaRate      top-level elements a stream may send per second, on average
+ * @param stanzaBurst     top-level elements a stream may send at once above the rate
  */
 public record StreamSettings(String domain, boolean tlsRequired, int maxSaslFailures, Duration authDeadline,
-        Duration idlePing) {
+        Duration idlePing, double stanzaRate, int stanzaBurst) {
 }

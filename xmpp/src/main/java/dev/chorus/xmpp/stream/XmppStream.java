@@ -58,6 +58,7 @@ public final class XmppStream implements XmppClient {
     private boolean heard;
     private boolean pingOutstanding;
     private int pings;
+    private final StanzaBudget budget;
     private final ScheduledFuture<?> authDeadline;
     private ScheduledFuture<?> idleCheck;
 
@@ -67,6 +68,7 @@ public final class XmppStream implements XmppClient {
         this.transport = transport;
         this.authenticator = authenticator;
         this.binder = binder;
+        this.budget = new StanzaBudget(settings.stanzaRate(), settings.stanzaBurst());
         this.authDeadline = transport.executor().schedule(() -> {
             if (jid == null) {
                 fail(StreamError.CONNECTION_TIMEOUT, "not logged in within " + settings.authDeadline().toSeconds()
@@ -190,7 +192,10 @@ public final class XmppStream implements XmppClient {
     }
 
     private void received(XmlElement element) {
-        if (awaitingHeader) {
+        if (!budget.take()) {
+            fail(StreamError.POLICY_VIOLATION, "over " + settings.stanzaBurst() + " stanzas at once, or "
+                    + settings.stanzaRate() + " a second");
+        } else if (awaitingHeader) {
             fail(StreamError.NOT_AUTHORIZED, "a stanza before the stream header");
         } else if (busy) {
             fail(StreamError.POLICY_VIOLATION, "a stanza before the last negotiation step was answered");

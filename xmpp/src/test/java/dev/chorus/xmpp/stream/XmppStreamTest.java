@@ -22,6 +22,7 @@ class XmppStreamTest {
     private static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
             + "xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
     private static final Duration PING = Duration.ofSeconds(30);
+    private static final int BURST = 50;
 
     private final TestAccounts accounts = new TestAccounts();
     private final EmbeddedChannel channel = new EmbeddedChannel();
@@ -29,7 +30,8 @@ class XmppStreamTest {
     XmppStreamTest() {
         channel.freezeTime();
         TcpStreamHandler.initialize(channel.pipeline(), new StreamServices(
-                new StreamSettings("example.com", false, 3, Duration.ofSeconds(60), PING), accounts, accounts),
+                new StreamSettings("example.com", false, 3, Duration.ofSeconds(60), PING, 1, BURST), accounts,
+                        accounts),
                 null, null, XmppStreamDecoder.Limits.DEFAULTS);
         channel.pipeline().fireChannelActive();
     }
@@ -188,6 +190,22 @@ class XmppStreamTest {
 
         assertThat(channel.isActive()).isTrue();
         assertThat(accounts.handled).isEmpty();
+    }
+
+    @Test
+    void aFloodOfStanzasEndsTheStream() {
+        bound();
+        StringBuilder flood = new StringBuilder();
+        for (int i = 0; i < BURST; i++) {
+            flood.append("<iq type='get' id='f").append(i).append("'><ping xmlns='urn:xmpp:ping'/></iq>");
+        }
+
+        assertThat(send(flood.toString())).contains("<iq type='result' id='f40'")
+                .doesNotContain("id='f49'")
+                .endsWith("<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text "
+                        + "xmlns='urn:ietf:params:xml:ns:xmpp-streams' xml:lang='en'>over 50 stanzas at once, or 1.0 a "
+                        + "second</text></stream:error></stream:stream>");
+        assertThat(channel.isActive()).isFalse();
     }
 
     private void bound() {

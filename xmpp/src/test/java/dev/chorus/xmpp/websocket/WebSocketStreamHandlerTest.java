@@ -68,7 +68,7 @@ class WebSocketStreamHandlerTest {
                     }
                 }));
         channel.pipeline().addLast(new WebSocketStreamHandler(new StreamServices(new StreamSettings("example.com",
-                true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5)), guests, binder),
+                true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50, 200), guests, binder),
                 new Caller("192.0.2.1", true, true), XmppStreamDecoder.Limits.DEFAULTS));
     }
 

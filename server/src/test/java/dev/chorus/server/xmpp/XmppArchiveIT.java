@@ -1,0 +1,145 @@
+package dev.chorus.server.xmpp;
+
+import static dev.chorus.server.xmpp.WebUsers.ack;
+import static dev.chorus.server.xmpp.WebUsers.connect;
+import static dev.chorus.server.xmpp.WebUsers.register;
+import static dev.chorus.server.xmpp.WebUsers.socket;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.server.Node;
+import dev.chorus.server.TestNodes;
+import dev.chorus.server.config.Keys;
+import io.socket.client.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.mam.MamManager;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+
+/** MAM (XEP-0313) over the web chat's histories: a room's, and a user's conversation with one contact, paged. */
+class XmppArchiveIT {
+    private static final String DOMAIN = "chorus.test";
+
+    @TempDir
+    static Path data;
+    private static Node node;
+    private static SmackClients smack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
+        smack = new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void aRoomsArchiveIsItsHistoryPagedFromTheEnd() throws Exception {
+        Socket dave = socket(node.port(), register(node.port(), "dave"));
+        register(node.port(), "erin");
+        XMPPTCPConnection erin = smack.connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            connect(dave);
+            ack(dave, "join", new JSONObject().put("room", "archived"));
+            List<Long> ids = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                ids.add(ack(dave, "message", new JSONObject().put("room", "archived").put("text", "m" + i))
+                        .getLong("id"));
+            }
+            erin.connect().login();
+            MultiUserChat room = MultiUserChatManager.getInstanceFor(erin)
+                    .getMultiUserChat(JidCreate.entityBareFrom("archived@conference." + DOMAIN));
+            MamManager archive = MamManager.getInstanceFor(room);
+            assertThat(archive.isSupported()).isTrue();
+
+            MamManager.MamQuery last = archive.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSize(2)
+                    .queryLastPage().build());
+            assertThat(bodies(last.getMessages())).containsExactly("m4", "m5");
+            assertThat(last.isComplete()).isFalse();
+            assertThat(last.getPage().getForwarded().get(0).getForwardedStanza().getFrom().toString())
+                    .isEqualTo("archived@conference." + DOMAIN + "/dave");
+            assertThat(last.getMamResultExtensions().get(1).getId()).isEqualTo(String.valueOf(ids.get(4)));
+
+            assertThat(bodies(last.pagePrevious(2))).containsExactly("m2", "m3");
+            assertThat(bodies(last.pagePrevious(2))).containsExactly("m1");
+            assertThat(last.isComplete()).isTrue();
+
+            MamManager.MamQuery first = archive.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSize(3)
+                    .build());
+            assertThat(bodies(first.getMessages())).containsExactly("m1", "m2", "m3");
+            assertThat(bodies(first.pageNext(3))).containsExactly("m4", "m5");
+            assertThat(first.isComplete()).isTrue();
+        } finally {
+            erin.disconnect();
+            dave.close();
+        }
+    }
+
+    @Test
+    void aConversationsArchiveHoldsBothFacesMessages() throws Exception {
+        register(node.port(), "alice");
+        Socket bob = socket(node.port(), register(node.port(), "bob"));
+        BlockingQueue<JSONObject> bobsDms = new LinkedBlockingQueue<>();
+        bob.on("dm", args -> bobsDms.add((JSONObject) args[0]));
+        XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        try {
+            connect(bob);
+            alice.connect().login();
+            ack(bob, "dm", new JSONObject().put("to", "alice").put("text", "one"));
+            alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().to(JidCreate.from("bob@" + DOMAIN))
+                    .ofType(Message.Type.chat).setBody("two").build());
+            assertThat(bobsDms.poll(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(bobsDms.poll(10, TimeUnit.SECONDS)).extracting(dm -> dm.optString("text")).isEqualTo("two");
+            ack(bob, "dm", new JSONObject().put("to", "alice").put("text", "three"));
+            MamManager archive = MamManager.getInstanceFor(alice);
+            assertThat(archive.isSupported()).isTrue();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bodies(archive.queryArchive(
+                    MamManager.MamQueryArgs.builder().limitResultsToJid(JidCreate.from("bob@" + DOMAIN)).build())
+                    .getMessages())).containsExactly("one", "two", "three"));
+            MamManager.MamQuery paged = archive.queryArchive(MamManager.MamQueryArgs.builder()
+                    .limitResultsToJid(JidCreate.from("bob@" + DOMAIN)).setResultPageSize(2).build());
+            List<Message> page = paged.getMessages();
+            assertThat(page.get(0).getFrom().toString()).isEqualTo("bob@" + DOMAIN);
+            assertThat(page.get(0).getTo().toString()).isEqualTo("alice@" + DOMAIN);
+            assertThat(page.get(1).getFrom().toString()).isEqualTo("alice@" + DOMAIN);
+            assertThat(paged.isComplete()).isFalse();
+            assertThat(bodies(paged.pageNext(2))).containsExactly("three");
+            assertThat(paged.isComplete()).isTrue();
+
+            assertThatThrownBy(() -> archive.queryArchive(MamManager.MamQueryArgs.builder().build()))
+                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
+                            .getCondition()).isEqualTo(StanzaError.Condition.feature_not_implemented));
+            assertThatThrownBy(archive::enableMamForAllMessages).isInstanceOfSatisfying(XMPPErrorException.class,
+                    error -> assertThat(error.getStanzaError().getCondition())
+                            .isEqualTo(StanzaError.Condition.feature_not_implemented));
+        } finally {
+            alice.disconnect();
+            bob.close();
+        }
+    }
+
+    private static List<String> bodies(List<Message> messages) {
+        return messages.stream().map(Message::getBody).toList();
+    }
+}

@@ -29,24 +29,7 @@ public final class XmppFace {
         this.resources = new XmppResources(connections, domain, resource -> new ResourceHandler(
                 new RoomConnection(resource, occupants), direct, muc, discovery, archive, domain));
         // A room closed on this node; other nodes' closings are not broadcast, and reach their own occupants.
-        chat.rooms().listen(new RoomEvents() {
-            @Override
-            public void online(String room, String user, String origin) {
-            }
-
-            @Override
-            public void offline(String room, String user, String origin) {
-            }
-
-            @Override
-            public void typing(String room, String user, String origin) {
-            }
-
-            @Override
-            public void closed(String room) {
-                muc.closed(room);
-            }
-        });
+        chat.rooms().onClosed(muc::closed);
     }
 
     /** Where streams bind their resources. */

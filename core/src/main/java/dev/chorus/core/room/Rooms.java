@@ -1,14 +1,15 @@
 package dev.chorus.core.room;
 
 import dev.chorus.core.Answer;
-import dev.chorus.core.presence.Presence;
-import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.limits.RequestLimits.Kind;
+import dev.chorus.core.limits.RequestLimits;
+import dev.chorus.core.presence.Presence;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class Rooms {
     private final RequestLimits limits;
     private final int maxRoomsPerConnection;
     private final List<RoomEvents> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> closings = new CopyOnWriteArrayList<>();
     /** Raises each event with every face that listens. */
     private final RoomEvents events = new RoomEvents() {
         @Override
@@ -165,9 +167,15 @@ public final class Rooms {
         }
     }
 
+    /** A face that only needs to know of the rooms closed on this node, its other events coming another way. */
+    public void onClosed(Consumer<String> room) {
+        closings.add(room);
+    }
+
     /** Closes a room (an admin's doing): its history stays, and anyone may join it again. */
     public void close(String room) {
         events.closed(room);
+        closings.forEach(closing -> closing.accept(room));
     }
 
     /**

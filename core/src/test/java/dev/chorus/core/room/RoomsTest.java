@@ -155,11 +155,13 @@ class RoomsTest {
         Tab back = new Tab("t1", "alice");
         back.enter("lobby");
 
+        rooms.onClosed(room -> events.add("told only of " + room + " closing"));
         rooms.returned(back, List.of("lobby"));
         rooms.typing(back, "lobby");
         rooms.close("lobby");
 
-        assertThat(events).containsExactly("alice online in lobby by t1", "alice typing in lobby", "lobby closed");
+        assertThat(events).containsExactly("alice online in lobby by t1", "alice typing in lobby", "lobby closed",
+                "told only of lobby closing");
     }
 
     @Test

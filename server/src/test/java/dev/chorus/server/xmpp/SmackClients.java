@@ -1,5 +1,6 @@
 package dev.chorus.server.xmpp;
 
+import dev.chorus.server.Node;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 
 /** Smack, an XMPP client as applications embed it, set up for a test node: STARTTLS trusting its own certificate. */
 final class SmackClients {
+    /** The XMPP domain of the tests' nodes, which their certificates name. */
+    static final String DOMAIN = "chorus.test";
+
     private final String domain;
     private final int port;
     private final X509TrustManager trust;
@@ -29,6 +33,11 @@ final class SmackClients {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         this.trust = (X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    /** Clients of a node started on {@code data} for {@link #DOMAIN}, trusting the certificate it made there. */
+    static SmackClients of(Node node, Path data) throws Exception {
+        return new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
     }
 
     /** A connection that must start TLS, not connected yet. */

@@ -45,7 +45,7 @@ import org.jxmpp.jid.parts.Resourcepart;
 
 /** Two nodes in one Redis: XMPP users on either, and web users, reach each other once; resources count cluster-wide. */
 class XmppClusterIT {
-    private static final String DOMAIN = "chorus.test";
+    private static final String DOMAIN = SmackClients.DOMAIN;
 
     @TempDir
     static Path data;
@@ -61,7 +61,7 @@ class XmppClusterIT {
             Node node = Node.start(TestNodes.settings(dir).with(Keys.REDIS, redis.url()).with(Keys.ROUTE, "route" + i)
                     .with(Keys.XMPP_DOMAIN, DOMAIN).with(Keys.MAX_CONNECTIONS_PER_USER, 1));
             nodes.add(node);
-            clients.add(new SmackClients(DOMAIN, node.xmppPort(), dir.resolve("xmpp").resolve(DOMAIN + ".crt")));
+            clients.add(SmackClients.of(node, dir));
         }
     }
 

@@ -35,7 +35,7 @@ import org.jxmpp.jid.impl.JidCreate;
  * carbons show a user on several resources both sides.
  */
 class XmppDirectMessagesIT {
-    private static final String DOMAIN = "chorus.test";
+    private static final String DOMAIN = SmackClients.DOMAIN;
 
     @TempDir
     static Path data;
@@ -45,7 +45,7 @@ class XmppDirectMessagesIT {
     @BeforeAll
     static void start() throws Exception {
         node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
-        smack = new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
+        smack = SmackClients.of(node, data);
     }
 
     @AfterAll

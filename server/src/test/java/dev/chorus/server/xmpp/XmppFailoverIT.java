@@ -29,7 +29,7 @@ import org.jxmpp.jid.parts.Resourcepart;
  * occupants see within the dead-node detection time; the user comes back on the survivor and catches up through MAM.
  */
 class XmppFailoverIT {
-    private static final String DOMAIN = "chorus.test";
+    private static final String DOMAIN = SmackClients.DOMAIN;
     private static final String ROOM = "survivors@conference." + DOMAIN;
 
     @TempDir

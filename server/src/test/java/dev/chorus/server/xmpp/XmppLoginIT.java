@@ -45,7 +45,7 @@ import org.jxmpp.jid.impl.JidCreate;
  * counted with the user's Socket.IO connections.
  */
 class XmppLoginIT {
-    private static final String DOMAIN = "chorus.test";
+    private static final String DOMAIN = SmackClients.DOMAIN;
 
     @TempDir
     static Path data;
@@ -58,7 +58,7 @@ class XmppLoginIT {
         node = Node.start(TestNodes.settings(data)
                 .with(Keys.XMPP_DOMAIN, DOMAIN)
                 .with(Keys.MAX_CONNECTIONS_PER_USER, 2));
-        smack = new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
+        smack = SmackClients.of(node, data);
         SASLAuthentication.unBlacklistSASLMechanism("PLAIN");
     }
 

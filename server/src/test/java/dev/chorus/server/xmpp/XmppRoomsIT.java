@@ -37,7 +37,7 @@ import org.jxmpp.jid.parts.Resourcepart;
  * stored once with one id, history on join, comings and goings both ways.
  */
 class XmppRoomsIT {
-    private static final String DOMAIN = "chorus.test";
+    private static final String DOMAIN = SmackClients.DOMAIN;
     private static final String SERVICE = "conference." + DOMAIN;
 
     @TempDir
@@ -48,7 +48,7 @@ class XmppRoomsIT {
     @BeforeAll
     static void start() throws Exception {
         node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
-        smack = new SmackClients(DOMAIN, node.xmppPort(), data.resolve("xmpp").resolve(DOMAIN + ".crt"));
+        smack = SmackClients.of(node, data);
     }
 
     @AfterAll

@@ -191,6 +191,11 @@ public final class Node implements AutoCloseable {
                     io.sockets().serverSideEmit(XmppService.KICK, user);
                 });
                 io.sockets().onServerSideEmit(XmppService.KICK, (args, ack) -> xmpp.kick(args.get(0).asText()));
+                // A stanza for a resource bound on another node goes to every other node; the one that has it
+                // hands it over.
+                xmpp.routeElsewhere((jid, xml) -> io.sockets().serverSideEmit(XmppService.ROUTE, jid, xml));
+                io.sockets().onServerSideEmit(XmppService.ROUTE, (args, ack) -> xmpp.routed(args.get(0).asText(),
+                        args.get(1).asText()));
             }
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.

@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class XmppService implements AutoCloseable {
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
     /** The server-side event that carries a kick to the XMPP streams of the other nodes. */
     static final String KICK = "chorus:xmpp-kick";
+    /** The server-side event that carries a stanza to the node where its full address is bound. */
+    static final String ROUTE = "chorus:xmpp-route";
     /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
     private static final int MAX_SASL_FAILURES = 3;
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(60);
@@ -140,6 +143,16 @@ final class XmppService implements AutoCloseable {
         // Only a literal address counts: a name would be looked up, on the event loop.
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
         return literal != null && literal.isLoopbackAddress();
+    }
+
+    /** How stanzas for resources bound elsewhere leave this node: its full address and the stanza. */
+    void routeElsewhere(BiConsumer<String, String> sender) {
+        face.routeElsewhere(sender);
+    }
+
+    /** A stanza routed here by another node. */
+    void routed(String jid, String xml) {
+        face.routed(jid, xml);
     }
 
     /** Ends the user's XMPP streams on this node. */

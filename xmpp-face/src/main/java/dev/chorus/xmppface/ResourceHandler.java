@@ -18,15 +18,17 @@ final class ResourceHandler implements StanzaHandler {
     private final MultiUserChat muc;
     private final Discovery discovery;
     private final Archive archive;
+    private final StanzaRouter router;
     private final String domain;
 
     ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, Discovery discovery,
-            Archive archive, String domain) {
+            Archive archive, StanzaRouter router, String domain) {
         this.connection = connection;
         this.direct = direct;
         this.muc = muc;
         this.discovery = discovery;
         this.archive = archive;
+        this.router = router;
         this.domain = domain;
     }
 
@@ -35,6 +37,11 @@ final class ResourceHandler implements StanzaHandler {
         Jid to = address(stanza.attribute("to"));
         if (to != null && to.getDomain().toString().equals(muc.service())) {
             return toRoomService(stanza, to);
+        }
+        if (stanza.name().equals("iq") && to != null && to.hasResource() && to.hasLocalpart()
+                && to.getDomain().toString().equals(domain)) {
+            router.route(connection.resource(), stanza, to);
+            return true;
         }
         return switch (stanza.name()) {
             case "message" -> direct.send(connection.resource(), stanza);

@@ -10,15 +10,18 @@ import dev.chorus.core.room.RoomEvents;
 import dev.chorus.xmpp.stream.ResourceBinder;
 import dev.chorus.xmpp.xml.StreamError;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The chat core as XMPP clients see it: the resources bound on this node, what their stanzas ask of the core, and
  * what happens in the cluster — messages, who comes and goes in a room — rendered as stanzas for them.
  */
 public final class XmppFace {
+    private final BoundResources bound;
     private final XmppResources resources;
     private final DirectChat direct;
     private final MultiUserChat muc;
+    private final StanzaRouter router;
 
     public XmppFace(Chat chat, UserConnections connections, String domain) {
         Occupants occupants = new Occupants();
@@ -26,8 +29,10 @@ public final class XmppFace {
         this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), occupants, domain);
         Discovery discovery = new Discovery(domain, muc.service(), chat.rooms());
         Archive archive = new Archive(chat.history(), domain, muc.service());
-        this.resources = new XmppResources(connections, domain, resource -> new ResourceHandler(
-                new RoomConnection(resource, occupants), direct, muc, discovery, archive, domain));
+        this.bound = new BoundResources(domain);
+        this.router = new StanzaRouter(bound, connections);
+        this.resources = new XmppResources(connections, domain, bound, resource -> new ResourceHandler(
+                new RoomConnection(resource, occupants), direct, muc, discovery, archive, router, domain));
         // A room closed on this node; other nodes' closings are not broadcast, and reach their own occupants.
         chat.rooms().onClosed(muc::closed);
     }
@@ -69,8 +74,8 @@ public final class XmppFace {
 
     private void posted(Post post, ChatMessage message) {
         if (post.conversation() instanceof Conversation.Direct pair) {
-            List<LocalResource> recipients = resources.of(pair.to());
-            List<LocalResource> senders = resources.of(pair.from());
+            List<LocalResource> recipients = bound.of(pair.to());
+            List<LocalResource> senders = bound.of(pair.from());
             if (!recipients.isEmpty() || !senders.isEmpty()) {
                 direct.deliver(pair, message, recipients, senders);
             }
@@ -79,15 +84,28 @@ public final class XmppFace {
         }
     }
 
+    /**
+     * How stanzas for a resource bound elsewhere leave this node: its full address and the stanza as XML, for
+     * {@link #routed} on the other nodes.
+     */
+    public void routeElsewhere(BiConsumer<String, String> sender) {
+        router.elsewhere(sender);
+    }
+
+    /** A stanza another node routed here for a full address, handed over when it is bound here. */
+    public void routed(String jid, String xml) {
+        router.arrived(jid, xml);
+    }
+
     /** An admin kicked the user: their streams bound here end, as their sockets do. */
     public void kick(String user) {
-        resources.of(user).forEach(resource -> resource.client().end(StreamError.POLICY_VIOLATION,
+        bound.of(user).forEach(resource -> resource.client().end(StreamError.POLICY_VIOLATION,
                 "an admin ended this user's chat"));
     }
 
     /** How many resources are bound on this node. */
     public int resources() {
-        return resources.size();
+        return bound.size();
     }
 
     /** Ends every stream bound here, saying why. */

@@ -10,12 +10,8 @@ import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.XmlElement;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -30,16 +26,20 @@ public final class XmppResources implements ResourceBinder {
 
     private final UserConnections connections;
     private final String domain;
+    private final BoundResources bound;
     private final Function<LocalResource, StanzaHandler> handlers;
-    private final Map<String, LocalResource> bound = new ConcurrentHashMap<>();
-    private final Map<String, List<LocalResource>> byUser = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final String node = HexFormat.of().formatHex(RANDOM.generateSeed(4));
 
-    /** @param handlers what handles the stanzas of each resource bound */
-    XmppResources(UserConnections connections, String domain, Function<LocalResource, StanzaHandler> handlers) {
+    /**
+     * @param bound    where the resources bound here are kept
+     * @param handlers what handles the stanzas of each resource bound
+     */
+    XmppResources(UserConnections connections, String domain, BoundResources bound,
+            Function<LocalResource, StanzaHandler> handlers) {
         this.connections = connections;
         this.domain = domain;
+        this.bound = bound;
         this.handlers = handlers;
     }
 
@@ -59,7 +59,6 @@ public final class XmppResources implements ResourceBinder {
             if (previous != null) {
                 previous.client().end(StreamError.CONFLICT, "the resource was bound by a newer stream");
             }
-            byUser.computeIfAbsent(bareJid, user -> new CopyOnWriteArrayList<>()).add(resource);
             StanzaHandler handler = handlers.apply(resource);
             return new Binding(resourcepart, new StanzaHandler() {
                 @Override
@@ -78,25 +77,11 @@ public final class XmppResources implements ResourceBinder {
 
     private void unbind(String jid, LocalResource resource) {
         bound.remove(jid, resource);
-        byUser.computeIfPresent(resource.bareJid(), (user, resources) -> {
-            resources.remove(resource);
-            return resources.isEmpty() ? null : resources;
-        });
         connections.remove(resource.username(), resource.connection());
-    }
-
-    /** The user's resources bound on this node; empty when none. */
-    List<LocalResource> of(String username) {
-        return byUser.getOrDefault(username.toLowerCase(Locale.ROOT) + "@" + domain, List.of());
-    }
-
-    /** How many resources are bound on this node. */
-    public int size() {
-        return bound.size();
     }
 
     /** Ends every stream bound here: the node stops, and says so ({@code system-shutdown}). */
     public void endAll(StreamError error, String text) {
-        bound.values().forEach(resource -> resource.client().end(error, text));
+        bound.all().forEach(resource -> resource.client().end(error, text));
     }
 }

@@ -34,6 +34,8 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.jivesoftware.smackx.ping.PingManager;
+import org.jivesoftware.smackx.ping.packet.Ping;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
@@ -191,6 +193,30 @@ class XmppClusterIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> !ivan.isConnected());
         } finally {
             ivan.disconnect();
+        }
+    }
+
+    @Test
+    void anIqBetweenTwoClientsIsRoutedToTheNodeOfItsFullAddress() throws Exception {
+        register(nodes.get(0).port(), "judy");
+        register(nodes.get(0).port(), "karl");
+        register(nodes.get(0).port(), "nobody-home");
+        XMPPTCPConnection judy = clients.get(0).connection("judy", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection karl = clients.get(1).connection("karl", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            judy.connect().login();
+            karl.connect().login();
+
+            assertThat(PingManager.getInstanceFor(judy).ping(karl.getUser(), 10_000)).isTrue();
+            assertThat(PingManager.getInstanceFor(karl).ping(judy.getUser(), 10_000)).isTrue();
+
+            Ping toNoOne = new Ping(judy, JidCreate.from("nobody-home@" + DOMAIN + "/gone"));
+            assertThatThrownBy(() -> judy.createStanzaCollectorAndSend(toNoOne).nextResultOrThrow(10_000))
+                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
+                            .getCondition()).isEqualTo(StanzaError.Condition.service_unavailable));
+        } finally {
+            judy.disconnect();
+            karl.disconnect();
         }
     }
 

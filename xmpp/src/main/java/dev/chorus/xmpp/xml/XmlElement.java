@@ -1,5 +1,8 @@
 package dev.chorus.xmpp.xml;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,6 +36,28 @@ public final class XmlElement {
     /** An element with neither attributes nor children. */
     public static XmlElement empty(String name, String namespace) {
         return new XmlElement(name, namespace, Map.of(), List.of());
+    }
+
+    /**
+     * Reads one element written by {@link #toXml} (a stanza carried between servers), under the XMPP client
+     * namespace when it declares none, with the stream decoder's limits.
+     *
+     * @throws StreamErrorException when it is not one well-formed element
+     */
+    public static XmlElement parse(String xml) {
+        List<Object> events = new ArrayList<>();
+        XmppStreamDecoder decoder = new XmppStreamDecoder(XmppStreamDecoder.Limits.DEFAULTS);
+        ByteBuf bytes = Unpooled.copiedBuffer("<stream xmlns='jabber:client'>" + xml, StandardCharsets.UTF_8);
+        try {
+            decoder.read(bytes, events);
+        } finally {
+            bytes.release();
+        }
+        if (events.size() != 2 || !decoder.betweenStanzas()
+                || !(events.get(1) instanceof StreamEvent.Stanza stanza)) {
+            throw new StreamErrorException(StreamError.BAD_FORMAT, "not one element: " + xml);
+        }
+        return stanza.element();
     }
 
     /** The same element with one attribute set, or removed when {@code value} is null. */

@@ -145,4 +145,16 @@ class XmppStreamDecoderTest {
         }
         throw new AssertionError("not refused: " + xml);
     }
+
+    @Test
+    void anElementWrittenOutReadsBackTheSame() {
+        XmlElement iq = XmlElement.builder("iq", "jabber:client").attribute("type", "get").attribute("id", "a&b")
+                .child(XmlElement.builder("query", "urn:example").text("x < y").build()).build();
+
+        XmlElement back = XmlElement.parse(iq.toXml(""));
+
+        assertThat(back.toXml("")).isEqualTo(iq.toXml(""));
+        assertThatThrownBy(() -> XmlElement.parse("<iq/><iq/>")).isInstanceOf(StreamErrorException.class);
+        assertThatThrownBy(() -> XmlElement.parse("<iq>")).isInstanceOf(StreamErrorException.class);
+    }
 }

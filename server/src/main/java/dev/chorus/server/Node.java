@@ -184,13 +184,16 @@ public final class Node implements AutoCloseable {
                 // Messages and room events reach every node as the Socket.IO face's broadcasts; the XMPP face reads
                 // them back.
                 io.sockets().onBroadcast(xmpp.heard());
-                // A kick reaches the Socket.IO face's sockets on every node through its adapter; XMPP streams
-                // through a server-side event of the same namespace.
+                // A kick or a room's closing reaches the Socket.IO face's sockets on every node through its adapter;
+                // XMPP streams through server-side events of the same namespace.
                 core.admission().onKicked(user -> {
                     xmpp.kick(user);
                     io.sockets().serverSideEmit(XmppService.KICK, user);
                 });
                 io.sockets().onServerSideEmit(XmppService.KICK, (args, ack) -> xmpp.kick(args.get(0).asText()));
+                core.rooms().onClosed(room -> io.sockets().serverSideEmit(XmppService.CLOSE_ROOM, room));
+                io.sockets().onServerSideEmit(XmppService.CLOSE_ROOM, (args, ack) ->
+                        xmpp.closedElsewhere(args.get(0).asText()));
                 // A stanza for a resource bound on another node goes to every other node; the one that has it
                 // hands it over.
                 xmpp.routeElsewhere((jid, xml) -> io.sockets().serverSideEmit(XmppService.ROUTE, jid, xml));

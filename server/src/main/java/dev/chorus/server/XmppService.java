@@ -42,6 +42,8 @@ final class XmppService implements AutoCloseable {
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
     /** The server-side event that carries a kick to the XMPP streams of the other nodes. */
     static final String KICK = "chorus:xmpp-kick";
+    /** The server-side event that carries a room's closing to the XMPP occupants of the other nodes. */
+    static final String CLOSE_ROOM = "chorus:xmpp-close-room";
     /** The server-side event that carries a stanza to the node where its full address is bound. */
     static final String ROUTE = "chorus:xmpp-route";
     /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
@@ -153,6 +155,11 @@ final class XmppService implements AutoCloseable {
     /** A stanza routed here by another node. */
     void routed(String jid, String xml) {
         face.routed(jid, xml);
+    }
+
+    /** Takes this node's XMPP occupants out of a room closed on another node. */
+    void closedElsewhere(String room) {
+        face.closedElsewhere(room);
     }
 
     /** Ends the user's XMPP streams on this node. */

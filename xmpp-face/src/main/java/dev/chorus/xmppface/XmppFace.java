@@ -33,7 +33,7 @@ public final class XmppFace {
         this.router = new StanzaRouter(bound, connections);
         this.resources = new XmppResources(connections, domain, bound, resource -> new ResourceHandler(
                 new RoomConnection(resource, occupants), direct, muc, discovery, archive, router, domain));
-        // A room closed on this node; other nodes' closings are not broadcast, and reach their own occupants.
+        // A room closed on this node; the other nodes' closings come through closedElsewhere.
         chat.rooms().onClosed(muc::closed);
     }
 
@@ -95,6 +95,11 @@ public final class XmppFace {
     /** A stanza another node routed here for a full address, handed over when it is bound here. */
     public void routed(String jid, String xml) {
         router.arrived(jid, xml);
+    }
+
+    /** An admin closed the room on another node: its occupants here are out of it. */
+    public void closedElsewhere(String room) {
+        muc.closed(room);
     }
 
     /** An admin kicked the user: their streams bound here end, as their sockets do. */

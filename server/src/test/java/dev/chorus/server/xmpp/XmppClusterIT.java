@@ -197,6 +197,31 @@ class XmppClusterIT {
     }
 
     @Test
+    void anAdminClosingARoomOnOneNodeTakesTheXmppOccupantsOfTheOtherOut() throws Exception {
+        String admin = register(nodes.get(0).port(), "chief");
+        assertThat(Main.commandLine().execute("user", "admin", "chief", "--redis", redis.url())).isZero();
+        register(nodes.get(0).port(), "lena");
+        XMPPTCPConnection lena = clients.get(1).connection("lena", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        try {
+            lena.connect().login();
+            MultiUserChat room = MultiUserChatManager.getInstanceFor(lena)
+                    .getMultiUserChat(JidCreate.entityBareFrom("closing@conference." + DOMAIN));
+            room.join(Resourcepart.from("lena"));
+
+            HttpResponse<String> closed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + nodes.get(0).port() + "/admin/api/close-room"))
+                    .header("Content-Type", "application/json").header("Cookie", admin)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"closing\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(closed.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !room.isJoined());
+        } finally {
+            lena.disconnect();
+        }
+    }
+
+    @Test
     void anIqBetweenTwoClientsIsRoutedToTheNodeOfItsFullAddress() throws Exception {
         register(nodes.get(0).port(), "judy");
         register(nodes.get(0).port(), "karl");

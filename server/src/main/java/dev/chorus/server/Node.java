@@ -181,24 +181,7 @@ public final class Node implements AutoCloseable {
                     core, accounts, throttle, authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
                     engine.cors()), XmppService::close);
             if (xmpp != null) {
-                // Messages and room events reach every node as the Socket.IO face's broadcasts; the XMPP face reads
-                // them back.
-                io.sockets().onBroadcast(xmpp.heard());
-                // A kick or a room's closing reaches the Socket.IO face's sockets on every node through its adapter;
-                // XMPP streams through server-side events of the same namespace.
-                core.admission().onKicked(user -> {
-                    xmpp.kick(user);
-                    io.sockets().serverSideEmit(XmppService.KICK, user);
-                });
-                io.sockets().onServerSideEmit(XmppService.KICK, (args, ack) -> xmpp.kick(args.get(0).asText()));
-                core.rooms().onClosed(room -> io.sockets().serverSideEmit(XmppService.CLOSE_ROOM, room));
-                io.sockets().onServerSideEmit(XmppService.CLOSE_ROOM, (args, ack) ->
-                        xmpp.closedElsewhere(args.get(0).asText()));
-                // A stanza for a resource bound on another node goes to every other node; the one that has it
-                // hands it over.
-                xmpp.routeElsewhere((jid, xml) -> io.sockets().serverSideEmit(XmppService.ROUTE, jid, xml));
-                io.sockets().onServerSideEmit(XmppService.ROUTE, (args, ack) -> xmpp.routed(args.get(0).asText(),
-                        args.get(1).asText()));
+                xmpp.listen(io.sockets(), core);
             }
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.

@@ -7,7 +7,7 @@ import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.UserConnections;
 import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.http.TrustedProxies;
-import dev.chorus.engine.sio.BroadcastListener;
+import dev.chorus.engine.sio.Namespace;
 import dev.chorus.server.config.Key;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
@@ -29,7 +29,6 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +40,11 @@ final class XmppService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(XmppService.class);
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
     /** The server-side event that carries a kick to the XMPP streams of the other nodes. */
-    static final String KICK = "chorus:xmpp-kick";
+    private static final String KICK = "chorus:xmpp-kick";
     /** The server-side event that carries a room's closing to the XMPP occupants of the other nodes. */
-    static final String CLOSE_ROOM = "chorus:xmpp-close-room";
+    private static final String CLOSE_ROOM = "chorus:xmpp-close-room";
     /** The server-side event that carries a stanza to the node where its full address is bound. */
-    static final String ROUTE = "chorus:xmpp-route";
+    private static final String ROUTE = "chorus:xmpp-route";
     /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
     private static final int MAX_SASL_FAILURES = 3;
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(60);
@@ -56,15 +55,13 @@ final class XmppService implements AutoCloseable {
     private final XmppListener starttls;
     private final XmppListener directTls;
     private final WebSocketEndpoint webSocket;
-    private final XmppCertificates.Pair certificate;
 
     private XmppService(XmppFace face, XmppListener starttls, XmppListener directTls,
-            WebSocketEndpoint webSocket, XmppCertificates.Pair certificate) {
+            WebSocketEndpoint webSocket) {
         this.face = face;
         this.starttls = starttls;
         this.directTls = directTls;
         this.webSocket = webSocket;
-        this.certificate = certificate;
     }
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
@@ -102,7 +99,7 @@ final class XmppService implements AutoCloseable {
             return new Caller(client, secure, cors.permits(request.headers().get(HttpHeaderNames.ORIGIN),
                     request.headers().get(HttpHeaderNames.HOST)));
         });
-        XmppService xmpp = new XmppService(face, starttls, directTls, webSocket, certificate);
+        XmppService xmpp = new XmppService(face, starttls, directTls, webSocket);
         log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
                 starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"
                         + (settings.get(Keys.XMPP_TLS_REQUIRED) ? " required)" : " offered)"),
@@ -147,29 +144,22 @@ final class XmppService implements AutoCloseable {
         return literal != null && literal.isLoopbackAddress();
     }
 
-    /** How stanzas for resources bound elsewhere leave this node: its full address and the stanza. */
-    void routeElsewhere(BiConsumer<String, String> sender) {
-        face.routeElsewhere(sender);
-    }
-
-    /** A stanza routed here by another node. */
-    void routed(String jid, String xml) {
-        face.routed(jid, xml);
-    }
-
-    /** Takes this node's XMPP occupants out of a room closed on another node. */
-    void closedElsewhere(String room) {
-        face.closedElsewhere(room);
-    }
-
-    /** Ends the user's XMPP streams on this node. */
-    void kick(String user) {
-        face.kick(user);
-    }
-
-    /** Hears every message and room event delivered on this node, to render it for the XMPP clients it concerns. */
-    BroadcastListener heard() {
-        return HeardBroadcasts.by(face.messages(), face.roomEvents());
+    /**
+     * Lets the face hear what reaches every node: the Socket.IO face's broadcasts (messages, comings and goings),
+     * read back; kicks, rooms closed and stanzas for resources bound elsewhere, as server-side events of the same
+     * namespace (pub/sub, at most once, like the Node adapters' own).
+     */
+    void listen(Namespace sockets, Chat chat) {
+        sockets.onBroadcast(HeardBroadcasts.by(face.messages(), face.roomEvents()));
+        chat.admission().onKicked(user -> {
+            face.kick(user);
+            sockets.serverSideEmit(KICK, user);
+        });
+        sockets.onServerSideEmit(KICK, (args, ack) -> face.kick(args.get(0).asText()));
+        chat.rooms().onClosed(room -> sockets.serverSideEmit(CLOSE_ROOM, room));
+        sockets.onServerSideEmit(CLOSE_ROOM, (args, ack) -> face.closedElsewhere(args.get(0).asText()));
+        face.routeElsewhere((jid, xml) -> sockets.serverSideEmit(ROUTE, jid, xml));
+        sockets.onServerSideEmit(ROUTE, (args, ack) -> face.routed(args.get(0).asText(), args.get(1).asText()));
     }
 
     /** The endpoint that turns {@code /xmpp-websocket} upgrades into XMPP streams, for the HTTP pipeline. */
@@ -180,10 +170,6 @@ final class XmppService implements AutoCloseable {
     /** The TCP port of STARTTLS streams; -1 when the default one was taken. */
     int port() {
         return starttls == null ? -1 : starttls.port();
-    }
-
-    XmppCertificates.Pair certificate() {
-        return certificate;
     }
 
     /** Stops listening, and ends the streams bound here: their clients reconnect, to another node if there is one. */

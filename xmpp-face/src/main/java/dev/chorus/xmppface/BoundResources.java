@@ -45,8 +45,4 @@ final class BoundResources {
     Collection<LocalResource> all() {
         return byJid.values();
     }
-
-    int size() {
-        return byJid.size();
-    }
 }

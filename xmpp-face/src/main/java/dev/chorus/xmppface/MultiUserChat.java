@@ -218,8 +218,12 @@ final class MultiUserChat {
     /** A room's message, stored by any node: reflected to every occupant here, its sender's copy by the sender's id. */
     void posted(ChatMessage message) {
         String room = message.room();
+        List<RoomConnection> here = occupants.in(room);
+        if (here.isEmpty()) {
+            return;
+        }
         String key = echoKey(room, message.user(), message.text());
-        for (RoomConnection occupant : occupants.in(room)) {
+        for (RoomConnection occupant : here) {
             LocalResource resource = occupant.resource();
             resource.execute(() -> {
                 if (!occupant.isIn(room)) {

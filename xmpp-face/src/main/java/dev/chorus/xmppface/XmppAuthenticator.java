@@ -33,6 +33,7 @@ public final class XmppAuthenticator implements SaslAuthenticator {
     private static final List<String> SCRAM_AND_PLAIN = List.of(ScramHash.SHA_256.mechanism(),
             ScramHash.SHA_1.mechanism(), PlainMechanism.NAME);
     private static final int DECOY_ITERATIONS = 4096;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Accounts accounts;
     private final LoginThrottle throttle;
@@ -45,7 +46,7 @@ public final class XmppAuthenticator implements SaslAuthenticator {
         this.accounts = accounts;
         this.throttle = throttle;
         this.guests = guests;
-        new SecureRandom().nextBytes(decoySecret);
+        RANDOM.nextBytes(decoySecret);
     }
 
     @Override
@@ -122,7 +123,7 @@ public final class XmppAuthenticator implements SaslAuthenticator {
         byte[] seed = hmac(decoySecret, (hash.mechanism() + "\n" + username.toLowerCase(Locale.ROOT))
                 .getBytes(StandardCharsets.UTF_8));
         byte[] unreachable = new byte[hash == ScramHash.SHA_1 ? 20 : 32];
-        new SecureRandom().nextBytes(unreachable);
+        RANDOM.nextBytes(unreachable);
         return new ScramCredential(Arrays.copyOf(seed, 16), DECOY_ITERATIONS, unreachable, unreachable);
     }
 

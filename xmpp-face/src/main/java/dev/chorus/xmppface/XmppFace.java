@@ -108,11 +108,6 @@ public final class XmppFace {
                 "an admin ended this user's chat"));
     }
 
-    /** How many resources are bound on this node. */
-    public int resources() {
-        return bound.size();
-    }
-
     /** Ends every stream bound here, saying why. */
     public void endAll(StreamError error, String text) {
         resources.endAll(error, text);

@@ -8,11 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
-import dev.chorus.server.config.Keys;
 import io.socket.client.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,37 +23,22 @@ import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 
 /** MAM (XEP-0313) over the web chat's histories: a room's, and a user's conversation with one contact, paged. */
 class XmppArchiveIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
 
-    @TempDir
-    static Path data;
-    private static Node node;
-    private static SmackClients smack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
-        smack = SmackClients.of(node, data);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final OneXmppNode node = new OneXmppNode();
 
     @Test
     void aRoomsArchiveIsItsHistoryPagedFromTheEnd() throws Exception {
         Socket dave = socket(node.port(), register(node.port(), "dave"));
         register(node.port(), "erin");
-        XMPPTCPConnection erin = smack.connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection erin = node.smack().connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             connect(dave);
             ack(dave, "join", new JSONObject().put("room", "archived"));
@@ -101,7 +82,7 @@ class XmppArchiveIT {
         Socket bob = socket(node.port(), register(node.port(), "bob"));
         BlockingQueue<JSONObject> bobsDms = new LinkedBlockingQueue<>();
         bob.on("dm", args -> bobsDms.add((JSONObject) args[0]));
-        XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection alice = node.smack().connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         try {
             connect(bob);
             alice.connect().login();

@@ -6,11 +6,7 @@ import static dev.chorus.server.xmpp.WebUsers.register;
 import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
-import dev.chorus.server.config.Keys;
 import io.socket.client.Socket;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +20,8 @@ import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.json.JSONArray;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -37,21 +31,8 @@ import org.jxmpp.jid.impl.JidCreate;
 class XmppDirectMessagesIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
 
-    @TempDir
-    static Path data;
-    private static Node node;
-    private static SmackClients smack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
-        smack = SmackClients.of(node, data);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final OneXmppNode node = new OneXmppNode();
 
     @Test
     void anXmppUserAndAWebUserTalkInOneConversation() throws Exception {
@@ -59,7 +40,7 @@ class XmppDirectMessagesIT {
         Socket bob = socket(node.port(), register(node.port(), "bob"));
         BlockingQueue<JSONObject> bobsDms = new LinkedBlockingQueue<>();
         bob.on("dm", args -> bobsDms.add((JSONObject) args[0]));
-        XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection alice = node.smack().connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         BlockingQueue<Message> alicesMessages = messages(alice);
         try {
             alice.connect().login();
@@ -98,8 +79,8 @@ class XmppDirectMessagesIT {
     void carbonsShowTheOtherResourcesWhatTheUserSent() throws Exception {
         register(node.port(), "carol");
         register(node.port(), "dave");
-        XMPPTCPConnection desk = smack.connection("carol", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
-        XMPPTCPConnection phone = smack.connection("carol", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection desk = node.smack().connection("carol", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection phone = node.smack().connection("carol", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         BlockingQueue<Message> copies = new LinkedBlockingQueue<>();
         try {
             desk.connect().login();
@@ -128,7 +109,7 @@ class XmppDirectMessagesIT {
     @Test
     void aMessageToNoOneIsAnsweredWithAnError() throws Exception {
         register(node.port(), "erin");
-        XMPPTCPConnection erin = smack.connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection erin = node.smack().connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         BlockingQueue<Message> received = messages(erin);
         try {
             erin.connect().login();

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
 import io.socket.client.IO;
 import io.socket.client.Socket;
@@ -17,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -33,10 +30,9 @@ import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.iqversion.packet.Version;
 import org.jivesoftware.smackx.ping.PingManager;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -47,24 +43,13 @@ import org.jxmpp.jid.impl.JidCreate;
 class XmppLoginIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
 
-    @TempDir
-    static Path data;
-    private static Node node;
-    private static SmackClients smack;
+    @RegisterExtension
+    static final OneXmppNode node = new OneXmppNode(settings -> settings.with(Keys.MAX_CONNECTIONS_PER_USER, 2));
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
-        node = Node.start(TestNodes.settings(data)
-                .with(Keys.XMPP_DOMAIN, DOMAIN)
-                .with(Keys.MAX_CONNECTIONS_PER_USER, 2));
-        smack = SmackClients.of(node, data);
+    static void allowPlain() {
         SASLAuthentication.unBlacklistSASLMechanism("PLAIN");
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
     }
 
     @Test
@@ -72,7 +57,7 @@ class XmppLoginIT {
         String cookie = register(node.port(), "alice");
         assertThat(cookie).isNotEmpty();
         for (String mechanism : List.of("SCRAM-SHA-1", "PLAIN")) {
-            XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "desk", mechanism);
+            XMPPTCPConnection alice = node.smack().connection("alice", WebUsers.PASSWORD, "desk", mechanism);
             try {
                 alice.connect().login();
 
@@ -89,7 +74,7 @@ class XmppLoginIT {
     @Test
     void aWrongPasswordIsRefused() throws Exception {
         register(node.port(), "bob");
-        XMPPTCPConnection bob = smack.connection("bob", "wrong-password", "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection bob = node.smack().connection("bob", "wrong-password", "desk", "SCRAM-SHA-1");
         try {
             bob.connect();
             assertThatThrownBy(bob::login).isInstanceOf(SASLErrorException.class)
@@ -102,7 +87,7 @@ class XmppLoginIT {
     @Test
     void aRequestNobodyServesIsAnsweredNotLeftHanging() throws Exception {
         register(node.port(), "carol");
-        XMPPTCPConnection carol = smack.connection("carol", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection carol = node.smack().connection("carol", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             carol.connect().login();
 
@@ -119,8 +104,8 @@ class XmppLoginIT {
     void resourcesCountWithTheUsersSocketIoConnections() throws Exception {
         String cookie = register(node.port(), "dave");
         Socket web = socket(node.port(), cookie);
-        XMPPTCPConnection phone = smack.connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection desk = smack.connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection phone = node.smack().connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection desk = node.smack().connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             web.connect();
             await().atMost(Duration.ofSeconds(10)).until(web::connected);
@@ -133,7 +118,7 @@ class XmppLoginIT {
             web.disconnect();
             desk.disconnect();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                XMPPTCPConnection again = smack.connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+                XMPPTCPConnection again = node.smack().connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
                 try {
                     again.connect().login();
                     assertThat(again.isAuthenticated()).isTrue();

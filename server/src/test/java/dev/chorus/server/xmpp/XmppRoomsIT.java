@@ -7,11 +7,7 @@ import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
-import dev.chorus.server.config.Keys;
 import io.socket.client.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -25,10 +21,8 @@ import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.muc.RoomInfo;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
@@ -40,21 +34,8 @@ class XmppRoomsIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
     private static final String SERVICE = "conference." + DOMAIN;
 
-    @TempDir
-    static Path data;
-    private static Node node;
-    private static SmackClients smack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = Node.start(TestNodes.settings(data).with(Keys.XMPP_DOMAIN, DOMAIN));
-        smack = SmackClients.of(node, data);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final OneXmppNode node = new OneXmppNode();
 
     @Test
     void anXmppUserAndAWebUserShareARoom() throws Exception {
@@ -63,7 +44,7 @@ class XmppRoomsIT {
         BlockingQueue<JSONObject> bobHears = new LinkedBlockingQueue<>();
         bob.on("message", args -> bobHears.add((JSONObject) args[0]));
         bob.on("presence", args -> bobHears.add((JSONObject) args[0]));
-        XMPPTCPConnection alice = smack.connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection alice = node.smack().connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         try {
             bob.connect();
             await().atMost(Duration.ofSeconds(10)).until(bob::connected);
@@ -117,7 +98,7 @@ class XmppRoomsIT {
     void aJoinGetsTheRoomsHistoryWithItsDates() throws Exception {
         Socket dave = socket(node.port(), register(node.port(), "dave"));
         register(node.port(), "erin");
-        XMPPTCPConnection erin = smack.connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection erin = node.smack().connection("erin", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             dave.connect();
             await().atMost(Duration.ofSeconds(10)).until(dave::connected);

@@ -9,9 +9,6 @@ public interface XmppClient {
     /** The full address: {@code user@domain/resource}. Null until bound. */
     String jid();
 
-    /** The client's network address, for limits and logs. */
-    String address();
-
     /** Sends a stanza to the client; from any thread. */
     void send(XmlElement stanza);
 

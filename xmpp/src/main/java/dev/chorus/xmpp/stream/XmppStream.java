@@ -110,11 +110,6 @@ public final class XmppStream implements XmppClient {
     }
 
     @Override
-    public String address() {
-        return transport.client();
-    }
-
-    @Override
     public void send(XmlElement stanza) {
         onThread(() -> {
             if (!closed) {
@@ -287,8 +282,7 @@ public final class XmppStream implements XmppClient {
 
     private void stepped(SaslStep step, Throwable error) {
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = cause(error);
             if (cause instanceof SaslRefusedException refused) {
                 saslFailed(refused.failure());
             } else {
@@ -353,8 +347,7 @@ public final class XmppStream implements XmppClient {
             return;
         }
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = cause(error);
             if (cause instanceof BindRefusedException refused) {
                 transport.send(Stanzas.error(iq, refused.error(), refused.getMessage()));
             } else {
@@ -441,6 +434,11 @@ public final class XmppStream implements XmppClient {
         }
     }
 
+    /** What a future failed with, not its wrapper. */
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
     private static boolean isJid(String address) {
         try {
             JidCreate.from(address);
@@ -457,7 +455,7 @@ public final class XmppStream implements XmppClient {
 
     /**
      * A stream silent for a whole interval is pinged; one that stays silent through the next is gone (a half-open
-     * TCP link, a client that died). Checked once an interval, so no clock is read per stanza.
+     * TCP link, a client that died). Checked once an interval: a stanza only sets a flag.
      */
     private void checkIdle() {
         if (closed) {

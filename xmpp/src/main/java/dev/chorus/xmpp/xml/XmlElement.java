@@ -104,11 +104,6 @@ public final class XmlElement {
         return attributes;
     }
 
-    /** Elements and text, in document order. */
-    public List<Object> children() {
-        return children;
-    }
-
     /** The first child element of that name and namespace. */
     public Optional<XmlElement> child(String childName, String childNamespace) {
         for (Object child : children) {
@@ -206,11 +201,6 @@ public final class XmlElement {
 
         public Builder child(XmlElement child) {
             children.add(child);
-            return this;
-        }
-
-        public Builder children(List<XmlElement> elements) {
-            children.addAll(elements);
             return this;
         }
 

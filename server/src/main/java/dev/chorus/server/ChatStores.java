@@ -1,6 +1,7 @@
 package dev.chorus.server;
 
 import dev.chorus.core.account.AccountStore;
+import dev.chorus.core.contact.ContactStore;
 import dev.chorus.core.history.HistoryStore;
 import dev.chorus.core.limits.Budgets;
 import dev.chorus.core.limits.UserConnections;
@@ -16,6 +17,6 @@ import java.util.function.Function;
  * @param publishers the publisher of a namespace's chat messages
  * @param budgets    the token buckets of the limits that are not the message rate
  */
-record ChatStores(AccountStore accounts, SessionStore sessions, HistoryStore history,
+record ChatStores(AccountStore accounts, ContactStore contacts, SessionStore sessions, HistoryStore history,
         Function<Namespace, Publisher> publishers, Presence presence, UserConnections connections, Budgets budgets) {
 }

@@ -8,6 +8,7 @@ import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisBudgets;
+import dev.chorus.cluster.store.RedisContactStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
 import dev.chorus.cluster.store.RedisKeys;
 import dev.chorus.cluster.store.RedisPresence;
@@ -61,7 +62,7 @@ final class ClusterBackend implements Backend {
         this.connections = new RedisUserConnections(redis, nodeId, settings.get(Keys.MAX_CONNECTIONS_PER_USER));
         RedisPublisher.Limits limits = new RedisPublisher.Limits(settings.get(Keys.MESSAGE_RATE),
                 settings.get(Keys.MESSAGE_BURST), settings.get(Keys.HISTORY_SIZE), settings.get(Keys.HISTORY_MAX_AGE), REMEMBER_SENT);
-        this.stores = new ChatStores(new RedisAccountStore(redis),
+        this.stores = new ChatStores(new RedisAccountStore(redis), new RedisContactStore(redis),
                 new RedisSessionStore(redis, settings.get(Keys.SESSION_MAX)), new RedisHistoryStore(redis, PREFIX),
                 nsp -> new RedisPublisher(redis, post -> {
                     // The id is the script's to give: the stream entry carries a slot where the payload's id goes.

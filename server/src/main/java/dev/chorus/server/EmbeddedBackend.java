@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.chat.rooms.MessageEmits;
 import dev.chorus.core.account.EmbeddedAccountStore;
+import dev.chorus.core.contact.EmbeddedContactStore;
 import dev.chorus.core.history.EmbeddedHistoryStore;
 import dev.chorus.core.limits.EmbeddedBudgets;
 import dev.chorus.core.limits.EmbeddedUserConnections;
@@ -37,7 +38,8 @@ final class EmbeddedBackend implements Backend {
     EmbeddedBackend(Settings settings, RecoveryOptions recovery, Clock clock, String nodeId) {
         this.database = EmbeddedDatabase.open(settings.get(Keys.DATA));
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(database, settings.get(Keys.HISTORY_SIZE));
-        this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedSessionStore(database), history,
+        this.stores = new ChatStores(new EmbeddedAccountStore(database), new EmbeddedContactStore(database),
+                new EmbeddedSessionStore(database), history,
                 nsp -> new EmbeddedPublisher(history,
                         new RateLimiter(settings.get(Keys.MESSAGE_RATE), settings.get(Keys.MESSAGE_BURST), clock),
                         new EmbeddedSentMessages(REMEMBER_SENT, clock), MessageEmits.deliveredTo(nsp)),

@@ -11,6 +11,7 @@ import dev.chorus.cluster.registry.NodeRegistry;
 import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.account.PasswordHashing;
+import dev.chorus.core.contact.Contacts;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.limits.UserConnections;
@@ -178,7 +179,8 @@ public final class Node implements AutoCloseable {
             metrics.watchHashing(hashing);
             AuthMode authMode = settings.get(Keys.AUTH);
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
-                    core, accounts, throttle, authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
+                    core, accounts, new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER)), throttle,
+                    authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
                     engine.cors()), XmppService::close);
             if (xmpp != null) {
                 xmpp.listen(io.sockets(), core);

@@ -3,8 +3,10 @@ package dev.chorus.server;
 import dev.chorus.chat.rooms.HeardBroadcasts;
 import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
+import dev.chorus.core.contact.Contacts;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.UserConnections;
+import dev.chorus.core.session.Admission;
 import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.http.TrustedProxies;
 import dev.chorus.engine.sio.Namespace;
@@ -43,7 +45,7 @@ final class XmppService implements AutoCloseable {
     private static final String KICK = "chorus:xmpp-kick";
     /** The server-side event that carries a room's closing to the XMPP occupants of the other nodes. */
     private static final String CLOSE_ROOM = "chorus:xmpp-close-room";
-    /** The server-side event that carries a stanza to the node where its full address is bound. */
+    /** The server-side event that carries a stanza to the nodes where its addressee is connected. */
     private static final String ROUTE = "chorus:xmpp-route";
     /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
     private static final int MAX_SASL_FAILURES = 3;
@@ -65,12 +67,12 @@ final class XmppService implements AutoCloseable {
     }
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
-            LoginThrottle throttle, boolean guests, UserConnections connections, ConnectionCap cap,
+            Contacts contacts, LoginThrottle throttle, boolean guests, UserConnections connections, ConnectionCap cap,
             TrustedProxies proxies, CorsOptions cors) throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
                 settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
-        XmppFace face = new XmppFace(chat, connections, domain);
+        XmppFace face = new XmppFace(chat, contacts, connections, domain);
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL), settings.get(Keys.XMPP_STANZA_RATE),
@@ -151,6 +153,17 @@ final class XmppService implements AutoCloseable {
      */
     void listen(Namespace sockets, Chat chat) {
         sockets.onBroadcast(HeardBroadcasts.by(face.messages(), face.roomEvents()));
+        chat.admission().onConnections(new Admission.ConnectionListener() {
+            @Override
+            public void opened(String user, String connectionId) {
+                face.webOpened(user, connectionId);
+            }
+
+            @Override
+            public void closed(String user, String connectionId) {
+                face.webClosed(user, connectionId);
+            }
+        });
         chat.admission().onKicked(user -> {
             face.kick(user);
             sockets.serverSideEmit(KICK, user);

@@ -42,6 +42,10 @@ final class BoundResources {
         return resources == null ? List.of() : resources;
     }
 
+    String domain() {
+        return domain;
+    }
+
     Collection<LocalResource> all() {
         return byJid.values();
     }

@@ -7,7 +7,7 @@ import java.util.Deque;
 
 /**
  * One XMPP resource bound on this node: whose it is, its stream, and what the face keeps for it. Its state is
- * touched on its stream's thread only.
+ * changed on its stream's thread only.
  */
 final class LocalResource {
     /** Sends in flight kept to recognise their own echo by; a bound, should echoes be lost. */
@@ -19,6 +19,9 @@ final class LocalResource {
     private final String connection;
     private final Deque<Echo> inFlight = new ArrayDeque<>();
     private boolean carbons;
+    /** Read by deliveries from any thread: who hears presence and roster pushes is decided there. */
+    private volatile boolean interested;
+    private volatile XmlElement presence;
 
     LocalResource(String username, String bareJid, XmppClient client, String connection) {
         this.username = username;
@@ -67,6 +70,24 @@ final class LocalResource {
 
     void carbons(boolean enabled) {
         carbons = enabled;
+    }
+
+    /** Whether it asked for the roster, and so hears of its changes (RFC 6121's "interested resource"). */
+    boolean interested() {
+        return interested;
+    }
+
+    void interested(boolean asked) {
+        interested = asked;
+    }
+
+    /** Its last presence broadcast, from its full address; null while it is unavailable. */
+    XmlElement presence() {
+        return presence;
+    }
+
+    void presence(XmlElement broadcast) {
+        presence = broadcast;
     }
 
     /**

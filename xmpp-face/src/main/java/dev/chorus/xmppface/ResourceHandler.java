@@ -19,16 +19,23 @@ final class ResourceHandler implements StanzaHandler {
     private final Discovery discovery;
     private final Archive archive;
     private final StanzaRouter router;
+    private final Rosters rosters;
+    private final Subscriptions subscriptions;
+    private final Availability availability;
     private final String domain;
 
     ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, Discovery discovery,
-            Archive archive, StanzaRouter router, String domain) {
+            Archive archive, StanzaRouter router, Rosters rosters, Subscriptions subscriptions,
+            Availability availability, String domain) {
         this.connection = connection;
         this.direct = direct;
         this.muc = muc;
         this.discovery = discovery;
         this.archive = archive;
         this.router = router;
+        this.rosters = rosters;
+        this.subscriptions = subscriptions;
+        this.availability = availability;
         this.domain = domain;
     }
 
@@ -45,10 +52,33 @@ final class ResourceHandler implements StanzaHandler {
         }
         return switch (stanza.name()) {
             case "message" -> direct.send(connection.resource(), stanza);
-            // Presence to the server or to contacts waits for rosters; it needs no answer.
-            case "presence" -> true;
+            case "presence" -> presence(stanza, to);
             default -> request(stanza, to);
         };
+    }
+
+    /** Presence that is not for a room: the resource's own, a subscription step, or presence for one user. */
+    private boolean presence(XmlElement presence, Jid to) {
+        String type = presence.attribute("type");
+        LocalResource resource = connection.resource();
+        if (Subscriptions.isSubscription(type)) {
+            subscriptions.handle(resource, presence);
+        } else if (type != null && !type.equals("unavailable")) {
+            // Probes are the server's to send, and an error needs no answer.
+            return true;
+        } else if (to == null) {
+            if (type == null) {
+                availability.announce(resource, presence);
+            } else {
+                availability.withdraw(resource, presence);
+            }
+        } else {
+            String contact = rosters.contactOf(presence.attribute("to"));
+            if (contact != null) {
+                availability.directed(resource, presence, contact);
+            }
+        }
+        return true;
     }
 
     private boolean toRoomService(XmlElement stanza, Jid to) {
@@ -91,7 +121,7 @@ final class ResourceHandler implements StanzaHandler {
         String entity = to == null ? domain : to.asBareJid().toString().toLowerCase(Locale.ROOT);
         LocalResource resource = connection.resource();
         if ((entity.equals(domain) || entity.equals(resource.bareJid()))
-                && (carbons(iq) || archive.answer(resource, iq, resource.bareJid()))) {
+                && (rosters.answer(resource, iq) || carbons(iq) || archive.answer(resource, iq, resource.bareJid()))) {
             return true;
         }
         return discovery.answer(resource, iq, entity);
@@ -119,6 +149,7 @@ final class ResourceHandler implements StanzaHandler {
 
     @Override
     public void closed() {
+        availability.withdraw(connection.resource(), null);
         muc.gone(connection);
     }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.xmppface;
 
 import dev.chorus.core.Chat;
+import dev.chorus.core.contact.Contacts;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.limits.UserConnections;
 import dev.chorus.core.message.Conversation;
@@ -9,6 +10,8 @@ import dev.chorus.core.message.Post;
 import dev.chorus.core.room.RoomEvents;
 import dev.chorus.xmpp.stream.ResourceBinder;
 import dev.chorus.xmpp.xml.StreamError;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -17,13 +20,18 @@ import java.util.function.BiConsumer;
  * what happens in the cluster — messages, who comes and goes in a room — rendered as stanzas for them.
  */
 public final class XmppFace {
+    private static final SecureRandom NODE_IDS = new SecureRandom();
+
     private final BoundResources bound;
     private final XmppResources resources;
     private final DirectChat direct;
     private final MultiUserChat muc;
     private final StanzaRouter router;
+    private final Availability availability;
 
-    public XmppFace(Chat chat, UserConnections connections, String domain) {
+    /** @param contacts the users' rosters, kept with their accounts */
+    public XmppFace(Chat chat, Contacts contacts, UserConnections connections, String domain) {
+        String node = HexFormat.of().formatHex(NODE_IDS.generateSeed(4));
         Occupants occupants = new Occupants();
         this.direct = new DirectChat(chat.messages(), domain);
         this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), occupants, domain);
@@ -31,8 +39,12 @@ public final class XmppFace {
         Archive archive = new Archive(chat.history(), domain, muc.service());
         this.bound = new BoundResources(domain);
         this.router = new StanzaRouter(bound, connections);
-        this.resources = new XmppResources(connections, domain, bound, resource -> new ResourceHandler(
-                new RoomConnection(resource, occupants), direct, muc, discovery, archive, router, domain));
+        Rosters rosters = new Rosters(contacts, router, domain);
+        this.availability = new Availability(contacts, router, bound, domain, node);
+        Subscriptions subscriptions = new Subscriptions(contacts, rosters, availability, router, domain);
+        this.resources = new XmppResources(connections, domain, node, bound, resource -> new ResourceHandler(
+                new RoomConnection(resource, occupants), direct, muc, discovery, archive, router, rosters,
+                subscriptions, availability, domain));
         // A room closed on this node; the other nodes' closings come through closedElsewhere.
         chat.rooms().onClosed(muc::closed);
     }
@@ -100,6 +112,16 @@ public final class XmppFace {
     /** An admin closed the room on another node: its occupants here are out of it. */
     public void closedElsewhere(String room) {
         muc.closed(room);
+    }
+
+    /** A web chat connection of the user opened on this node: their contacts see them available. */
+    public void webOpened(String user, String connection) {
+        availability.webOpened(user, connection);
+    }
+
+    /** A web chat connection of the user closed on this node. */
+    public void webClosed(String user, String connection) {
+        availability.webClosed(user, connection);
     }
 
     /** An admin kicked the user: their streams bound here end, as their sockets do. */

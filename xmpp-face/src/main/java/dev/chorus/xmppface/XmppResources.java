@@ -9,7 +9,6 @@ import dev.chorus.xmpp.stream.XmppClient;
 import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.XmlElement;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,16 +28,18 @@ public final class XmppResources implements ResourceBinder {
     private final BoundResources bound;
     private final Function<LocalResource, StanzaHandler> handlers;
     private final AtomicLong ids = new AtomicLong();
-    private final String node = HexFormat.of().formatHex(RANDOM.generateSeed(4));
+    private final String node;
 
     /**
+     * @param node     this node's name among the connections' ids
      * @param bound    where the resources bound here are kept
      * @param handlers what handles the stanzas of each resource bound
      */
-    XmppResources(UserConnections connections, String domain, BoundResources bound,
+    XmppResources(UserConnections connections, String domain, String node, BoundResources bound,
             Function<LocalResource, StanzaHandler> handlers) {
         this.connections = connections;
         this.domain = domain;
+        this.node = node;
         this.bound = bound;
         this.handlers = handlers;
     }

@@ -15,6 +15,15 @@ public final class Admission {
     private final Sessions sessions;
     private final UserConnections connections;
     private final List<Consumer<String>> kickListeners = new CopyOnWriteArrayList<>();
+    private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+
+    /** Hears the connections admitted here open and close: who is online through this node. */
+    public interface ConnectionListener {
+        void opened(String user, String connectionId);
+
+        /** Heard for every connection that closes, opened or not. */
+        void closed(String user, String connectionId);
+    }
 
     /** What became of a connection that asked to get in. */
     public sealed interface Outcome {
@@ -53,11 +62,21 @@ public final class Admission {
      * @return false when the connection is one too many
      */
     public CompletableFuture<Boolean> connected(String user, String connectionId) {
-        return connections.add(user, connectionId);
+        return connections.add(user, connectionId).thenApply(counted -> {
+            if (counted) {
+                connectionListeners.forEach(listener -> listener.opened(user, connectionId));
+            }
+            return counted;
+        });
     }
 
     public void disconnected(String user, String connectionId) {
         connections.remove(user, connectionId);
+        connectionListeners.forEach(listener -> listener.closed(user, connectionId));
+    }
+
+    public void onConnections(ConnectionListener listener) {
+        connectionListeners.add(listener);
     }
 
     /** A connection runs under this login session now: while it does, the session is in use, and checked. */

@@ -59,6 +59,30 @@ class AdmissionTest {
     }
 
     @Test
+    void facesHearConnectionsOpenOnlyWhenCountedAndHearEveryClose() {
+        List<String> heard = new ArrayList<>();
+        admission.onConnections(new Admission.ConnectionListener() {
+            @Override
+            public void opened(String user, String connectionId) {
+                heard.add("opened " + user + " " + connectionId);
+            }
+
+            @Override
+            public void closed(String user, String connectionId) {
+                heard.add("closed " + user + " " + connectionId);
+            }
+        });
+
+        admission.connected("alice", "c1").join();
+        admission.connected("alice", "c2").join();
+        admission.connected("alice", "c3").join();
+        admission.disconnected("alice", "c3");
+        admission.disconnected("alice", "c1");
+
+        assertThat(heard).containsExactly("opened alice c1", "opened alice c2", "closed alice c3", "closed alice c1");
+    }
+
+    @Test
     void aKickEndsEverySessionOfTheUserAndTellsTheFaces() {
         String one = sessions.open("alice").join().id();
         String two = sessions.open("alice").join().id();

@@ -129,6 +129,9 @@ public final class Keys {
     public static final Key<Integer> MAX_ROOMS_PER_USER = new Key<>("max-rooms-per-user", "N",
             "Chat rooms one user may be in at once, over all their connections.", 200, integer(1, 1_000_000),
             String::valueOf, false);
+    public static final Key<Integer> MAX_CONTACTS_PER_USER = new Key<>("max-contacts-per-user", "N",
+            "Contacts one user may list (an XMPP roster's items), with the requests they have not answered.", 1000,
+            integer(1, 100_000), String::valueOf, false);
     public static final Key<List<String>> CORS_ORIGIN = new Key<>("cors-origin", "ORIGIN[,ORIGIN...]",
             "Origins allowed to connect from another site (scheme://host[:port]); '*' for any.",
             List.of(), list(origin()), origins -> String.join(",", origins), false);
@@ -215,7 +218,8 @@ public final class Keys {
             IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_SESSIONS_PER_ADDRESS, MAX_HANDSHAKES_IN_FLIGHT,
             LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
             REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, REQUEST_RATE,
-            REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, CORS_ORIGIN,
+            REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, MAX_CONTACTS_PER_USER,
+            CORS_ORIGIN,
             CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
             XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_STANZA_RATE,

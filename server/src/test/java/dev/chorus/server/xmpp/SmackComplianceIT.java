@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SmackComplianceIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
     /** The specifications run, and the tests of them left out (docs/compatibility.md says why). */
-    static final String SPECIFICATIONS = "XEP-0199,XEP-0313";
+    static final String SPECIFICATIONS = "RFC6121,XEP-0199,XEP-0313";
     static final List<String> DISABLED = List.of(
             // The archived copy carries the stored id and the sender's bare address, not the client's id.
             "MamIntegrationTest");

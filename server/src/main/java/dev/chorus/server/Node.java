@@ -179,7 +179,7 @@ public final class Node implements AutoCloseable {
             metrics.watchHashing(hashing);
             AuthMode authMode = settings.get(Keys.AUTH);
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
-                    core, accounts, new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER)), throttle,
+                    core, accounts, new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER)), nodeId, throttle,
                     authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
                     engine.cors()), XmppService::close);
             if (xmpp != null) {

@@ -67,12 +67,12 @@ final class XmppService implements AutoCloseable {
     }
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
-            Contacts contacts, LoginThrottle throttle, boolean guests, UserConnections connections, ConnectionCap cap,
+            Contacts contacts, String nodeId, LoginThrottle throttle, boolean guests, UserConnections connections, ConnectionCap cap,
             TrustedProxies proxies, CorsOptions cors) throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
                 settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
-        XmppFace face = new XmppFace(chat, contacts, connections, domain);
+        XmppFace face = new XmppFace(chat, contacts, connections, domain, nodeId);
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL), settings.get(Keys.XMPP_STANZA_RATE),

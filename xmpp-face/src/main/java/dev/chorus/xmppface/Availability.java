@@ -2,8 +2,10 @@ package dev.chorus.xmppface;
 
 import dev.chorus.core.contact.Contact;
 import dev.chorus.core.contact.Contacts;
+import dev.chorus.core.limits.UserConnections;
 import dev.chorus.xmpp.stream.Namespaces;
 import dev.chorus.xmpp.xml.XmlElement;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,6 +122,25 @@ final class Availability {
         }
     }
 
+    /**
+     * A node died with connections open: its XMPP resources are unavailable, and so is the web chat there, for
+     * whoever saw them (RFC 6121 §4.5.3 has the server speak for a resource whose stream ended).
+     */
+    void vanished(UserConnections.Vanished vanished) {
+        Set<String> onTheWeb = new HashSet<>();
+        vanished.users().forEach((connection, user) -> {
+            String resource = XmppResources.resourceOf(connection);
+            if (resource == null) {
+                onTheWeb.add(user.toLowerCase(Locale.ROOT));
+                return;
+            }
+            XmlElement gone = unavailable(bare(user) + "/" + resource);
+            sharedBy(user, gone);
+            router.toUser(user, gone.withAttribute("to", bare(user)));
+        });
+        onTheWeb.forEach(user -> sharedBy(user, unavailable(bare(user) + "/web-" + vanished.node())));
+    }
+
     /** A probe reached this node: the asked-about user's resources here answer, and their web chat. */
     private void answer(Probe probe) {
         String asker = probe.asker().substring(0, probe.asker().indexOf('@'));
@@ -153,7 +174,7 @@ final class Availability {
 
     private XmlElement webPresence(String user, boolean leaving) {
         XmlElement.Builder presence = XmlElement.builder("presence", Namespaces.CLIENT)
-                .attribute("from", bare(user.toLowerCase(Locale.ROOT)) + "/" + webResource);
+                .attribute("from", bare(user) + "/" + webResource);
         if (leaving) {
             presence.attribute("type", "unavailable");
         } else {
@@ -168,6 +189,6 @@ final class Availability {
     }
 
     private String bare(String user) {
-        return user + "@" + domain;
+        return user.toLowerCase(Locale.ROOT) + "@" + domain;
     }
 }

@@ -158,9 +158,10 @@ final class Rosters {
                 resource.send(Stanzas.error(iq, StanzaError.ITEM_NOT_FOUND, "not in the roster"));
                 return;
             }
+            // The contact hears first, as a server that answers after routing has it (RFC 6121 §2.5.2).
+            subscriptions.removed(resource.username(), removal);
             resource.send(Stanzas.result(iq, null));
             push(resource.username(), new ContactChange(removal.removed(), null));
-            subscriptions.removed(resource.username(), removal);
         }));
     }
 

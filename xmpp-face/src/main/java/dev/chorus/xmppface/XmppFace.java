@@ -10,8 +10,6 @@ import dev.chorus.core.message.Post;
 import dev.chorus.core.room.RoomEvents;
 import dev.chorus.xmpp.stream.ResourceBinder;
 import dev.chorus.xmpp.xml.StreamError;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -20,7 +18,6 @@ import java.util.function.BiConsumer;
  * what happens in the cluster — messages, who comes and goes in a room — rendered as stanzas for them.
  */
 public final class XmppFace {
-    private static final SecureRandom NODE_IDS = new SecureRandom();
 
     private final BoundResources bound;
     private final XmppResources resources;
@@ -29,9 +26,11 @@ public final class XmppFace {
     private final StanzaRouter router;
     private final Availability availability;
 
-    /** @param contacts the users' rosters, kept with their accounts */
-    public XmppFace(Chat chat, Contacts contacts, UserConnections connections, String domain) {
-        String node = HexFormat.of().formatHex(NODE_IDS.generateSeed(4));
+    /**
+     * @param contacts the users' rosters, kept with their accounts
+     * @param node     this node's id in the cluster
+     */
+    public XmppFace(Chat chat, Contacts contacts, UserConnections connections, String domain, String node) {
         Occupants occupants = new Occupants();
         this.direct = new DirectChat(chat.messages(), domain);
         this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), occupants, domain);
@@ -45,6 +44,7 @@ public final class XmppFace {
         this.resources = new XmppResources(connections, domain, node, bound, resource -> new ResourceHandler(
                 new RoomConnection(resource, occupants), direct, muc, discovery, archive, router, rosters,
                 subscriptions, availability, domain));
+        connections.onVanished(availability::vanished);
         // A room closed on this node; the other nodes' closings come through closedElsewhere.
         chat.rooms().onClosed(muc::closed);
     }

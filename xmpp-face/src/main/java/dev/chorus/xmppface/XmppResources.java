@@ -22,6 +22,8 @@ import java.util.function.Function;
  */
 public final class XmppResources implements ResourceBinder {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What the ids of XMPP resources among a user's connections start with; the resourcepart is after a ':'. */
+    private static final String CONNECTION_PREFIX = "xmpp-";
 
     private final UserConnections connections;
     private final String domain;
@@ -48,7 +50,7 @@ public final class XmppResources implements ResourceBinder {
     public CompletableFuture<Binding> bind(XmppClient client, String username, String requested) {
         String resourcepart = requested != null ? requested : "chorus-" + Long.toHexString(RANDOM.nextLong());
         String bareJid = username.toLowerCase(Locale.ROOT) + "@" + domain;
-        String connection = "xmpp-" + node + "-" + ids.incrementAndGet();
+        String connection = CONNECTION_PREFIX + node + "-" + ids.incrementAndGet() + ":" + resourcepart;
         return connections.add(username, connection).thenApply(added -> {
             if (!added) {
                 connections.remove(username, connection);
@@ -84,5 +86,11 @@ public final class XmppResources implements ResourceBinder {
     /** Ends every stream bound here: the node stops, and says so ({@code system-shutdown}). */
     public void endAll(StreamError error, String text) {
         bound.all().forEach(resource -> resource.client().end(error, text));
+    }
+
+    /** The resourcepart a connection id names; null when the id is not an XMPP resource's. */
+    static String resourceOf(String connection) {
+        int colon = connection.indexOf(':');
+        return connection.startsWith(CONNECTION_PREFIX) && colon > 0 ? connection.substring(colon + 1) : null;
     }
 }

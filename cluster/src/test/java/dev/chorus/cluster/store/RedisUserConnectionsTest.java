@@ -2,6 +2,9 @@ package dev.chorus.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.core.limits.UserConnections;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,7 @@ class RedisUserConnectionsTest extends RedisStoreTest {
         assertThat(get(b.add("alice", "b2"))).as("the sixth").isFalse();
         assertThat(get(a.count("alice"))).as("counted until removed").isEqualTo(6);
 
+        assertThat(get(b.add("alice", "b1"))).as("a connection counted twice counts once").isTrue();
         b.remove("alice", "b2");
         assertThat(get(a.count("alice"))).isEqualTo(5);
         assertThat(get(a.hasRoom("bob"))).isTrue();
@@ -28,9 +32,11 @@ class RedisUserConnectionsTest extends RedisStoreTest {
     }
 
     @Test
-    void purgingADeadNodeFreesItsSockets() throws Exception {
+    void purgingADeadNodeFreesItsSocketsAndTellsWhoseTheyWere() throws Exception {
         RedisUserConnections dead = new RedisUserConnections(backbone, "node-dead", 5);
         RedisUserConnections alive = new RedisUserConnections(backbone, "node-alive", 5);
+        List<UserConnections.Vanished> heard = new ArrayList<>();
+        alive.onVanished(heard::add);
         for (int i = 0; i < 3; i++) {
             get(dead.add("alice", "d" + i));
         }
@@ -39,6 +45,8 @@ class RedisUserConnectionsTest extends RedisStoreTest {
 
         get(alive.purgeNode("node-dead"));
 
+        assertThat(heard).containsExactly(new UserConnections.Vanished("node-dead", Map.of("d0", "alice", "d1",
+                "alice", "d2", "alice", "d3", "bob")));
         assertThat(get(alive.count("alice"))).isEqualTo(1);
         assertThat(get(alive.count("bob"))).isZero();
         assertThat(get(dead.online())).as("who is online, from any node").isEqualTo(Map.of("alice", 1));

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** The sockets each user has open on this node: the count for a node that is not part of a cluster. */
 public final class EmbeddedUserConnections implements UserConnections {
@@ -56,5 +57,10 @@ public final class EmbeddedUserConnections implements UserConnections {
             }
         });
         return CompletableFuture.completedFuture(online);
+    }
+
+    /** A node alone has no one to outlive it: nothing vanishes. */
+    @Override
+    public void onVanished(Consumer<Vanished> listener) {
     }
 }

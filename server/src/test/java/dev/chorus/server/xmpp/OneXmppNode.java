@@ -56,6 +56,11 @@ final class OneXmppNode implements BeforeAllCallback, AfterAllCallback {
         return node.port();
     }
 
+    /** The node's XMPP port (STARTTLS). */
+    int xmppPort() {
+        return node.xmppPort();
+    }
+
     SmackClients smack() {
         return smack;
     }

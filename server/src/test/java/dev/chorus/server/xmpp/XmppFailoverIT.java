@@ -1,20 +1,28 @@
 package dev.chorus.server.xmpp;
 
 import static dev.chorus.server.xmpp.WebUsers.PASSWORD;
+import static dev.chorus.server.xmpp.WebUsers.connect;
 import static dev.chorus.server.xmpp.WebUsers.register;
+import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.cluster.NodeProcess;
 import dev.chorus.server.config.Keys;
+import io.socket.client.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.muc.MultiUserChat;
@@ -25,8 +33,9 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
 /**
- * The node of an XMPP user is killed with SIGKILL: a survivor takes the user out of its rooms, which the other
- * occupants see within the dead-node detection time; the user comes back on the survivor and catches up through MAM.
+ * The node of an XMPP user and a web user is killed with SIGKILL: a survivor takes the XMPP user out of its rooms,
+ * and says both are unavailable to their contacts, within the dead-node detection time; the XMPP user comes back on
+ * the survivor and catches up through MAM.
  */
 class XmppFailoverIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
@@ -47,12 +56,37 @@ class XmppFailoverIT {
                     data.resolve("survivor").resolve("xmpp").resolve(DOMAIN + ".crt"));
             register(survivor.port(), "alice");
             register(survivor.port(), "bob");
+            String carolsCookie = register(survivor.port(), "carol");
             XMPPTCPConnection bob = atSurvivor.connection("bob", PASSWORD, "desk", "SCRAM-SHA-1");
             XMPPTCPConnection alice = new SmackClients(DOMAIN, victimXmppPort, data.resolve("victim")
                     .resolve("data-" + victim.port()).resolve("xmpp").resolve(DOMAIN + ".crt"))
                     .connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
+            Socket carol = socket(victim.port(), carolsCookie);
             try {
                 bob.connect().login();
+                BlockingQueue<Presence> contactsOfBob = new LinkedBlockingQueue<>();
+                bob.addAsyncStanzaListener(stanza -> contactsOfBob.add((Presence) stanza), new AndFilter(
+                        StanzaTypeFilter.PRESENCE, stanza -> stanza.getFrom().getDomain().toString().equals(DOMAIN)));
+                bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().build());
+                for (String contact : List.of("alice", "carol")) {
+                    XMPPTCPConnection approver = atSurvivor.connection(contact, PASSWORD, "approver", "SCRAM-SHA-1");
+                    try {
+                        approver.connect().login();
+                        bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.subscribe)
+                                .to(JidCreate.bareFrom(contact + "@" + DOMAIN)).build());
+                        await().atMost(Duration.ofSeconds(10)).until(() -> Roster.getInstanceFor(bob)
+                                .getEntry(JidCreate.bareFrom(contact + "@" + DOMAIN)) != null);
+                        approver.sendStanza(approver.getStanzaFactory().buildPresenceStanza()
+                                .ofType(Presence.Type.subscribed).to(JidCreate.bareFrom("bob@" + DOMAIN)).build());
+                        await().atMost(Duration.ofSeconds(10)).until(() -> Roster.getInstanceFor(bob)
+                                .getEntry(JidCreate.bareFrom(contact + "@" + DOMAIN)).canSeeHisPresence());
+                    } finally {
+                        approver.disconnect();
+                    }
+                }
+                connect(carol);
+                String carolsResource = next(contactsOfBob, "carol@" + DOMAIN + "/web-", Presence.Type.available)
+                        .getFrom().toString();
                 MultiUserChat bobsRoom = MultiUserChatManager.getInstanceFor(bob)
                         .getMultiUserChat(JidCreate.entityBareFrom(ROOM));
                 BlockingQueue<Presence> seenByBob = new LinkedBlockingQueue<>();
@@ -63,6 +97,9 @@ class XmppFailoverIT {
                 });
                 bobsRoom.join(Resourcepart.from("bob"));
                 alice.connect().login();
+                alice.sendStanza(alice.getStanzaFactory().buildPresenceStanza().build());
+                String alicesResource = "alice@" + DOMAIN + "/phone";
+                assertThat(next(contactsOfBob, alicesResource, Presence.Type.available)).isNotNull();
                 MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(JidCreate.entityBareFrom(ROOM))
                         .join(Resourcepart.from("alice"));
                 Presence came = seenByBob.poll(10, TimeUnit.SECONDS);
@@ -76,6 +113,10 @@ class XmppFailoverIT {
                 assertThat(gone.getFrom().getResourceOrEmpty().toString()).isEqualTo("alice");
                 assertThat(gone.getType()).isEqualTo(Presence.Type.unavailable);
                 assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed)).isLessThan(12);
+                assertThat(next(contactsOfBob, alicesResource, Presence.Type.unavailable))
+                        .as("alice's resource unavailable to her contacts, told by the survivor").isNotNull();
+                assertThat(next(contactsOfBob, carolsResource, Presence.Type.unavailable))
+                        .as("carol's web chat on the dead node unavailable to her contacts").isNotNull();
 
                 bobsRoom.sendMessage("while you were away");
                 XMPPTCPConnection back = atSurvivor.connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
@@ -99,10 +140,23 @@ class XmppFailoverIT {
                     back.disconnect();
                 }
             } finally {
+                carol.close();
                 bob.disconnect();
                 alice.instantShutdown();
                 victim.close();
             }
         }
+    }
+
+    /** The next presence from an address starting with {@code from}, of that type, within 15 seconds. */
+    private static Presence next(BlockingQueue<Presence> heard, String from, Presence.Type type) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            Presence presence = heard.poll(100, TimeUnit.MILLISECONDS);
+            if (presence != null && presence.getFrom().toString().startsWith(from) && presence.getType() == type) {
+                return presence;
+            }
+        }
+        throw new AssertionError("no " + type + " presence from " + from + " within 15 s");
     }
 }

@@ -19,10 +19,14 @@
     roomList: $('room-list'), roomTitle: $('room-title'), leave: $('leave'), messages: $('messages'),
     older: $('older'), messageList: $('message-list'), empty: $('empty'), typing: $('typing'),
     chatError: $('chat-error'), sendForm: $('send-form'), sendText: $('send-text'), sendBtn: $('send-btn'),
-    memberList: $('member-list'),
+    memberList: $('member-list'), directForm: $('direct-form'), directInput: $('direct-input'),
+    directList: $('direct-list'),
   };
 
-  /** Who is logged in, the socket, the rooms joined (name -> state) and the one shown. */
+  /**
+   * Who is logged in, the socket, the conversations open (key -> state) and the one shown. A room's key is its name;
+   * a direct conversation's is '@' and the other user's name (room names cannot start with '@').
+   */
   const state = {
     user: null,
     socket: null,
@@ -146,8 +150,18 @@
   }
 
   function roomState(name) {
-    return { name, messages: [], ids: new Set(), members: new Set(), typing: new Map(), unread: 0,
+    const peer = isDirect(name) ? name.slice(1) : null;
+    return { name, peer, messages: [], ids: new Set(), members: new Set(), typing: new Map(), unread: 0,
       complete: false, loadingOlder: false, joined: false };
+  }
+
+  function isDirect(key) {
+    return key.startsWith('@');
+  }
+
+  /** A direct message as the page shows every message. */
+  function fromDirect(message) {
+    return { id: message.id, user: message.from, text: message.text, ts: message.ts };
   }
 
   function enterChat(user) {
@@ -221,7 +235,10 @@
       if (socket.recovered) {
         // The server replayed what we missed, so the rooms are as they were; a catch-up by id costs little and
         // covers anything the replay could not have (history written while no event reached us).
-        state.rooms.forEach((room) => { room.joined = true; catchUp(room).catch(() => {}); });
+        state.rooms.forEach((room) => {
+          room.joined = true;
+          (room.peer ? catchUpDirect(room) : catchUp(room)).catch(() => {});
+        });
         return;
       }
       if (!state.connectedOnce) {
@@ -230,7 +247,7 @@
       }
       // A fresh session (first connection, or a reconnection the server could not recover):
       // join the rooms again and reload their history.
-      state.rooms.forEach((room) => joinRoom(room.name, false));
+      state.rooms.forEach((room) => (room.peer ? openDirect(room.peer, false) : joinRoom(room.name, false)));
       refreshRooms();
     });
     socket.on('disconnect', (reason) => {
@@ -286,6 +303,23 @@
       if (name === state.current) renderMembers();
       clearTimeout(state.roomsSoon);
       state.roomsSoon = setTimeout(refreshRooms, 300);
+    });
+    socket.on('dm', (message) => {
+      const peer = message.from === state.user ? message.to : message.from;
+      let room = state.rooms.get('@' + peer);
+      if (!room) {
+        room = roomState('@' + peer);
+        room.joined = true;
+        state.rooms.set(room.name, room);
+        saveRooms();
+        // A conversation someone else opened: what came before this message is a scroll away.
+        loadLatestDirect(room).catch(() => {});
+      }
+      addMessages(room, [fromDirect(message)], false);
+      if (room.name !== state.current) {
+        room.unread += 1;
+        renderRooms();
+      }
     });
     socket.on('room-closed', ({ room: name }) => {
       if (!forgetRoom(name)) return;
@@ -352,6 +386,54 @@
     refreshRooms();
   }
 
+  /** Opens the conversation with another user, with its newest page of history. */
+  async function openDirect(peer, select) {
+    const key = '@' + peer;
+    let room = state.rooms.get(key);
+    if (!room) {
+      room = roomState(key);
+      state.rooms.set(key, room);
+    }
+    if (select) state.current = key;
+    saveRooms();
+    render();
+    try {
+      if (room.messages.length > 0) await catchUpDirect(room);
+      else await loadLatestDirect(room);
+      room.joined = true;
+    } catch (e) {
+      if (!state.socket || !state.socket.connected) return;
+      state.rooms.delete(key);
+      if (state.current === key) state.current = state.rooms.keys().next().value || null;
+      saveRooms();
+      render();
+      chatError(`Cannot message “${peer}”: ${e.message}`);
+    }
+    if (key === state.current) render();
+  }
+
+  async function loadLatestDirect(room) {
+    const reply = await call('dm-history', { with: room.peer, limit: PAGE });
+    room.complete = room.complete || reply.messages.length < PAGE;
+    addMessages(room, reply.messages.map(fromDirect), false);
+  }
+
+  /**
+   * What was said in a conversation since the newest message shown: its history is read newest first, page after
+   * page back to that message (after a long absence, the newest pages only, the rest a scroll away).
+   */
+  async function catchUpDirect(room) {
+    const since = newestId(room);
+    let before;
+    for (let page = 0; page < CATCH_UP_PAGES; page++) {
+      const reply = await call('dm-history', before === undefined ? { with: room.peer, limit: PAGE }
+        : { with: room.peer, before, limit: PAGE });
+      addMessages(room, reply.messages.map(fromDirect), false);
+      if (reply.messages.length < PAGE || since === undefined || reply.messages[0].id <= since) return;
+      before = reply.messages[0].id;
+    }
+  }
+
   /** The newest page of a room's history, replacing what was shown. */
   async function loadLatest(room) {
     const reply = await call('history', { room: room.name, limit: PAGE });
@@ -390,9 +472,11 @@
     room.loadingOlder = true;
     show(ui.older, 'Loading older messages…');
     try {
-      const reply = await call('history', { room: room.name, before: room.messages[0].id, limit: PAGE });
+      const before = room.messages[0].id;
+      const reply = room.peer ? await call('dm-history', { with: room.peer, before, limit: PAGE })
+        : await call('history', { room: room.name, before, limit: PAGE });
       room.complete = reply.messages.length < PAGE;
-      addMessages(room, reply.messages, true);
+      addMessages(room, room.peer ? reply.messages.map(fromDirect) : reply.messages, true);
     } catch (e) {
       chatError('Older messages cannot be loaded: ' + e.message);
     } finally {
@@ -450,9 +534,11 @@
   function render() {
     renderRooms();
     const room = state.rooms.get(state.current);
-    ui.roomTitle.textContent = room ? '# ' + room.name : 'No room';
-    ui.sendText.placeholder = room ? 'Message #' + room.name : 'Join a room first';
+    const label = room ? (room.peer ? '@ ' + room.peer : '# ' + room.name) : 'No room';
+    ui.roomTitle.textContent = label;
+    ui.sendText.placeholder = room ? 'Message ' + label.replace(' ', '') : 'Join a room first';
     ui.leave.hidden = !room;
+    ui.leave.textContent = room && room.peer ? 'Close' : 'Leave';
     ui.sendText.disabled = ui.sendBtn.disabled = !room;
     if (room) room.unread = 0;
     renderMessages(true);
@@ -464,7 +550,7 @@
     const a = el('a', current ? 'current' : '');
     a.href = '#';
     a.dataset.room = name;
-    a.append(el('span', 'name', '# ' + name));
+    a.append(el('span', 'name', isDirect(name) ? '@ ' + name.slice(1) : '# ' + name));
     if (extra) a.append(extra);
     if (current) a.setAttribute('aria-current', 'true');
     return a;
@@ -472,7 +558,7 @@
 
   function renderRooms() {
     const counts = new Map(state.everyRoom.map((r) => [r.name, r.members]));
-    const joined = [...state.rooms.values()].map((room) => {
+    const item = (room) => {
       const li = el('li');
       const badge = room.unread > 0 ? el('span', 'unread', room.unread)
         : el('span', 'count', counts.has(room.name) ? counts.get(room.name) : '');
@@ -480,8 +566,12 @@
       link.addEventListener('click', (event) => { event.preventDefault(); select(room.name); });
       li.append(link);
       return li;
-    });
+    };
+    const open = [...state.rooms.values()];
+    const joined = open.filter((room) => !room.peer).map(item);
     ui.joinedList.replaceChildren(...(joined.length ? joined : [el('li', 'none', 'None yet')]));
+    const direct = open.filter((room) => room.peer).map(item);
+    ui.directList.replaceChildren(...(direct.length ? direct : [el('li', 'none', 'No conversations')]));
     const others = state.everyRoom.filter((r) => !state.rooms.has(r.name)).map((r) => {
       const li = el('li');
       const link = roomLink(r.name, el('span', 'count', r.members), false);
@@ -533,7 +623,8 @@
 
   function renderMembers() {
     const room = state.rooms.get(state.current);
-    const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
+    const members = room && room.peer ? [state.user, room.peer] : (room ? [...room.members] : []);
+    const names = members.sort((a, b) => a.localeCompare(b));
     ui.memberList.replaceChildren(...names.map((name) => el('li', name === state.user ? 'me' : '',
       name === state.user ? name + ' (you)' : name)));
   }
@@ -561,7 +652,18 @@
   });
 
   ui.leave.addEventListener('click', () => {
-    if (state.current) leaveRoom(state.current);
+    if (state.current && isDirect(state.current)) forgetRoom(state.current);
+    else if (state.current) leaveRoom(state.current);
+  });
+
+  ui.directForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const peer = ui.directInput.value.trim();
+    if (!peer) return;
+    ui.directInput.value = '';
+    if (state.rooms.has('@' + peer)) select('@' + peer);
+    else openDirect(peer, true);
+    ui.sendText.focus();
   });
 
   let atBottom = true;
@@ -583,7 +685,8 @@
     ui.sendText.value = '';
     autosize();
     try {
-      await call('message', { room: room.name, text, clientId: newClientId() });
+      if (room.peer) await call('dm', { to: room.peer, text, clientId: newClientId() });
+      else await call('message', { room: room.name, text, clientId: newClientId() });
     } catch (e) {
       if (!ui.sendText.value) ui.sendText.value = text; // not lost
       autosize();
@@ -611,7 +714,7 @@
   ui.sendText.addEventListener('input', () => {
     autosize();
     const now = Date.now();
-    if (state.current && state.socket && state.socket.connected && ui.sendText.value
+    if (state.current && !isDirect(state.current) && state.socket && state.socket.connected && ui.sendText.value
         && now - state.lastTyping > TYPING_EVERY_MS) {
       state.lastTyping = now;
       state.socket.volatile.emit('typing', { room: state.current });

@@ -269,7 +269,7 @@ class XmppClusterIT {
 
     private static BlockingQueue<Message> messages(XMPPTCPConnection connection) {
         BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
-        connection.addAsyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
+        connection.addStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
         return messages;
     }
 }

@@ -128,7 +128,7 @@ class XmppDirectMessagesIT {
 
     private static BlockingQueue<Message> messages(XMPPTCPConnection connection) {
         BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
-        connection.addAsyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
+        connection.addStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
         return messages;
     }
 }

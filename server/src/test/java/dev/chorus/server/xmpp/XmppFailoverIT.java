@@ -65,7 +65,7 @@ class XmppFailoverIT {
             try {
                 bob.connect().login();
                 BlockingQueue<Presence> contactsOfBob = new LinkedBlockingQueue<>();
-                bob.addAsyncStanzaListener(stanza -> contactsOfBob.add((Presence) stanza), new AndFilter(
+                bob.addStanzaListener(stanza -> contactsOfBob.add((Presence) stanza), new AndFilter(
                         StanzaTypeFilter.PRESENCE, stanza -> stanza.getFrom().getDomain().toString().equals(DOMAIN)));
                 bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().build());
                 for (String contact : List.of("alice", "carol")) {

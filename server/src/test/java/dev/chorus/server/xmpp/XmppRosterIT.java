@@ -222,7 +222,7 @@ class XmppRosterIT {
 
     private static BlockingQueue<Presence> presences(XMPPTCPConnection connection) {
         BlockingQueue<Presence> heard = new LinkedBlockingQueue<>();
-        connection.addAsyncStanzaListener(stanza -> heard.add((Presence) stanza), StanzaTypeFilter.PRESENCE);
+        connection.addStanzaListener(stanza -> heard.add((Presence) stanza), StanzaTypeFilter.PRESENCE);
         return heard;
     }
 

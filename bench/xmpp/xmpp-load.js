@@ -12,6 +12,7 @@
 //               in all) for `stepSeconds`, after one unreported step at the first rate to warm the server up;
 //               per step: deliveries, loss, latency, the server's CPU per delivery
 //   concurrency logins in flight at once
+//   holdSeconds how long idle connections are held before the server's memory is read (10)
 // The nodes' certificates must be trusted: NODE_EXTRA_CA_CERTS names them.
 'use strict';
 const fs = require('fs');
@@ -93,7 +94,7 @@ async function idle() {
   const before = rss(config.pid);
   const clients = await connectAll(config.clients);
   await Promise.all(clients.map((c) => c.send(xml('presence'))));
-  await sleep(10_000);
+  await sleep((config.holdSeconds || 10) * 1000);
   const after = rss(config.pid);
   await Promise.all(clients.map((c) => c.stop().catch(() => {})));
   return { clients: config.clients, rssBeforeMb: before / 2 ** 20, rssAfterMb: after / 2 ** 20,

@@ -6,18 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.testsupport.RedisServer;
-import java.io.IOException;
+import dev.chorus.server.NodeScript;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +67,8 @@ class ClusterFailoverIT {
                 "messagesPerRoom", 400,
                 "killAfter", 400);
 
-        JsonNode result = runNode("failover.js", JSON.writeValueAsString(config));
+        JsonNode result = NodeScript.run(Path.of(System.getProperty("compat.node.dir")), Duration.ofSeconds(120),
+                RESULT_PREFIX, Map.of(), "failover.js", JSON.writeValueAsString(config));
 
         assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
         assertThat(victim.isAlive()).isFalse();
@@ -94,26 +93,5 @@ class ClusterFailoverIT {
             assertThat(JSON.readTree(cluster.body()).path("nodes")).hasSize(2);
         });
         System.out.println("failover through the " + proxy + " proxy, transports " + transports + ": " + result);
-    }
-
-    static JsonNode runNode(String script, String argument) throws IOException, InterruptedException {
-        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
-        Path out = Files.createTempFile(nodeDir, "failover", ".out");
-        Process process = new ProcessBuilder("node", script, argument)
-                .directory(nodeDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(out);
-        Files.deleteIfExists(out);
-        for (String line : output.split("\n")) {
-            if (line.startsWith(RESULT_PREFIX)) {
-                return JSON.readTree(line.substring(RESULT_PREFIX.length()));
-            }
-        }
-        throw new AssertionError(script + " printed no result:\n" + output);
     }
 }

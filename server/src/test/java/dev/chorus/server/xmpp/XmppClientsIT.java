@@ -7,15 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
+import dev.chorus.server.NodeScript;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.cluster.NodeProcess;
 import dev.chorus.server.config.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,13 +51,15 @@ class XmppClientsIT {
                         .resolve(DOMAIN + ".crt")) + Files.readString(data.resolve("victim")
                         .resolve("data-" + victim.port()).resolve("xmpp").resolve(DOMAIN + ".crt")));
 
-                JsonNode result = run(certificates, Map.of(
+                JsonNode result = NodeScript.run(Path.of(System.getProperty("compat.node.dir")),
+                        Duration.ofSeconds(150), RESULT_PREFIX, Map.of("NODE_EXTRA_CA_CERTS", certificates.toString()),
+                        "xmpp-clients.js", JSON.writeValueAsString(Map.of(
                         "domain", DOMAIN,
                         "xmppBackends", List.of(victimXmppPort, survivor.xmppPort()),
                         "httpBackends", List.of(victim.port(), survivor.port()),
                         "victimPid", victim.pid(),
                         "password", WebUsers.PASSWORD,
-                        "webCookie", wendysCookie));
+                        "webCookie", wendysCookie)));
                 System.out.println("XMPP clients: " + result);
 
                 assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
@@ -95,25 +98,5 @@ class XmppClientsIT {
         List<String> strings = new ArrayList<>();
         array.forEach(item -> strings.add(item.asText()));
         return strings;
-    }
-
-    private static JsonNode run(Path certificates, Map<String, Object> config) throws Exception {
-        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
-        Path out = Files.createTempFile(nodeDir, "xmpp-clients", ".out");
-        ProcessBuilder builder = new ProcessBuilder("node", "xmpp-clients.js", JSON.writeValueAsString(config))
-                .directory(nodeDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("NODE_EXTRA_CA_CERTS", certificates.toString());
-        Process process = builder.start();
-        if (!process.waitFor(150, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(out);
-        Files.deleteIfExists(out);
-        for (String line : output.split("\n")) {
-            if (line.startsWith(RESULT_PREFIX)) {
-                return JSON.readTree(line.substring(RESULT_PREFIX.length()));
-            }
-        }
-        throw new AssertionError("xmpp-clients.js printed no result:\n" + output);
     }
 }

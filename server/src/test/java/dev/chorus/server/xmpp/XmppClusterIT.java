@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Main;
-import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
 import io.socket.client.Ack;
 import io.socket.client.Socket;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +34,8 @@ import org.jivesoftware.smackx.ping.PingManager;
 import org.jivesoftware.smackx.ping.packet.Ping;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
@@ -49,40 +43,19 @@ import org.jxmpp.jid.parts.Resourcepart;
 class XmppClusterIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
 
-    @TempDir
-    static Path data;
-    private static RedisServer redis;
-    private static final List<Node> nodes = new ArrayList<>();
-    private static final List<SmackClients> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RedisServer.start();
-        for (int i = 0; i < 2; i++) {
-            Path dir = data.resolve("node" + i);
-            Node node = Node.start(TestNodes.settings(dir).with(Keys.REDIS, redis.url()).with(Keys.ROUTE, "route" + i)
-                    .with(Keys.XMPP_DOMAIN, DOMAIN).with(Keys.MAX_CONNECTIONS_PER_USER, 1));
-            nodes.add(node);
-            clients.add(SmackClients.of(node, dir));
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.forEach(Node::close);
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoXmppNodes cluster = new TwoXmppNodes(settings -> settings.with(Keys.MAX_CONNECTIONS_PER_USER, 1));
 
     @Test
     void directMessagesCrossNodesOnceWhicheverFaceSendsThem() throws Exception {
-        register(nodes.get(0).port(), "alice");
-        register(nodes.get(0).port(), "bob");
-        String carolsCookie = register(nodes.get(0).port(), "carol");
-        XMPPTCPConnection alice = clients.get(0).connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection bob = clients.get(1).connection("bob", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        register(cluster.node(0).port(), "alice");
+        register(cluster.node(0).port(), "bob");
+        String carolsCookie = register(cluster.node(0).port(), "carol");
+        XMPPTCPConnection alice = cluster.smack(0).connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection bob = cluster.smack(1).connection("bob", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         BlockingQueue<Message> alices = messages(alice);
         BlockingQueue<Message> bobs = messages(bob);
-        Socket carol = socket(nodes.get(1).port(), carolsCookie);
+        Socket carol = socket(cluster.node(1).port(), carolsCookie);
         try {
             alice.connect().login();
             bob.connect().login();
@@ -113,12 +86,12 @@ class XmppClusterIT {
 
     @Test
     void aRoomsMessagesReachBothFacesOnBothNodesOnceInOneOrder() throws Exception {
-        register(nodes.get(0).port(), "frank");
-        register(nodes.get(0).port(), "grace");
-        String heidisCookie = register(nodes.get(0).port(), "heidi");
-        XMPPTCPConnection frank = clients.get(0).connection("frank", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection grace = clients.get(1).connection("grace", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
-        Socket heidi = socket(nodes.get(1).port(), heidisCookie);
+        register(cluster.node(0).port(), "frank");
+        register(cluster.node(0).port(), "grace");
+        String heidisCookie = register(cluster.node(0).port(), "heidi");
+        XMPPTCPConnection frank = cluster.smack(0).connection("frank", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection grace = cluster.smack(1).connection("grace", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        Socket heidi = socket(cluster.node(1).port(), heidisCookie);
         BlockingQueue<JSONObject> heidiHears = new LinkedBlockingQueue<>();
         heidi.on("message", args -> heidiHears.add((JSONObject) args[0]));
         try {
@@ -176,15 +149,15 @@ class XmppClusterIT {
 
     @Test
     void anAdminsKickOnOneNodeEndsTheUsersStreamsOnTheOther() throws Exception {
-        String admin = register(nodes.get(0).port(), "root");
-        assertThat(Main.commandLine().execute("user", "admin", "root", "--redis", redis.url())).isZero();
-        register(nodes.get(0).port(), "ivan");
-        XMPPTCPConnection ivan = clients.get(1).connection("ivan", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        String admin = register(cluster.node(0).port(), "root");
+        assertThat(Main.commandLine().execute("user", "admin", "root", "--redis", cluster.redisUrl())).isZero();
+        register(cluster.node(0).port(), "ivan");
+        XMPPTCPConnection ivan = cluster.smack(1).connection("ivan", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         try {
             ivan.connect().login();
 
             HttpResponse<String> kicked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            "http://127.0.0.1:" + nodes.get(0).port() + "/admin/api/kick"))
+                            "http://127.0.0.1:" + cluster.node(0).port() + "/admin/api/kick"))
                     .header("Content-Type", "application/json").header("Cookie", admin)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"ivan\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -198,10 +171,10 @@ class XmppClusterIT {
 
     @Test
     void anAdminClosingARoomOnOneNodeTakesTheXmppOccupantsOfTheOtherOut() throws Exception {
-        String admin = register(nodes.get(0).port(), "chief");
-        assertThat(Main.commandLine().execute("user", "admin", "chief", "--redis", redis.url())).isZero();
-        register(nodes.get(0).port(), "lena");
-        XMPPTCPConnection lena = clients.get(1).connection("lena", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        String admin = register(cluster.node(0).port(), "chief");
+        assertThat(Main.commandLine().execute("user", "admin", "chief", "--redis", cluster.redisUrl())).isZero();
+        register(cluster.node(0).port(), "lena");
+        XMPPTCPConnection lena = cluster.smack(1).connection("lena", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         try {
             lena.connect().login();
             MultiUserChat room = MultiUserChatManager.getInstanceFor(lena)
@@ -209,7 +182,7 @@ class XmppClusterIT {
             room.join(Resourcepart.from("lena"));
 
             HttpResponse<String> closed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            "http://127.0.0.1:" + nodes.get(0).port() + "/admin/api/close-room"))
+                            "http://127.0.0.1:" + cluster.node(0).port() + "/admin/api/close-room"))
                     .header("Content-Type", "application/json").header("Cookie", admin)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"closing\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -223,11 +196,11 @@ class XmppClusterIT {
 
     @Test
     void anIqBetweenTwoClientsIsRoutedToTheNodeOfItsFullAddress() throws Exception {
-        register(nodes.get(0).port(), "judy");
-        register(nodes.get(0).port(), "karl");
-        register(nodes.get(0).port(), "nobody-home");
-        XMPPTCPConnection judy = clients.get(0).connection("judy", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection karl = clients.get(1).connection("karl", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        register(cluster.node(0).port(), "judy");
+        register(cluster.node(0).port(), "karl");
+        register(cluster.node(0).port(), "nobody-home");
+        XMPPTCPConnection judy = cluster.smack(0).connection("judy", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection karl = cluster.smack(1).connection("karl", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             judy.connect().login();
             karl.connect().login();
@@ -247,9 +220,9 @@ class XmppClusterIT {
 
     @Test
     void aUsersResourcesCountOnEveryNode() throws Exception {
-        register(nodes.get(0).port(), "dave");
-        XMPPTCPConnection first = clients.get(0).connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
-        XMPPTCPConnection second = clients.get(1).connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        register(cluster.node(0).port(), "dave");
+        XMPPTCPConnection first = cluster.smack(0).connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection second = cluster.smack(1).connection("dave", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             first.connect().login();
             second.connect();

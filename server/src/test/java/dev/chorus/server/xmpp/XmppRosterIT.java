@@ -6,12 +6,7 @@ import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.cluster.testsupport.RedisServer;
-import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
-import dev.chorus.server.config.Keys;
 import io.socket.client.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,17 +14,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket.ItemType;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 
@@ -41,30 +35,9 @@ import org.jxmpp.jid.impl.JidCreate;
 class XmppRosterIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
 
-    @TempDir
-    static Path data;
-    private static RedisServer redis;
-    private static final List<Node> nodes = new ArrayList<>();
-    private static final List<SmackClients> clients = new ArrayList<>();
+    @RegisterExtension
+    static final TwoXmppNodes cluster = new TwoXmppNodes(UnaryOperator.identity());
     private final List<XMPPTCPConnection> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RedisServer.start();
-        for (int i = 0; i < 2; i++) {
-            Path dir = data.resolve("node" + i);
-            Node node = Node.start(TestNodes.settings(dir).with(Keys.REDIS, redis.url()).with(Keys.ROUTE, "route" + i)
-                    .with(Keys.XMPP_DOMAIN, DOMAIN));
-            nodes.add(node);
-            clients.add(SmackClients.of(node, dir));
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.forEach(Node::close);
-        redis.close();
-    }
 
     @AfterEach
     void disconnect() {
@@ -73,8 +46,8 @@ class XmppRosterIT {
 
     @Test
     void askingAndApprovingAcrossNodesShowsPresenceAndPushesToEveryInterestedResource() throws Exception {
-        register(nodes.get(0).port(), "alice");
-        register(nodes.get(0).port(), "bob");
+        register(cluster.node(0).port(), "alice");
+        register(cluster.node(0).port(), "bob");
         XMPPTCPConnection alice = online(0, "alice", "phone");
         XMPPTCPConnection aliceDesk = online(1, "alice", "desk");
         XMPPTCPConnection bob = online(1, "bob", "laptop");
@@ -115,14 +88,14 @@ class XmppRosterIT {
 
     @Test
     void aRequestToAnOfflineUserWaitsForTheirNextLogin() throws Exception {
-        register(nodes.get(0).port(), "carol");
-        register(nodes.get(0).port(), "dave");
+        register(cluster.node(0).port(), "carol");
+        register(cluster.node(0).port(), "dave");
         XMPPTCPConnection carol = online(0, "carol", "phone");
 
         carol.sendStanza(subscription(carol, Presence.Type.subscribe, "dave"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(entry(carol, "dave")).isNotNull());
 
-        XMPPTCPConnection dave = clients.get(1).connection("dave", WebUsers.PASSWORD, "desk");
+        XMPPTCPConnection dave = cluster.smack(1).connection("dave", WebUsers.PASSWORD, "desk");
         Roster.getInstanceFor(dave).setSubscriptionMode(Roster.SubscriptionMode.manual);
         BlockingQueue<Presence> atDave = presences(dave);
         opened.add(dave);
@@ -142,8 +115,8 @@ class XmppRosterIT {
 
     @Test
     void aWebUserIsAvailableToTheirXmppContactsWhileASocketIsOpen() throws Exception {
-        register(nodes.get(0).port(), "erin");
-        String franksCookie = register(nodes.get(0).port(), "frank");
+        register(cluster.node(0).port(), "erin");
+        String franksCookie = register(cluster.node(0).port(), "frank");
         XMPPTCPConnection erin = online(0, "erin", "phone");
         XMPPTCPConnection frankOnXmpp = online(1, "frank", "desk");
         BlockingQueue<Presence> atErin = presences(erin);
@@ -156,7 +129,7 @@ class XmppRosterIT {
         frankOnXmpp.disconnect();
         atErin.clear();
 
-        Socket frank = socket(nodes.get(1).port(), franksCookie);
+        Socket frank = socket(cluster.node(1).port(), franksCookie);
         try {
             connect(frank);
             Presence available = next(atErin, presence -> presence.getType() == Presence.Type.available);
@@ -179,8 +152,8 @@ class XmppRosterIT {
 
     @Test
     void removingAContactEndsWhatTheyShareAndTellsThem() throws Exception {
-        register(nodes.get(0).port(), "grace");
-        register(nodes.get(0).port(), "heidi");
+        register(cluster.node(0).port(), "grace");
+        register(cluster.node(0).port(), "heidi");
         XMPPTCPConnection grace = online(0, "grace", "phone");
         XMPPTCPConnection heidi = online(1, "heidi", "desk");
         BlockingQueue<Presence> atHeidi = presences(heidi);
@@ -211,7 +184,7 @@ class XmppRosterIT {
 
     /** Logged in on node {@code node}, roster loaded, initial presence sent, answering no request by itself. */
     private XMPPTCPConnection online(int node, String user, String resource) throws Exception {
-        XMPPTCPConnection connection = clients.get(node).connection(user, WebUsers.PASSWORD, resource);
+        XMPPTCPConnection connection = cluster.smack(node).connection(user, WebUsers.PASSWORD, resource);
         Roster.getInstanceFor(connection).setSubscriptionMode(Roster.SubscriptionMode.manual);
         opened.add(connection);
         connection.connect().login();

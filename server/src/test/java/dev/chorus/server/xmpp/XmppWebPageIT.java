@@ -4,12 +4,12 @@ import static dev.chorus.server.xmpp.WebUsers.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.chorus.server.NodeScript;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,6 @@ import org.jxmpp.jid.impl.JidCreate;
  * XMPP user with the id the page shows, the XMPP user's live answer shows on the page, and a reload keeps it all.
  */
 class XmppWebPageIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESULT_PREFIX = "WEBCHAT-DM-RESULT ";
 
     @RegisterExtension
@@ -54,7 +53,9 @@ class XmppWebPageIT {
             xavier.connect().login();
             xavier.sendStanza(chat(xavier, "hi from XMPP"));
 
-            JsonNode result = browser("wes", WebUsers.PASSWORD, "xavier");
+            JsonNode result = NodeScript.run(Path.of(System.getProperty("web.browser.dir")), Duration.ofSeconds(90),
+                    RESULT_PREFIX, Map.of(), "webchat-dm.js", Integer.toString(node.port()), "wes", WebUsers.PASSWORD,
+                    "xavier");
 
             Message reply = atXavier.poll(10, TimeUnit.SECONDS);
             assertThat(reply).isNotNull();
@@ -77,31 +78,5 @@ class XmppWebPageIT {
         List<String> strings = new ArrayList<>();
         array.forEach(item -> strings.add(item.isNull() ? null : item.asText()));
         return strings;
-    }
-
-    private static JsonNode browser(String user, String password, String peer) throws Exception {
-        Path dir = Path.of(System.getProperty("web.browser.dir"));
-        Path out = Files.createTempFile("webchat-dm", ".out");
-        try {
-            Process process = new ProcessBuilder("node", "webchat-dm.js", Integer.toString(node.port()), user,
-                    password, peer).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .start();
-            boolean ended = process.waitFor(90, TimeUnit.SECONDS);
-            if (!ended) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor();
-            }
-            String output = Files.readString(out, StandardCharsets.UTF_8);
-            assertThat(ended).as("the browser script ended:\n%s", output).isTrue();
-            assertThat(process.exitValue()).as("the browser script's exit code:\n%s", output).isZero();
-            for (String line : output.split("\n")) {
-                if (line.startsWith(RESULT_PREFIX)) {
-                    return JSON.readTree(line.substring(RESULT_PREFIX.length()));
-                }
-            }
-            throw new AssertionError("webchat-dm.js printed no result:\n" + output);
-        } finally {
-            Files.deleteIfExists(out);
-        }
     }
 }

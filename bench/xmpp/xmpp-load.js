@@ -142,7 +142,9 @@ async function muc() {
   const steps = [];
   let sequence = 0;
   // The first step warms the server up (a JVM compiles its hot paths then); it is not reported.
-  for (const rate of [config.rates[0], ...config.rates]) {
+  const stepped = [config.rates[0], ...config.rates];
+  for (let step = 0; step < stepped.length; step++) {
+    const rate = stepped[step];
     latencies.length = 0;
     const sent = [];
     const cpuBefore = cpuSeconds(config.pid);
@@ -163,10 +165,7 @@ async function muc() {
     const delivered = sent.reduce((sum, id) => sum + Math.min(counts.get(id) || 0, clients.length), 0);
     const duplicates = sent.reduce((sum, id) => sum + Math.max(0, (counts.get(id) || 0) - clients.length), 0);
     latencies.sort((a, b) => a - b);
-    if (steps.warm === undefined) {
-      steps.warm = true;
-      continue;
-    }
+    if (step === 0) continue;
     steps.push({ rate, deliveriesPerSecond: rate * clients.length, expected, delivered, lost: expected - delivered,
       duplicates, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99),
       cpuMicrosPerDelivery: delivered ? Math.round((cpu * 1e6) / delivered) : null,

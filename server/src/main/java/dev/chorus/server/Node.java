@@ -178,10 +178,10 @@ public final class Node implements AutoCloseable {
                     settings.get(Keys.LOGIN_FAILURES_PER_ACCOUNT), settings.get(Keys.REGISTRATIONS_PER_ADDRESS)));
             metrics.watchHashing(hashing);
             AuthMode authMode = settings.get(Keys.AUTH);
+            Contacts contacts = new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER));
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
-                    core, accounts, new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER)), nodeId, throttle,
-                    authMode == AuthMode.GUEST, stores.connections(), cap, proxies,
-                    engine.cors()), XmppService::close);
+                    core, accounts, contacts, nodeId, throttle, authMode == AuthMode.GUEST, stores.connections(),
+                    cap, proxies, engine.cors()), XmppService::close);
             if (xmpp != null) {
                 xmpp.listen(io.sockets(), core);
             }

@@ -67,8 +67,8 @@ final class XmppService implements AutoCloseable {
     }
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
-            Contacts contacts, String nodeId, LoginThrottle throttle, boolean guests, UserConnections connections, ConnectionCap cap,
-            TrustedProxies proxies, CorsOptions cors) throws InterruptedException {
+            Contacts contacts, String nodeId, LoginThrottle throttle, boolean guests, UserConnections connections,
+            ConnectionCap cap, TrustedProxies proxies, CorsOptions cors) throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
                 settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
@@ -148,8 +148,9 @@ final class XmppService implements AutoCloseable {
 
     /**
      * Lets the face hear what reaches every node: the Socket.IO face's broadcasts (messages, comings and goings),
-     * read back; kicks, rooms closed and stanzas for resources bound elsewhere, as server-side events of the same
-     * namespace (pub/sub, at most once, like the Node adapters' own).
+     * read back; kicks, rooms closed and stanzas for users connected elsewhere, as server-side events of the same
+     * namespace (pub/sub, at most once, like the Node adapters' own); and the web chat's connections opening and
+     * closing here, which are presence to the users' XMPP contacts.
      */
     void listen(Namespace sockets, Chat chat) {
         sockets.onBroadcast(HeardBroadcasts.by(face.messages(), face.roomEvents()));

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,19 +48,13 @@ final class Availability {
         resource.presence(broadcast);
         String user = resource.username();
         router.toUser(user, broadcast.withAttribute("to", resource.bareJid()));
-        contacts.records(user).whenComplete((records, error) -> {
-            if (error != null) {
-                log.warn("user {}: contacts could not be read; presence went to their own resources only", user,
-                        error);
-                return;
-            }
+        withContacts(user, records -> {
             for (Contact contact : records) {
                 if (contact.shares()) {
                     router.toUser(contact.username(), broadcast.withAttribute("to", bare(contact.username())));
                 }
                 if (initial && contact.receives()) {
-                    router.toUser(contact.username(), new Probe(contact.username(), resource.jid(), false)
-                            .toStanza(domain));
+                    probe(contact.username(), resource.jid(), false);
                 }
                 if (initial && contact.askedBy()) {
                     resource.send(XmlElement.builder("presence", Namespaces.CLIENT).attribute("type", "subscribe")
@@ -158,16 +153,23 @@ final class Availability {
 
     /** Sends {@code presence} to each contact the user shares presence with. */
     private void sharedBy(String user, XmlElement presence) {
-        contacts.records(user).whenComplete((records, error) -> {
-            if (error != null) {
-                log.warn("user {}: contacts could not be read; their contacts did not hear of their presence", user,
-                        error);
-                return;
-            }
+        withContacts(user, records -> {
             for (Contact contact : records) {
                 if (contact.shares()) {
                     router.toUser(contact.username(), presence.withAttribute("to", bare(contact.username())));
                 }
+            }
+        });
+    }
+
+    /** Acts on the user's contact records once read; when they cannot be, says so once and does nothing. */
+    private void withContacts(String user, Consumer<List<Contact>> action) {
+        contacts.records(user).whenComplete((records, error) -> {
+            if (error != null) {
+                log.warn("user {}: contacts could not be read; their contacts did not hear of their presence", user,
+                        error);
+            } else {
+                action.accept(records);
             }
         });
     }

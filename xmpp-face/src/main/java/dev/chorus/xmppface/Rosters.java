@@ -100,9 +100,6 @@ final class Rosters {
     }
 
     private void set(LocalResource resource, XmlElement iq, XmlElement query) {
-        if (!"set".equals(iq.attribute("type"))) {
-            return;
-        }
         List<XmlElement> items = query.elements();
         if (items.size() != 1 || !items.get(0).is("item", NAMESPACE)) {
             resource.send(Stanzas.error(iq, StanzaError.BAD_REQUEST, "a roster set holds one item"));

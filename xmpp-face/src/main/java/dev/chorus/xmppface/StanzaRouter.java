@@ -42,19 +42,13 @@ final class StanzaRouter {
         this.probes = answerer;
     }
 
-    /** A stanza from a resource here to the full address {@code to}. */
+    /**
+     * A stanza from a resource here to the full address {@code to}: a request for a user connected nowhere is
+     * answered {@code service-unavailable}.
+     */
     void route(LocalResource from, XmlElement stanza, Jid to) {
-        String jid = key(to);
-        LocalResource target = bound.get(jid);
-        if (target != null) {
-            target.send(stanza);
-            return;
-        }
-        String user = to.getLocalpartOrNull().toString();
-        connections.count(user).thenAccept(count -> {
-            if (count > 0) {
-                elsewhere.accept(jid, stanza.toXml(""));
-            } else if (Stanzas.isRequest(stanza)) {
+        toUser(to.getLocalpartOrNull().toString(), stanza, () -> {
+            if (Stanzas.isRequest(stanza)) {
                 from.execute(() -> from.send(Stanzas.error(stanza, StanzaError.SERVICE_UNAVAILABLE, null)));
             }
         });
@@ -65,9 +59,12 @@ final class StanzaRouter {
      * that resource alone.
      */
     void toUser(String username, XmlElement stanza) {
-        String to = stanza.attribute("to");
-        boolean full = to != null && to.indexOf('/') > 0;
-        String address = full ? to : username.toLowerCase(Locale.ROOT) + "@" + bound.domain();
+        toUser(username, stanza, () -> { });
+    }
+
+    private void toUser(String username, XmlElement stanza, Runnable connectedNowhere) {
+        String address = address(username, stanza.attribute("to"));
+        boolean full = address.indexOf('/') > 0;
         if (deliver(address, stanza) > 0 && full) {
             return;
         }
@@ -75,6 +72,8 @@ final class StanzaRouter {
         connections.count(username).thenAccept(count -> {
             if (count > here) {
                 elsewhere.accept(address, stanza.toXml(""));
+            } else if (count == 0) {
+                connectedNowhere.run();
             }
         }).exceptionally(error -> {
             log.warn("a stanza for {} could not be routed to the other nodes", username, error);
@@ -96,8 +95,7 @@ final class StanzaRouter {
 
     /** @return how many resources here took it */
     private int deliver(String address, XmlElement stanza) {
-        int slash = address.indexOf('/');
-        if (slash > 0) {
+        if (address.indexOf('/') > 0) {
             LocalResource target = bound.get(address);
             if (target != null) {
                 target.send(stanza);
@@ -120,8 +118,13 @@ final class StanzaRouter {
         return delivered;
     }
 
-    /** The address as resources are bound under: the user's part in lower case, the resource as it is. */
-    private static String key(Jid to) {
-        return to.asBareJid().toString().toLowerCase(Locale.ROOT) + "/" + to.getResourceOrNull();
+    /**
+     * Where a stanza for the user goes, as resources are bound: their full address in {@code to} (the user's part in
+     * lower case, the resource as it is), else their bare address.
+     */
+    private String address(String username, String to) {
+        int slash = to == null ? -1 : to.indexOf('/');
+        return slash > 0 ? to.substring(0, slash).toLowerCase(Locale.ROOT) + to.substring(slash)
+                : username.toLowerCase(Locale.ROOT) + "@" + bound.domain();
     }
 }

@@ -18,7 +18,6 @@ import java.util.function.BiConsumer;
  * what happens in the cluster — messages, who comes and goes in a room — rendered as stanzas for them.
  */
 public final class XmppFace {
-
     private final BoundResources bound;
     private final XmppResources resources;
     private final DirectChat direct;

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
 import dev.chorus.server.NodeScript;
-import dev.chorus.server.TestNodes;
 import dev.chorus.server.cluster.NodeProcess;
-import dev.chorus.server.config.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,62 +32,54 @@ class XmppClientsIT {
 
     @Test
     void nodeXmppClientsAndAWebUserShareARoomAndSurviveTheirNode() throws Exception {
-        try (RedisServer redis = RedisServer.start();
-                Node survivor = Node.start(TestNodes.settings(data.resolve("survivor")).with(Keys.REDIS, redis.url())
-                        .with(Keys.ROUTE, "survivor").with(Keys.XMPP_DOMAIN, DOMAIN))) {
-            int victimXmppPort = RedisServer.freePort();
-            NodeProcess victim = NodeProcess.start(data.resolve("victim"), redis.url(), "--auth", "password",
-                    "--route", "victim", "--xmpp-domain", DOMAIN, "--xmpp-port", Integer.toString(victimXmppPort));
-            try {
-                for (String user : List.of("tess", "will", "stella")) {
-                    register(survivor.port(), user);
-                }
-                String wendysCookie = register(survivor.port(), "wendy");
-                Path certificates = data.resolve("certificates.pem");
-                Files.writeString(certificates, Files.readString(data.resolve("survivor").resolve("xmpp")
-                        .resolve(DOMAIN + ".crt")) + Files.readString(data.resolve("victim")
-                        .resolve("data-" + victim.port()).resolve("xmpp").resolve(DOMAIN + ".crt")));
-
-                JsonNode result = NodeScript.run(Path.of(System.getProperty("compat.node.dir")),
-                        Duration.ofSeconds(150), RESULT_PREFIX, Map.of("NODE_EXTRA_CA_CERTS", certificates.toString()),
-                        "xmpp-clients.js", JSON.writeValueAsString(Map.of(
-                        "domain", DOMAIN,
-                        "xmppBackends", List.of(victimXmppPort, survivor.xmppPort()),
-                        "httpBackends", List.of(victim.port(), survivor.port()),
-                        "victimPid", victim.pid(),
-                        "password", WebUsers.PASSWORD,
-                        "webCookie", wendysCookie)));
-                System.out.println("XMPP clients: " + result);
-
-                assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
-                assertThat(result.path("sameOrder").asBoolean()).as("one order, one id per message, everywhere: %s",
-                        result.path("orders")).isTrue();
-                assertThat(result.path("orders").path("wendy")).hasSize(12);
-                assertThat(strings(result.path("roomHistory"))).as("the web's history holds the XMPP users' words")
-                        .containsAll(strings(result.path("orders").path("wendy")));
-
-                JsonNode direct = result.path("direct");
-                assertThat(direct.path("atWendy").path("from").asText()).isEqualTo("tess");
-                assertThat(direct.path("atWendy").path("text").asText()).isEqualTo("hello from XMPP");
-                assertThat(direct.path("atTess").path("from").asText()).isEqualTo("wendy");
-                assertThat(direct.path("atTess").path("id").asText()).as("one id on both faces")
-                        .isEqualTo(direct.path("replyId").asText());
-                assertThat(strings(direct.path("history"))).containsExactly(
-                        direct.path("atWendy").path("id").asText() + " tess: hello from XMPP",
-                        direct.path("replyId").asText() + " wendy: hello from the web");
-
-                assertThat(victim.isAlive()).isFalse();
-                assertThat(result.path("sameOrderAfterKill").asBoolean())
-                        .as("nothing lost, nothing twice, one order: %s", result.path("afterKill")).isTrue();
-                assertThat(result.path("afterKill").path("tess")).hasSize(22);
-                assertThat(result.path("duplicates").asInt()).isZero();
-                assertThat(strings(result.path("presenceAtStella"))).as("XMPP occupants see them go and come back")
-                        .contains("tess unavailable", "will unavailable", "tess available", "will available");
-                assertThat(strings(result.path("presenceAtWendy"))).as("so does the web user")
-                        .contains("tess offline", "will offline", "tess online", "will online");
-            } finally {
-                victim.close();
+        try (SurvivorAndVictim nodes = SurvivorAndVictim.start(data)) {
+            Node survivor = nodes.survivor();
+            NodeProcess victim = nodes.victim();
+            for (String user : List.of("tess", "will", "stella")) {
+                register(survivor.port(), user);
             }
+            String wendysCookie = register(survivor.port(), "wendy");
+            Path certificates = data.resolve("certificates.pem");
+            Files.writeString(certificates, Files.readString(nodes.survivorCertificate())
+                    + Files.readString(nodes.victimCertificate()));
+
+            JsonNode result = NodeScript.run(Path.of(System.getProperty("compat.node.dir")),
+                    Duration.ofSeconds(150), RESULT_PREFIX, Map.of("NODE_EXTRA_CA_CERTS", certificates.toString()),
+                    "xmpp-clients.js", JSON.writeValueAsString(Map.of(
+                            "domain", DOMAIN,
+                            "xmppBackends", List.of(nodes.victimXmppPort(), survivor.xmppPort()),
+                            "httpBackends", List.of(victim.port(), survivor.port()),
+                            "victimPid", victim.pid(),
+                            "password", WebUsers.PASSWORD,
+                            "webCookie", wendysCookie)));
+            System.out.println("XMPP clients: " + result);
+
+            assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+            assertThat(result.path("sameOrder").asBoolean()).as("one order, one id per message, everywhere: %s",
+                    result.path("orders")).isTrue();
+            assertThat(result.path("orders").path("wendy")).hasSize(12);
+            assertThat(strings(result.path("roomHistory"))).as("the web's history holds the XMPP users' words")
+                    .containsAll(strings(result.path("orders").path("wendy")));
+
+            JsonNode direct = result.path("direct");
+            assertThat(direct.path("atWendy").path("from").asText()).isEqualTo("tess");
+            assertThat(direct.path("atWendy").path("text").asText()).isEqualTo("hello from XMPP");
+            assertThat(direct.path("atTess").path("from").asText()).isEqualTo("wendy");
+            assertThat(direct.path("atTess").path("id").asText()).as("one id on both faces")
+                    .isEqualTo(direct.path("replyId").asText());
+            assertThat(strings(direct.path("history"))).containsExactly(
+                    direct.path("atWendy").path("id").asText() + " tess: hello from XMPP",
+                    direct.path("replyId").asText() + " wendy: hello from the web");
+
+            assertThat(victim.isAlive()).isFalse();
+            assertThat(result.path("sameOrderAfterKill").asBoolean())
+                    .as("nothing lost, nothing twice, one order: %s", result.path("afterKill")).isTrue();
+            assertThat(result.path("afterKill").path("tess")).hasSize(22);
+            assertThat(result.path("duplicates").asInt()).isZero();
+            assertThat(strings(result.path("presenceAtStella"))).as("XMPP occupants see them go and come back")
+                    .contains("tess unavailable", "will unavailable", "tess available", "will available");
+            assertThat(strings(result.path("presenceAtWendy"))).as("so does the web user")
+                    .contains("tess offline", "will offline", "tess online", "will online");
         }
     }
 

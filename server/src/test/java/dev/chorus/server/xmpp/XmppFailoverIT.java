@@ -7,11 +7,8 @@ import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
-import dev.chorus.server.TestNodes;
 import dev.chorus.server.cluster.NodeProcess;
-import dev.chorus.server.config.Keys;
 import io.socket.client.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,20 +43,15 @@ class XmppFailoverIT {
 
     @Test
     void aDeadNodesUsersLeaveTheirRoomsAndCatchUpElsewhere() throws Exception {
-        try (RedisServer redis = RedisServer.start();
-                Node survivor = Node.start(TestNodes.settings(data.resolve("survivor")).with(Keys.REDIS, redis.url())
-                        .with(Keys.ROUTE, "survivor").with(Keys.XMPP_DOMAIN, DOMAIN))) {
-            int victimXmppPort = RedisServer.freePort();
-            NodeProcess victim = NodeProcess.start(data.resolve("victim"), redis.url(), "--auth", "password",
-                    "--route", "victim", "--xmpp-domain", DOMAIN, "--xmpp-port", Integer.toString(victimXmppPort));
-            SmackClients atSurvivor = new SmackClients(DOMAIN, survivor.xmppPort(),
-                    data.resolve("survivor").resolve("xmpp").resolve(DOMAIN + ".crt"));
+        try (SurvivorAndVictim nodes = SurvivorAndVictim.start(data)) {
+            Node survivor = nodes.survivor();
+            NodeProcess victim = nodes.victim();
+            SmackClients atSurvivor = new SmackClients(DOMAIN, survivor.xmppPort(), nodes.survivorCertificate());
             register(survivor.port(), "alice");
             register(survivor.port(), "bob");
             String carolsCookie = register(survivor.port(), "carol");
             XMPPTCPConnection bob = atSurvivor.connection("bob", PASSWORD, "desk", "SCRAM-SHA-1");
-            XMPPTCPConnection alice = new SmackClients(DOMAIN, victimXmppPort, data.resolve("victim")
-                    .resolve("data-" + victim.port()).resolve("xmpp").resolve(DOMAIN + ".crt"))
+            XMPPTCPConnection alice = new SmackClients(DOMAIN, nodes.victimXmppPort(), nodes.victimCertificate())
                     .connection("alice", PASSWORD, "phone", "SCRAM-SHA-1");
             Socket carol = socket(victim.port(), carolsCookie);
             try {
@@ -143,7 +135,6 @@ class XmppFailoverIT {
                 carol.close();
                 bob.disconnect();
                 alice.instantShutdown();
-                victim.close();
             }
         }
     }

@@ -63,8 +63,8 @@ class XmppRosterIT {
         alice.sendStanza(subscription(alice, Presence.Type.subscribe, "bob"));
         Presence asked = next(atBob, presence -> presence.getType() == Presence.Type.subscribe);
         assertThat(asked.getFrom().toString()).isEqualTo("alice@" + DOMAIN);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(entry(alice, "bob").isSubscriptionPending())
-                .isTrue());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(entry(alice, "bob")
+                .isSubscriptionPending()).isTrue());
 
         bob.sendStanza(subscription(bob, Presence.Type.subscribed, "alice"));
         assertThat(next(atAlice, presence -> presence.getType() == Presence.Type.subscribed).getFrom().toString())

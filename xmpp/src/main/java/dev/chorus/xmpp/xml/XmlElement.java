@@ -206,7 +206,8 @@ public final class XmlElement {
 
         /** Adds a child element holding only text. */
         public Builder child(String childName, String childNamespace, String text) {
-            children.add(new XmlElement(childName, childNamespace, Map.of(), text.isEmpty() ? List.of() : List.of(text)));
+            children.add(new XmlElement(childName, childNamespace, Map.of(),
+                    text.isEmpty() ? List.of() : List.of(text)));
             return this;
         }
 

@@ -209,7 +209,9 @@ async function main() {
     stella: stropheClient(stella, ws),
     wendy: webClient(wendy, `http://127.0.0.1:${config.httpBackends[1]}`),
   };
-  for (const name of ['tess', 'will', 'stella', 'wendy']) {
+  // The room is the web chat's: its web user is in it first, so that no XMPP client creates it (a room an XMPP
+  // client creates is locked until that client sets it up, which these clients do not).
+  for (const name of ['wendy', 'tess', 'will', 'stella']) {
     result.waitingFor = `${name} to log in`;
     await clients[name].start();
   }
@@ -218,7 +220,9 @@ async function main() {
     .every((o) => p.presence.some((line) => line.startsWith(`${o.name} `)))));
 
   for (let round = 0; round < 3; round++) {
-    for (const name of ['tess', 'will', 'stella', 'wendy']) {
+    // The room is the web chat's: its web user is in it first, so that no XMPP client creates it (a room an XMPP
+  // client creates is locked until that client sets it up, which these clients do not).
+  for (const name of ['wendy', 'tess', 'will', 'stella']) {
       await clients[name].say(`${name} ${round}`);
     }
   }

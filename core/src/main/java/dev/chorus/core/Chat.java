@@ -9,6 +9,7 @@ import dev.chorus.core.message.Messages;
 import dev.chorus.core.message.Publisher;
 import dev.chorus.core.message.Recipients;
 import dev.chorus.core.presence.Presence;
+import dev.chorus.core.room.RoomSettingsStore;
 import dev.chorus.core.room.Rooms;
 import dev.chorus.core.session.Admission;
 import dev.chorus.core.session.Sessions;
@@ -21,8 +22,9 @@ import java.time.Clock;
  */
 public record Chat(Admission admission, Rooms rooms, Messages messages, History history) {
     /** The stores and limits it runs on, embedded or in Redis alike. */
-    public record Parts(Sessions sessions, UserConnections connections, Presence presence, HistoryStore history,
-            Publisher publisher, RequestLimits requests, Recipients recipients, DirectQuota directQuota) {
+    public record Parts(Sessions sessions, UserConnections connections, Presence presence,
+            RoomSettingsStore roomSettings, HistoryStore history, Publisher publisher, RequestLimits requests,
+            Recipients recipients, DirectQuota directQuota) {
     }
 
     /**
@@ -34,7 +36,7 @@ public record Chat(Admission admission, Rooms rooms, Messages messages, History 
     public static Chat of(Parts parts, int maxMessageBytes, int maxRoomsPerConnection, Clock clock,
             MeterRegistry meters) {
         return new Chat(new Admission(parts.sessions(), parts.connections()),
-                new Rooms(parts.presence(), parts.requests(), maxRoomsPerConnection),
+                new Rooms(parts.presence(), parts.roomSettings(), parts.requests(), maxRoomsPerConnection, clock),
                 new Messages(parts.publisher(), parts.recipients(), parts.directQuota(), clock, maxMessageBytes,
                         meters),
                 new History(parts.history(), parts.requests()));

@@ -7,6 +7,8 @@ import dev.chorus.core.limits.Budgets;
 import dev.chorus.core.limits.UserConnections;
 import dev.chorus.core.message.Publisher;
 import dev.chorus.core.presence.Presence;
+import dev.chorus.core.room.OccupantStore;
+import dev.chorus.core.room.RoomSettingsStore;
 import dev.chorus.core.session.SessionStore;
 import dev.chorus.engine.sio.Namespace;
 import java.util.function.Function;
@@ -18,5 +20,6 @@ import java.util.function.Function;
  * @param budgets    the token buckets of the limits that are not the message rate
  */
 record ChatStores(AccountStore accounts, ContactStore contacts, SessionStore sessions, HistoryStore history,
-        Function<Namespace, Publisher> publishers, Presence presence, UserConnections connections, Budgets budgets) {
+        Function<Namespace, Publisher> publishers, Presence presence, RoomSettingsStore roomSettings,
+        OccupantStore occupants, UserConnections connections, Budgets budgets) {
 }

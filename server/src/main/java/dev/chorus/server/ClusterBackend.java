@@ -9,6 +9,8 @@ import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisBudgets;
 import dev.chorus.cluster.store.RedisContactStore;
+import dev.chorus.cluster.store.RedisOccupantStore;
+import dev.chorus.cluster.store.RedisRoomSettingsStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
 import dev.chorus.cluster.store.RedisKeys;
 import dev.chorus.cluster.store.RedisPresence;
@@ -68,7 +70,8 @@ final class ClusterBackend implements Backend {
                     // The id is the script's to give: the stream entry carries a slot where the payload's id goes.
                     MessageEmits.Emit emit = MessageEmits.of(post, 0);
                     return bus.storedBroadcast(nsp.name(), emit.event(), emit.rooms(), emit.payload());
-                }, limits, clock, PREFIX), presence, connections, new RedisBudgets(redis, clock, PREFIX));
+                }, limits, clock, PREFIX), presence, new RedisRoomSettingsStore(redis, PREFIX),
+                new RedisOccupantStore(redis, PREFIX), connections, new RedisBudgets(redis, clock, PREFIX));
     }
 
     /** What the node does once it finds it must wait for Redis (it listens, to say it is not ready). */

@@ -10,6 +10,8 @@ import dev.chorus.core.limits.RateLimiter;
 import dev.chorus.core.message.EmbeddedPublisher;
 import dev.chorus.core.message.EmbeddedSentMessages;
 import dev.chorus.core.presence.EmbeddedPresence;
+import dev.chorus.core.room.EmbeddedOccupantStore;
+import dev.chorus.core.room.EmbeddedRoomSettingsStore;
 import dev.chorus.core.session.EmbeddedSessionStore;
 import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.engine.sio.AdapterFactory;
@@ -43,7 +45,8 @@ final class EmbeddedBackend implements Backend {
                 nsp -> new EmbeddedPublisher(history,
                         new RateLimiter(settings.get(Keys.MESSAGE_RATE), settings.get(Keys.MESSAGE_BURST), clock),
                         new EmbeddedSentMessages(REMEMBER_SENT, clock), MessageEmits.deliveredTo(nsp)),
-                new EmbeddedPresence(settings.get(Keys.MAX_ROOMS_PER_USER)), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)),
+                new EmbeddedPresence(settings.get(Keys.MAX_ROOMS_PER_USER)), new EmbeddedRoomSettingsStore(database),
+                new EmbeddedOccupantStore(), new EmbeddedUserConnections(settings.get(Keys.MAX_CONNECTIONS_PER_USER)),
                 new EmbeddedBudgets(clock));
         this.recovery = recovery;
         this.clock = clock;

@@ -162,7 +162,8 @@ public final class Node implements AutoCloseable {
             RequestLimits requests = RequestLimits.of(stores.budgets(), new RequestLimits.Rate(
                     settings.get(Keys.REQUEST_RATE), settings.get(Keys.REQUEST_BURST)),
                     (user, kind) -> refusals.refuse("request-rate", "user " + user, "a " + kind.key() + " request"));
-            Chat core = Chat.of(new Chat.Parts(sessions, stores.connections(), stores.presence(), stores.history(),
+            Chat core = Chat.of(new Chat.Parts(sessions, stores.connections(), stores.presence(),
+                    stores.roomSettings(), stores.history(),
                     stores.publishers().apply(io.sockets()), requests, recipients(settings.get(Keys.AUTH), accounts,
                     stores.connections()), new DirectQuota(stores.budgets(), settings.get(Keys.DIRECT_BYTES_PER_DAY))),
                     settings.get(Keys.MAX_MESSAGE_SIZE),
@@ -180,8 +181,8 @@ public final class Node implements AutoCloseable {
             AuthMode authMode = settings.get(Keys.AUTH);
             Contacts contacts = new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER));
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
-                    core, accounts, contacts, nodeId, throttle, authMode == AuthMode.GUEST, stores.connections(),
-                    cap, proxies, engine.cors()), XmppService::close);
+                    core, accounts, contacts, stores.occupants(), nodeId, throttle, authMode == AuthMode.GUEST,
+                    stores.connections(), cap, proxies, engine.cors(), clock), XmppService::close);
             if (xmpp != null) {
                 xmpp.listen(io.sockets(), core);
             }

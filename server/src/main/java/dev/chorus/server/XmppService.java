@@ -4,6 +4,7 @@ import dev.chorus.chat.rooms.HeardBroadcasts;
 import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.contact.Contacts;
+import dev.chorus.core.room.OccupantStore;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.UserConnections;
 import dev.chorus.core.session.Admission;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,8 @@ final class XmppService implements AutoCloseable {
     private static final String CLOSE_ROOM = "chorus:xmpp-close-room";
     /** The server-side event that carries a stanza to the nodes where its addressee is connected. */
     private static final String ROUTE = "chorus:xmpp-route";
+    /** The server-side event that carries news of the rooms' occupants and subjects to the other nodes. */
+    private static final String ROOM_NEWS = "chorus:xmpp-room-news";
     /** RFC 6120 §6.4.5 asks for a configurable number between 2 and 5; Vines took 3. */
     private static final int MAX_SASL_FAILURES = 3;
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(60);
@@ -67,12 +71,13 @@ final class XmppService implements AutoCloseable {
     }
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
-            Contacts contacts, String nodeId, LoginThrottle throttle, boolean guests, UserConnections connections,
-            ConnectionCap cap, TrustedProxies proxies, CorsOptions cors) throws InterruptedException {
+            Contacts contacts, OccupantStore seats, String nodeId, LoginThrottle throttle, boolean guests,
+            UserConnections connections, ConnectionCap cap, TrustedProxies proxies, CorsOptions cors, Clock clock)
+            throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
                 settings.get(Keys.XMPP_CERTIFICATE_KEY), settings.get(Keys.DATA).resolve("xmpp"), domain);
-        XmppFace face = new XmppFace(chat, contacts, connections, domain, nodeId);
+        XmppFace face = new XmppFace(chat, contacts, seats, connections, domain, nodeId, clock);
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL), settings.get(Keys.XMPP_STANZA_RATE),
@@ -174,6 +179,8 @@ final class XmppService implements AutoCloseable {
         sockets.onServerSideEmit(CLOSE_ROOM, (args, ack) -> face.closedElsewhere(args.get(0).asText()));
         face.routeElsewhere((jid, xml) -> sockets.serverSideEmit(ROUTE, jid, xml));
         sockets.onServerSideEmit(ROUTE, (args, ack) -> face.routed(args.get(0).asText(), args.get(1).asText()));
+        face.roomNewsElsewhere(news -> sockets.serverSideEmit(ROOM_NEWS, news));
+        sockets.onServerSideEmit(ROOM_NEWS, (args, ack) -> face.roomNews(args.get(0).asText()));
     }
 
     /** The endpoint that turns {@code /xmpp-websocket} upgrades into XMPP streams, for the HTTP pipeline. */

@@ -3,24 +3,35 @@ package dev.chorus.xmppface;
 import dev.chorus.core.Answer;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.history.History;
+import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.message.Messages;
+import dev.chorus.core.room.Affiliation;
+import dev.chorus.core.room.Occupant;
+import dev.chorus.core.room.OccupantStore;
+import dev.chorus.core.room.RoomSettings;
 import dev.chorus.core.room.Rooms;
 import dev.chorus.xmpp.stream.Namespaces;
 import dev.chorus.xmpp.stream.StanzaError;
 import dev.chorus.xmpp.stream.Stanzas;
 import dev.chorus.xmpp.xml.XmlElement;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Multi-user chat (XEP-0045) on the web chat's rooms: {@code ROOM@conference.DOMAIN} is room {@code ROOM}, its
- * occupants the users in it from either face, each under their account name — the nickname a client asks for is
- * replaced by it (status 210), so that no one speaks as someone else. A join is the core's join; a groupchat message
- * is the core's room message, stored once and reflected with the stored id to every occupant, on every node.
+ * Multi-user chat (XEP-0045) on the web chat's rooms: {@code ROOM@conference.DOMAIN} is room {@code ROOM}. Its
+ * occupants are the XMPP users in it under the nicknames they chose (held cluster-wide in the {@link OccupantStore})
+ * and its web users under their account names. A join is the core's join, through the door the room's owner set up;
+ * a groupchat message is the core's room message, stored once and reflected with the stored id to every occupant, on
+ * every node. Comings and goings under nicknames, and subjects, travel between nodes as {@link RoomNews}.
  */
 final class MultiUserChat {
     private static final Logger log = LoggerFactory.getLogger(MultiUserChat.class);
@@ -28,21 +39,38 @@ final class MultiUserChat {
     private static final int DEFAULT_HISTORY = 20;
     /** The most a history page of the core holds. */
     private static final int MAX_HISTORY = 100;
+    private static final Map<String, StanzaError> REFUSALS = Map.of(
+            RoomSettings.LOCKED, StanzaError.ITEM_NOT_FOUND,
+            RoomSettings.BANNED, StanzaError.FORBIDDEN,
+            RoomSettings.MEMBERS_ONLY, StanzaError.REGISTRATION_REQUIRED,
+            RoomSettings.WRONG_PASSWORD, StanzaError.NOT_AUTHORIZED,
+            RoomSettings.FULL, StanzaError.SERVICE_UNAVAILABLE,
+            RequestLimits.REFUSED, StanzaError.RESOURCE_CONSTRAINT);
 
     private final Rooms rooms;
     private final Messages messages;
     private final History history;
+    private final OccupantStore seats;
     private final Occupants occupants;
     private final String domain;
     private final String service;
+    private final String node;
+    private final Clock clock;
+    /** For the rooms with occupants on this node: who sits there under which nickname, as last heard. */
+    private final Map<String, Map<String, RoomNews>> nicks = new ConcurrentHashMap<>();
+    private volatile Consumer<String> elsewhere = news -> { };
 
-    MultiUserChat(Rooms rooms, Messages messages, History history, Occupants occupants, String domain) {
+    MultiUserChat(Rooms rooms, Messages messages, History history, OccupantStore seats, Occupants occupants,
+            String domain, String node, Clock clock) {
         this.rooms = rooms;
         this.messages = messages;
         this.history = history;
+        this.seats = seats;
         this.occupants = occupants;
         this.domain = domain;
         this.service = "conference." + domain;
+        this.node = node;
+        this.clock = clock;
     }
 
     /** The service's domain: {@code conference.DOMAIN}. */
@@ -50,82 +78,190 @@ final class MultiUserChat {
         return service;
     }
 
-    private String roomJid(String room) {
+    /** How news leaves this node for the others (as JSON, for {@link #heard}). */
+    void elsewhere(Consumer<String> sender) {
+        this.elsewhere = sender;
+    }
+
+    String roomJid(String room) {
         return room + "@" + service;
     }
 
-    private String occupantJid(String room, String user) {
-        return roomJid(room) + "/" + user;
+    String occupantJid(String room, String nick) {
+        return roomJid(room) + "/" + nick;
     }
 
-    /** A presence to {@code room@service/nick}: a join, an update, or a leave. */
+    /** A presence to {@code room@service/nick}: a join, a change of nickname, an update, or a leave. */
     void presence(RoomConnection connection, XmlElement presence, String room, String nick) {
         LocalResource resource = connection.resource();
+        RoomConnection.Seat seat = connection.seat(room);
         if ("unavailable".equals(presence.attribute("type"))) {
-            leave(connection, room);
+            if (connection.isIn(room)) {
+                leave(connection, room);
+            }
         } else if (presence.attribute("type") != null) {
             // Subscriptions and probes mean nothing to a room.
             return;
-        } else if (nick == null) {
+        } else if (nick == null || nick.isBlank()) {
             resource.send(Stanzas.error(presence, StanzaError.JID_MALFORMED, "a room is joined as room@"
                     + service + "/nickname"));
-        } else if (connection.isIn(room)) {
-            resource.send(selfPresence(room, resource, null, false, !nick.equals(connection.user())));
-        } else {
+        } else if (seat != null && connection.isIn(room) && !seat.nick().equals(nick)) {
+            rename(connection, presence, room, seat.nick(), nick);
+        } else if (seat == null) {
             join(connection, presence, room, nick);
         }
     }
 
     private void join(RoomConnection connection, XmlElement presence, String room, String nick) {
         LocalResource resource = connection.resource();
-        XmlElement wanted = presence.child("x", XmppNamespaces.MUC).flatMap(x -> x.child("history",
-                XmppNamespaces.MUC)).orElse(null);
-        rooms.join(connection, room, true).thenCompose(joined -> {
-            if (joined instanceof Answer.Refused<List<String>> refused) {
-                resource.execute(() -> resource.send(Stanzas.error(presence.withAttribute("to", occupantJid(room,
-                        nick)), StanzaError.NOT_ALLOWED, refused.reason())));
+        String user = connection.user();
+        XmlElement muc = presence.child("x", XmppNamespaces.MUC).orElse(null);
+        XmlElement wanted = muc == null ? null : muc.child("history", XmppNamespaces.MUC).orElse(null);
+        String password = muc == null ? null : muc.child("password", XmppNamespaces.MUC).map(XmlElement::text)
+                .orElse(null);
+        XmlElement asked = presence.withAttribute("to", occupantJid(room, nick));
+        connection.seat(room, new RoomConnection.Seat(nick, "participant"));
+        seats.claim(room, nick, user, connection.id(), node).thenCompose(claim -> {
+            if (claim == OccupantStore.Claim.TAKEN) {
+                refuse(connection, room, asked, StanzaError.CONFLICT, "that nickname is someone else's here");
                 return CompletableFuture.completedFuture(null);
             }
-            List<String> members = ((Answer.Done<List<String>>) joined).value();
-            return history.room(connection.user(), room, null, null, MAX_HISTORY).thenAccept(page -> {
-                List<ChatMessage> said = page instanceof Answer.Done<List<ChatMessage>> done ? done.value() : List.of();
-                resource.execute(() -> welcome(connection, room, nick, members, said, wanted));
+            return rooms.join(connection, room, true, password).thenCompose(joined -> {
+                if (joined instanceof Answer.Refused<List<String>> refused) {
+                    seats.release(room, nick, connection.id(), node);
+                    refuse(connection, room, asked, REFUSALS.getOrDefault(refused.reason(), StanzaError.NOT_ALLOWED),
+                            refused.reason());
+                    return CompletableFuture.completedFuture(null);
+                }
+                List<String> members = ((Answer.Done<List<String>>) joined).value();
+                return entered(connection, room, nick, members, claim == OccupantStore.Claim.NEW, wanted);
             });
         }).exceptionally(error -> {
-            log.warn("user {}: joining room {} over XMPP failed", connection.user(), room, error);
-            resource.execute(() -> resource.send(Stanzas.error(presence, StanzaError.INTERNAL_SERVER_ERROR,
-                    "the room is not available")));
+            log.warn("user {}: joining room {} over XMPP failed", user, room, error);
+            refuse(connection, room, asked, StanzaError.INTERNAL_SERVER_ERROR, "the room is not available");
             return null;
         });
     }
 
+    private void refuse(RoomConnection connection, String room, XmlElement presence, StanzaError error,
+            String text) {
+        LocalResource resource = connection.resource();
+        resource.execute(() -> {
+            if (!connection.isIn(room)) {
+                connection.unseat(room);
+            }
+            resource.send(Stanzas.error(presence, error, text));
+        });
+    }
+
     /**
-     * The join's answer, in XEP-0045's order: the others' presence, the occupant's own (110), the history with its
-     * delays, then the subject, which says the join is complete.
+     * In the room: the settings (a room no one set up and no one was ever in is the joiner's, created now), the
+     * history and the others there are read, then the joiner is welcomed and the others told.
      */
-    private void welcome(RoomConnection connection, String room, String nick, List<String> members,
-            List<ChatMessage> said, XmlElement wanted) {
+    private CompletableFuture<Void> entered(RoomConnection connection, String room, String nick,
+            List<String> members, boolean newOccupant, XmlElement wanted) {
+        String user = connection.user();
+        CompletableFuture<Answer<List<ChatMessage>>> said = history.room(user, room, null, null, MAX_HISTORY);
+        return said.thenCompose(page -> {
+            List<ChatMessage> messages = page instanceof Answer.Done<List<ChatMessage>> done ? done.value()
+                    : List.of();
+            boolean alone = members.size() == 1 && messages.isEmpty();
+            return rooms.settings().find(room).thenCompose(found -> found.isPresent() || !alone
+                    ? CompletableFuture.completedFuture(new Setup(found.orElse(RoomSettings.OPEN), false))
+                    : create(room, RoomSettings.createdBy(user, clock.instant())))
+                    .thenCompose(setup -> seats.in(room).thenAccept(seated -> connection.resource().execute(() ->
+                            welcome(connection, room, nick, setup, roster(room, seated, members, setup.settings()),
+                                    messages, wanted, newOccupant))));
+        });
+    }
+
+    /** The joiner's room, unless another joiner created it first. */
+    private CompletableFuture<Setup> create(String room, RoomSettings created) {
+        return rooms.settings().create(room, created).thenCompose(first -> first
+                ? CompletableFuture.completedFuture(new Setup(created, true))
+                : rooms.settings().find(room).thenApply(again -> new Setup(again.orElse(RoomSettings.OPEN), false)));
+    }
+
+    /** A room's settings as the joiner found them, and whether the join created the room. */
+    private record Setup(RoomSettings settings, boolean created) {
+    }
+
+    /** Everyone in the room: the XMPP occupants by nickname, and the web users who are not among them. */
+    private List<RoomNews> roster(String room, List<Occupant> seated, List<String> members, RoomSettings settings) {
+        List<RoomNews> roster = new ArrayList<>();
+        List<String> seatedUsers = new ArrayList<>();
+        for (Occupant occupant : seated) {
+            seatedUsers.add(occupant.user());
+            String resource = XmppResources.resourceOf(occupant.connections().get(0));
+            String jid = occupant.user() + "@" + domain + (resource == null ? "" : "/" + resource);
+            roster.add(news(room, occupant.nick(), occupant.user(), null, jid, settings, true, null,
+                    occupant.role()));
+        }
+        for (String member : members) {
+            String user = member.toLowerCase(Locale.ROOT);
+            if (!seatedUsers.contains(user)) {
+                roster.add(news(room, member, user, null, user + "@" + domain, settings, true, null));
+            }
+        }
+        return roster;
+    }
+
+    private RoomNews news(String room, String nick, String user, String connection, String jid,
+            RoomSettings settings, boolean available, String newNick) {
+        return news(room, nick, user, connection, jid, settings, available, newNick, null);
+    }
+
+    /** @param assigned the role a moderator gave the occupant; null for the one their affiliation gives */
+    private RoomNews news(String room, String nick, String user, String connection, String jid,
+            RoomSettings settings, boolean available, String newNick, String assigned) {
+        Affiliation affiliation = settings.affiliation(user);
+        String role = !available ? "none" : assigned != null ? assigned : role(settings, affiliation);
+        return new RoomNews(room, nick, user, connection, jid, affiliation.label(), role, available, newNick,
+                settings.anonymous(), null);
+    }
+
+    /** The role an affiliation gives in a room (XEP-0045 §5.1.2): no one's role is changed by hand here. */
+    static String role(RoomSettings settings, Affiliation affiliation) {
+        if (affiliation.atLeast(Affiliation.ADMIN)) {
+            return "moderator";
+        }
+        return settings.moderated() && !affiliation.atLeast(Affiliation.MEMBER) ? "visitor" : "participant";
+    }
+
+    /**
+     * The join's answer, in XEP-0045's order: the others' presence, the occupant's own, the history with its
+     * delays, then the subject, which says the join is complete. Then the others hear of the new occupant.
+     */
+    private void welcome(RoomConnection connection, String room, String nick, Setup setup, List<RoomNews> roster,
+            List<ChatMessage> said, XmlElement wanted, boolean newOccupant) {
         LocalResource resource = connection.resource();
         if (!connection.isIn(room)) {
             return;
         }
-        for (String member : members) {
-            if (!member.equalsIgnoreCase(connection.user())) {
-                resource.send(occupantPresence(room, member, resource.jid(), null));
+        RoomSettings settings = setup.settings();
+        Affiliation affiliation = settings.affiliation(connection.user());
+        RoomNews self = news(room, nick, connection.user(), connection.id(), resource.jid(), settings, true, null);
+        connection.seat(room, new RoomConnection.Seat(nick, self.role()));
+        Map<String, RoomNews> here = nicks.computeIfAbsent(room, name -> new ConcurrentHashMap<>());
+        for (RoomNews other : roster) {
+            here.put(other.nick(), other);
+            if (!other.nick().equals(nick)) {
+                resource.send(OccupantPresence.of(other, occupantJid(room, other.nick()), resource.jid(),
+                        self.role()));
             }
         }
-        boolean created = members.size() <= 1 && said.isEmpty();
-        resource.send(selfPresence(room, resource, null, created, !nick.equals(connection.user())));
+        resource.send(OccupantPresence.self(self, occupantJid(room, nick), setup.created()));
         for (ChatMessage message : wantedHistory(said, wanted)) {
             resource.send(groupchat(room, message, resource.jid(), Long.toString(message.id()),
                     XmlElement.builder("delay", XmppNamespaces.DELAY)
                             .attribute("stamp", Instant.ofEpochMilli(message.ts()).toString())
                             .attribute("from", roomJid(room)).build()));
         }
-        resource.send(XmlElement.builder("message", Namespaces.CLIENT)
-                .attribute("type", "groupchat").attribute("from", roomJid(room)).attribute("to", resource.jid())
-                .attribute("id", "subject-" + room)
-                .child(XmlElement.empty("subject", Namespaces.CLIENT)).build());
+        resource.send(subject(room, settings.subjectBy(), settings.subject(), resource.jid()));
+        if (newOccupant) {
+            tell(self);
+        }
+        log.debug("user {} is in room {} as {} ({})", connection.user(), room, nick, affiliation.label());
     }
 
     /** The part of the room's last messages the client asked for (XEP-0045 §7.2.15). */
@@ -163,19 +299,136 @@ final class MultiUserChat {
         }
     }
 
+    /** A new nickname in a room the connection is in (XEP-0045 §7.6): taken, then the old one let go. */
+    private void rename(RoomConnection connection, XmlElement presence, String room, String old, String nick) {
+        LocalResource resource = connection.resource();
+        XmlElement asked = presence.withAttribute("to", occupantJid(room, nick));
+        seats.claim(room, nick, connection.user(), connection.id(), node).thenCompose(claim -> {
+            if (claim == OccupantStore.Claim.TAKEN) {
+                resource.execute(() -> resource.send(Stanzas.error(asked, StanzaError.CONFLICT,
+                        "that nickname is someone else's here")));
+                return CompletableFuture.completedFuture(null);
+            }
+            return seats.release(room, old, connection.id(), node).thenCompose(gone -> rooms.settings().find(room)
+                    .thenAccept(found -> resource.execute(() -> {
+                        RoomSettings settings = found.orElse(RoomSettings.OPEN);
+                        String user = connection.user();
+                        connection.seat(room, new RoomConnection.Seat(nick, role(settings,
+                                settings.affiliation(user))));
+                        RoomNews went = news(room, old, user, connection.id(), resource.jid(), settings, false, nick);
+                        RoomNews came = news(room, nick, user, connection.id(), resource.jid(), settings, true,
+                                null);
+                        resource.send(OccupantPresence.self(went, occupantJid(room, old), false));
+                        resource.send(OccupantPresence.self(came, occupantJid(room, nick), false));
+                        tell(went);
+                        tell(came);
+                    })));
+        }).exceptionally(error -> {
+            log.warn("user {}: changing nickname in room {} failed", connection.user(), room, error);
+            resource.execute(() -> resource.send(Stanzas.error(asked, StanzaError.INTERNAL_SERVER_ERROR,
+                    "the nickname was not changed")));
+            return null;
+        });
+    }
+
     private void leave(RoomConnection connection, String room) {
         LocalResource resource = connection.resource();
-        if (!connection.isIn(room)) {
+        RoomConnection.Seat seat = connection.seat(room);
+        rooms.leave(connection, room).thenAccept(left -> {
+            if (seat != null) {
+                vacate(connection, room, seat, true);
+            }
+        });
+    }
+
+    /** The connection's seat in the room is free: the others hear it went, and the occupant itself if asked. */
+    private void vacate(RoomConnection connection, String room, RoomConnection.Seat seat, boolean answer) {
+        LocalResource resource = connection.resource();
+        String user = connection.user();
+        seats.release(room, seat.nick(), connection.id(), node).thenAccept(gone -> {
+            RoomNews went = new RoomNews(room, seat.nick(), user, connection.id(), resource.jid(), null, "none",
+                    false, null, false, null);
+            if (answer) {
+                resource.execute(() -> resource.send(OccupantPresence.self(went, occupantJid(room, seat.nick()),
+                        false)));
+            }
+            if (gone) {
+                tell(went);
+            }
+            forgetIfEmpty(room);
+        }).exceptionally(error -> {
+            log.warn("user {}: leaving room {} as {} not recorded", user, room, seat.nick(), error);
+            return null;
+        });
+    }
+
+    private void forgetIfEmpty(String room) {
+        if (occupants.in(room).isEmpty()) {
+            nicks.remove(room);
+        }
+    }
+
+    /** News for every node: heard here at once, and sent to the others. */
+    private void tell(RoomNews news) {
+        heard(news);
+        elsewhere.accept(news.json());
+    }
+
+    /** News from any node, rendered for the occupants here. */
+    void heard(RoomNews news) {
+        String room = news.room();
+        List<RoomConnection> here = occupants.in(room);
+        if (here.isEmpty()) {
             return;
         }
-        rooms.leave(connection, room).thenAccept(left -> resource.execute(() -> resource.send(
-                XmlElement.builder("presence", Namespaces.CLIENT)
-                        .attribute("type", "unavailable").attribute("from", occupantJid(room, connection.user()))
-                        .attribute("to", resource.jid())
-                        .child(XmlElement.builder("x", XmppNamespaces.MUC_USER)
-                                .child(item(resource.jid(), "none"))
-                                .child(status(110)).build())
-                        .build())));
+        Map<String, RoomNews> known = nicks.get(room);
+        if (known != null && !news.isSubject()) {
+            if (news.available()) {
+                known.put(news.nick(), news);
+            } else {
+                known.computeIfPresent(news.nick(), (nick, seat) -> seat.user().equals(news.user()) ? null : seat);
+            }
+        }
+        for (RoomConnection occupant : here) {
+            if (occupant.id().equals(news.connection())) {
+                continue;
+            }
+            LocalResource resource = occupant.resource();
+            resource.execute(() -> {
+                RoomConnection.Seat seat = occupant.seat(room);
+                if (!occupant.isIn(room) || seat == null) {
+                    return;
+                }
+                if (news.available() && !news.isSubject() && seat.nick().equals(news.nick())
+                        && occupant.user().equalsIgnoreCase(news.user())) {
+                    seat = new RoomConnection.Seat(seat.nick(), news.role());
+                    occupant.seat(room, seat);
+                }
+                resource.send(news.isSubject() ? subject(room, news.nick(), news.subject(), resource.jid())
+                        : OccupantPresence.of(news, occupantJid(room, news.nick()), resource.jid(), seat.role()));
+            });
+        }
+    }
+
+    /**
+     * Users' standing in the room changed: each of their seats is shown again with its new affiliation and role.
+     */
+    void restanding(String room, List<Occupant> seated, String user, RoomSettings settings) {
+        for (Occupant occupant : seated) {
+            if (occupant.user().equals(user)) {
+                String resource = XmppResources.resourceOf(occupant.connections().get(0));
+                tell(news(room, occupant.nick(), user, null, user + "@" + domain + (resource == null ? ""
+                        : "/" + resource), settings, true, null, occupant.role()));
+            }
+        }
+    }
+
+    /** A subject message; an empty one when the room has none, which ends a join all the same. */
+    private XmlElement subject(String room, String by, String subject, String to) {
+        return XmlElement.builder("message", Namespaces.CLIENT)
+                .attribute("type", "groupchat").attribute("from", by == null ? roomJid(room) : occupantJid(room, by))
+                .attribute("to", to).attribute("id", "subject-" + room)
+                .child("subject", Namespaces.CLIENT, subject == null ? "" : subject).build();
     }
 
     /** A message to the room, or to an occupant (a private message, which is a direct message to that user). */
@@ -186,7 +439,12 @@ final class MultiUserChat {
             return;
         }
         if (nick != null) {
-            direct.send(resource, message.withAttribute("to", nick.toLowerCase(Locale.ROOT) + "@" + domain));
+            String user = userOf(room, nick);
+            if (user == null) {
+                resource.send(Stanzas.error(message, StanzaError.ITEM_NOT_FOUND, "no one is in the room as " + nick));
+            } else {
+                direct.send(resource, message.withAttribute("to", user + "@" + domain));
+            }
             return;
         }
         if (!"groupchat".equals(type)) {
@@ -195,11 +453,17 @@ final class MultiUserChat {
         }
         String text = message.child("body", Namespaces.CLIENT).map(XmlElement::text).orElse(null);
         if (text == null || text.isEmpty()) {
-            if (message.child("subject", Namespaces.CLIENT).isPresent()) {
-                resource.send(Stanzas.error(message, StanzaError.FORBIDDEN, "the rooms have no subject to change"));
+            XmlElement subject = message.child("subject", Namespaces.CLIENT).orElse(null);
+            if (subject != null) {
+                changeSubject(connection, message, room, subject.text());
             } else if (message.child("composing", XmppNamespaces.CHAT_STATES).isPresent()) {
                 rooms.typing(connection, room);
             }
+            return;
+        }
+        RoomConnection.Seat seat = connection.seat(room);
+        if (seat != null && "visitor".equals(seat.role())) {
+            resource.send(Stanzas.error(message, StanzaError.FORBIDDEN, "visitors may not speak in a moderated room"));
             return;
         }
         String clientId = ClientIds.of(message);
@@ -213,6 +477,57 @@ final class MultiUserChat {
                 });
             }
         });
+    }
+
+    /** XEP-0045 §8.1: moderators change the subject, and anyone when the room lets them. */
+    private void changeSubject(RoomConnection connection, XmlElement message, String room, String subject) {
+        LocalResource resource = connection.resource();
+        RoomConnection.Seat seat = connection.seat(room);
+        if (seat == null || !connection.isIn(room)) {
+            resource.send(Stanzas.error(message, StanzaError.NOT_ACCEPTABLE, "only occupants change the subject"));
+            return;
+        }
+        rooms.settings().find(room).thenCompose(found -> {
+            RoomSettings settings = found.orElse(RoomSettings.OPEN);
+            boolean allowed = found.isEmpty() || settings.anyoneSubject() || settings.moderates(connection.user());
+            if (!allowed) {
+                resource.execute(() -> resource.send(Stanzas.error(message, StanzaError.FORBIDDEN,
+                        "only moderators change this room's subject")));
+                return CompletableFuture.completedFuture(null);
+            }
+            return rooms.settings().save(room, settings.withSubject(subject, seat.nick()))
+                    .thenRun(() -> tell(RoomNews.subject(room, seat.nick(), subject)));
+        }).exceptionally(error -> {
+            log.warn("user {}: changing the subject of room {} failed", connection.user(), room, error);
+            resource.execute(() -> resource.send(Stanzas.error(message, StanzaError.INTERNAL_SERVER_ERROR,
+                    "the subject was not changed")));
+            return null;
+        });
+    }
+
+    /** Who sits in the room under the nickname, as this node knows it; null when no one. */
+    String userOf(String room, String nick) {
+        RoomNews seat = seatOf(room, nick);
+        return seat == null ? null : seat.user();
+    }
+
+    private RoomNews seatOf(String room, String nick) {
+        Map<String, RoomNews> known = nicks.get(room);
+        return known == null ? null : known.get(nick);
+    }
+
+    /** The nickname a user speaks under in the room: the one this node knows, else their account name. */
+    private String nickOf(String room, String user) {
+        Map<String, RoomNews> known = nicks.get(room);
+        if (known != null) {
+            String lower = user.toLowerCase(Locale.ROOT);
+            for (RoomNews seat : known.values()) {
+                if (seat.user().equals(lower)) {
+                    return seat.nick();
+                }
+            }
+        }
+        return user;
     }
 
     /** A room's message, stored by any node: reflected to every occupant here, its sender's copy by the sender's id. */
@@ -236,49 +551,41 @@ final class MultiUserChat {
         }
     }
 
-    /** Someone is in the room now: each occupant here but the one who came is told. */
+    /** A web user is in the room now: shown under their account name, unless they sit there under a nickname. */
     void online(String room, String user, String origin) {
-        for (RoomConnection occupant : occupants.in(room)) {
-            if (!occupant.id().equals(origin)) {
-                LocalResource resource = occupant.resource();
-                resource.execute(() -> {
-                    if (occupant.isIn(room)) {
-                        resource.send(occupantPresence(room, user, resource.jid(), null));
-                    }
-                });
-            }
+        if (origin != null && XmppResources.resourceOf(origin) != null || occupants.in(room).isEmpty()) {
+            return;
         }
+        rooms.settings().find(room).thenAccept(found -> heard(news(room, user, user.toLowerCase(Locale.ROOT),
+                origin, user.toLowerCase(Locale.ROOT) + "@" + domain, found.orElse(RoomSettings.OPEN), true, null)));
     }
 
-    /** Someone is in the room nowhere any more. */
+    /**
+     * A user is in the room nowhere any more: their web seat, under their account name, is empty. Their XMPP seats
+     * are told of on their own (a node that vanished frees them too).
+     */
     void offline(String room, String user, String origin) {
-        for (RoomConnection occupant : occupants.in(room)) {
-            if (!occupant.id().equals(origin) && !user.equalsIgnoreCase(occupant.user())) {
-                LocalResource resource = occupant.resource();
-                resource.execute(() -> {
-                    if (occupant.isIn(room)) {
-                        resource.send(occupantPresence(room, user, resource.jid(), "unavailable"));
-                    }
-                });
-            }
+        String lower = user.toLowerCase(Locale.ROOT);
+        RoomNews seat = seatOf(room, user);
+        boolean webSeat = seat != null && seat.user().equals(lower) && !seat.jid().contains("/");
+        if (origin != null && XmppResources.resourceOf(origin) != null || !webSeat) {
+            return;
         }
+        heard(new RoomNews(room, user, lower, origin, lower + "@" + domain, null, "none", false, null, false,
+                null));
     }
 
-    /** An admin closed the room: its occupants here are out, as XEP-0045's destroyed room says. */
+    /** The room is destroyed or closed: its occupants here are out, as XEP-0045's destroyed room says. */
     void closed(String room) {
+        nicks.remove(room);
         for (RoomConnection occupant : occupants.in(room)) {
             LocalResource resource = occupant.resource();
             resource.execute(() -> {
+                RoomConnection.Seat seat = occupant.seat(room);
                 if (occupant.isIn(room)) {
                     rooms.remove(occupant, room);
-                    resource.send(XmlElement.builder("presence", Namespaces.CLIENT)
-                            .attribute("type", "unavailable").attribute("from", occupantJid(room, occupant.user()))
-                            .attribute("to", resource.jid())
-                            .child(XmlElement.builder("x", XmppNamespaces.MUC_USER)
-                                    .child(item(resource.jid(), "none"))
-                                    .child(XmlElement.empty("destroy", XmppNamespaces.MUC_USER))
-                                    .child(status(110)).build())
-                            .build());
+                    resource.send(OccupantPresence.destroyed(occupantJid(room, seat == null ? occupant.user()
+                            : seat.nick()), resource.jid()));
                 }
             });
         }
@@ -287,15 +594,32 @@ final class MultiUserChat {
     /** The resource's stream ended: it is out of every room, as a closed socket is. */
     void gone(RoomConnection connection) {
         for (String room : connection.rooms()) {
+            RoomConnection.Seat seat = connection.seat(room);
             connection.exit(room);
             rooms.left(connection, room);
+            if (seat != null) {
+                vacate(connection, room, seat, false);
+            }
         }
+    }
+
+    /** A node died: a survivor frees the nicknames its connections held, and every node hears they went. */
+    void vanished(String deadNode) {
+        seats.purge(deadNode).thenAccept(vacated -> vacated.forEach(gone -> {
+            Occupant occupant = gone.occupant();
+            String resource = XmppResources.resourceOf(occupant.connections().get(0));
+            tell(new RoomNews(gone.room(), occupant.nick(), occupant.user(), null, occupant.user() + "@" + domain
+                    + (resource == null ? "" : "/" + resource), null, "none", false, null, false, null));
+        })).exceptionally(error -> {
+            log.warn("the nicknames held on vanished node {} were not freed", deadNode, error);
+            return null;
+        });
     }
 
     /** @param delay when the message was said, for one said before the occupant came; null for a live one */
     private XmlElement groupchat(String room, ChatMessage message, String to, String id, XmlElement delay) {
         XmlElement.Builder groupchat = XmlElement.builder("message", Namespaces.CLIENT)
-                .attribute("type", "groupchat").attribute("from", occupantJid(room, message.user()))
+                .attribute("type", "groupchat").attribute("from", occupantJid(room, nickOf(room, message.user())))
                 .attribute("to", to).attribute("id", id)
                 .child("body", Namespaces.CLIENT, message.text());
         if (delay != null) {
@@ -303,48 +627,6 @@ final class MultiUserChat {
         }
         return groupchat.child(XmlElement.builder("stanza-id", XmppNamespaces.STANZA_ID)
                 .attribute("id", Long.toString(message.id())).attribute("by", roomJid(room)).build()).build();
-    }
-
-    /** Another occupant's presence; the room is not anonymous, so their address is shown. */
-    private XmlElement occupantPresence(String room, String user, String to, String type) {
-        return XmlElement.builder("presence", Namespaces.CLIENT)
-                .attribute("type", type).attribute("from", occupantJid(room, user)).attribute("to", to)
-                .child(XmlElement.builder("x", XmppNamespaces.MUC_USER)
-                        .child(item(user.toLowerCase(Locale.ROOT) + "@" + domain,
-                                type == null ? "participant" : "none"))
-                        .build())
-                .build();
-    }
-
-    /**
-     * The occupant's own presence: 110 (it is theirs), 100 (everyone sees addresses), 201 for a room no one was in
-     * and nothing was said, 210 when the nickname asked for was replaced by the account's name.
-     */
-    private XmlElement selfPresence(String room, LocalResource resource, String type, boolean created,
-            boolean renamed) {
-        XmlElement.Builder x = XmlElement.builder("x", XmppNamespaces.MUC_USER)
-                .child(item(resource.jid(), "participant"))
-                .child(status(100))
-                .child(status(110));
-        if (created) {
-            x.child(status(201));
-        }
-        if (renamed) {
-            x.child(status(210));
-        }
-        return XmlElement.builder("presence", Namespaces.CLIENT)
-                .attribute("type", type).attribute("from", occupantJid(room, resource.username()))
-                .attribute("to", resource.jid()).child(x.build()).build();
-    }
-
-    private static XmlElement item(String jid, String role) {
-        return XmlElement.builder("item", XmppNamespaces.MUC_USER)
-                .attribute("affiliation", "none").attribute("role", role).attribute("jid", jid).build();
-    }
-
-    private static XmlElement status(int code) {
-        return XmlElement.builder("status", XmppNamespaces.MUC_USER).attribute("code", Integer.toString(code))
-                .build();
     }
 
     private static String echoKey(String room, String user, String text) {

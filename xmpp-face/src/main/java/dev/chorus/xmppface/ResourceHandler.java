@@ -1,5 +1,6 @@
 package dev.chorus.xmppface;
 
+import dev.chorus.xmpp.stream.StanzaError;
 import dev.chorus.xmpp.stream.StanzaHandler;
 import dev.chorus.xmpp.stream.Stanzas;
 import dev.chorus.xmpp.xml.XmlElement;
@@ -16,6 +17,7 @@ final class ResourceHandler implements StanzaHandler {
     private final RoomConnection connection;
     private final DirectChat direct;
     private final MultiUserChat muc;
+    private final RoomOwner owner;
     private final Discovery discovery;
     private final Archive archive;
     private final StanzaRouter router;
@@ -24,12 +26,13 @@ final class ResourceHandler implements StanzaHandler {
     private final Availability availability;
     private final String domain;
 
-    ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, Discovery discovery,
-            Archive archive, StanzaRouter router, Rosters rosters, Subscriptions subscriptions,
+    ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, RoomOwner owner,
+            Discovery discovery, Archive archive, StanzaRouter router, Rosters rosters, Subscriptions subscriptions,
             Availability availability, String domain) {
         this.connection = connection;
         this.direct = direct;
         this.muc = muc;
+        this.owner = owner;
         this.discovery = discovery;
         this.archive = archive;
         this.router = router;
@@ -91,27 +94,26 @@ final class ResourceHandler implements StanzaHandler {
             case "presence" -> muc.presence(connection, stanza, room, nick);
             case "message" -> muc.message(connection, stanza, room, nick, direct);
             default -> {
+                if (!Stanzas.isRequest(stanza)) {
+                    return false;
+                }
+                if (nick != null) {
+                    return !connection.isIn(room) && notAnOccupant(stanza);
+                }
                 String entity = room + "@" + muc.service();
-                return nick == null && Stanzas.isRequest(stanza) && (discovery.answer(connection.resource(), stanza,
-                        entity) || archive.answer(connection.resource(), stanza, entity) || instantRoom(stanza));
+                return discovery.answer(connection.resource(), stanza, entity)
+                        || archive.answer(connection.resource(), stanza, entity) || owner.answer(connection, stanza,
+                                room);
             }
         }
         return true;
     }
 
-    /**
-     * The owner's form that makes a new room an instant one (XEP-0045 §10.1.2): the rooms are open as they are,
-     * so an empty submission is agreed to at once.
-     */
-    private boolean instantRoom(XmlElement iq) {
-        XmlElement query = iq.elements().get(0);
-        boolean instant = "set".equals(iq.attribute("type")) && query.is("query", XmppNamespaces.MUC_OWNER)
-                && query.child("x", XmppNamespaces.DATA_FORMS).map(form -> "submit".equals(form.attribute("type"))
-                        && form.elements().isEmpty()).orElse(false);
-        if (instant) {
-            connection.resource().send(Stanzas.result(iq, null));
-        }
-        return instant;
+    /** XEP-0045 §6.6: an occupant's address is no one else's to query. */
+    private boolean notAnOccupant(XmlElement iq) {
+        connection.resource().send(Stanzas.error(iq, StanzaError.BAD_REQUEST,
+                "only the room's occupants address its occupants"));
+        return true;
     }
 
     private boolean request(XmlElement iq, Jid to) {

@@ -1,7 +1,9 @@
 package dev.chorus.xmppface;
 
 import dev.chorus.core.room.Connection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -14,6 +16,8 @@ final class RoomConnection implements Connection {
     private final LocalResource resource;
     private final Occupants occupants;
     private final Set<String> rooms = new HashSet<>();
+    /** Under which nickname, and as what, it sits in each room it is in or is joining. */
+    private final Map<String, Seat> seats = new HashMap<>();
 
     RoomConnection(LocalResource resource, Occupants occupants) {
         this.resource = resource;
@@ -48,7 +52,22 @@ final class RoomConnection implements Connection {
     @Override
     public void exit(String room) {
         rooms.remove(room);
+        seats.remove(room);
         occupants.remove(room, this);
+    }
+
+    /** Its seat in the room; null when it has none. */
+    Seat seat(String room) {
+        return seats.get(room);
+    }
+
+    void seat(String room, Seat seat) {
+        seats.put(room, seat);
+    }
+
+    /** Its seat in the room, taken away: it never got in, or left. */
+    void unseat(String room) {
+        seats.remove(room);
     }
 
     @Override
@@ -78,6 +97,15 @@ final class RoomConnection implements Connection {
             }
         });
         return result;
+    }
+
+    /**
+     * Where a connection sits in a room.
+     *
+     * @param role what it may do there ({@code moderator}, {@code participant} or {@code visitor}), which decides
+     *             what it is shown of the others
+     */
+    record Seat(String nick, String role) {
     }
 
     @Override

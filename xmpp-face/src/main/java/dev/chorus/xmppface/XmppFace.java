@@ -7,11 +7,14 @@ import dev.chorus.core.limits.UserConnections;
 import dev.chorus.core.message.Conversation;
 import dev.chorus.core.message.MessageListener;
 import dev.chorus.core.message.Post;
+import dev.chorus.core.room.OccupantStore;
 import dev.chorus.core.room.RoomEvents;
 import dev.chorus.xmpp.stream.ResourceBinder;
 import dev.chorus.xmpp.xml.StreamError;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The chat core as XMPP clients see it: the resources bound on this node, what their stanzas ask of the core, and
@@ -27,13 +30,17 @@ public final class XmppFace {
 
     /**
      * @param contacts the users' rosters, kept with their accounts
+     * @param seats    the nicknames taken in the rooms
      * @param node     this node's id in the cluster
      */
-    public XmppFace(Chat chat, Contacts contacts, UserConnections connections, String domain, String node) {
+    public XmppFace(Chat chat, Contacts contacts, OccupantStore seats, UserConnections connections, String domain,
+            String node, Clock clock) {
         Occupants occupants = new Occupants();
         this.direct = new DirectChat(chat.messages(), domain);
-        this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), occupants, domain);
-        Discovery discovery = new Discovery(domain, muc.service(), chat.rooms());
+        this.muc = new MultiUserChat(chat.rooms(), chat.messages(), chat.history(), seats, occupants, domain, node,
+                clock);
+        RoomOwner owner = new RoomOwner(chat.rooms(), seats, muc, domain);
+        Discovery discovery = new Discovery(domain, muc.service(), chat.rooms(), seats);
         Archive archive = new Archive(chat.history(), domain, muc.service());
         this.bound = new BoundResources(domain);
         this.router = new StanzaRouter(bound, connections);
@@ -41,9 +48,12 @@ public final class XmppFace {
         this.availability = new Availability(contacts, router, bound, domain, node);
         Subscriptions subscriptions = new Subscriptions(contacts, rosters, availability, router, domain);
         this.resources = new XmppResources(connections, domain, node, bound, resource -> new ResourceHandler(
-                new RoomConnection(resource, occupants), direct, muc, discovery, archive, router, rosters,
+                new RoomConnection(resource, occupants), direct, muc, owner, discovery, archive, router, rosters,
                 subscriptions, availability, domain));
-        connections.onVanished(availability::vanished);
+        connections.onVanished(vanished -> {
+            availability.vanished(vanished);
+            muc.vanished(vanished.node());
+        });
         // A room closed on this node; the other nodes' closings come through closedElsewhere.
         chat.rooms().onClosed(muc::closed);
     }
@@ -101,6 +111,16 @@ public final class XmppFace {
      */
     public void routeElsewhere(BiConsumer<String, String> sender) {
         router.elsewhere(sender);
+    }
+
+    /** How news of the rooms' occupants and subjects leaves this node, as JSON for {@link #roomNews}. */
+    public void roomNewsElsewhere(Consumer<String> sender) {
+        muc.elsewhere(sender);
+    }
+
+    /** News of a room's occupants or subject from another node. */
+    public void roomNews(String json) {
+        muc.heard(RoomNews.read(json));
     }
 
     /** A stanza another node routed here for a full address, handed over when it is bound here. */

@@ -15,6 +15,7 @@ import dev.chorus.core.message.DirectQuota;
 import dev.chorus.core.message.EmbeddedPublisher;
 import dev.chorus.core.message.EmbeddedSentMessages;
 import dev.chorus.core.presence.EmbeddedPresence;
+import dev.chorus.core.room.EmbeddedRoomSettingsStore;
 import dev.chorus.core.session.EmbeddedSessionStore;
 import dev.chorus.core.session.Sessions;
 import dev.chorus.core.store.EmbeddedDatabase;
@@ -64,7 +65,7 @@ final class ChatFace implements AutoCloseable {
                 .engine(EngineOptions.builder().path("/socket.io").build())
                 .build());
         Chat core = Chat.of(new Chat.Parts(sessions, new EmbeddedUserConnections(MAX_CONNECTIONS_PER_USER),
-                new EmbeddedPresence(100), history, new EmbeddedPublisher(history, new RateLimiter(1000, 1000, clock),
+                new EmbeddedPresence(100), new EmbeddedRoomSettingsStore(database), history, new EmbeddedPublisher(history, new RateLimiter(1000, 1000, clock),
                         new EmbeddedSentMessages(Duration.ofMinutes(5), clock),
                         MessageEmits.deliveredTo(io.sockets())),
                 RequestLimits.of(new EmbeddedBudgets(clock), new RequestLimits.Rate(1000, 1000)),

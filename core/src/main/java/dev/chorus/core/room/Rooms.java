@@ -4,6 +4,7 @@ import dev.chorus.core.Answer;
 import dev.chorus.core.limits.RequestLimits.Kind;
 import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.presence.Presence;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,8 @@ public final class Rooms {
     static final int LISTED = 500;
 
     private final Presence presence;
+    private final RoomSettingsStore settings;
+    private final Clock clock;
     private final RequestLimits limits;
     private final int maxRoomsPerConnection;
     private final List<RoomEvents> listeners = new CopyOnWriteArrayList<>();
@@ -52,8 +55,11 @@ public final class Rooms {
     };
 
     /** @param maxRoomsPerConnection rooms one connection may be in at once */
-    public Rooms(Presence presence, RequestLimits limits, int maxRoomsPerConnection) {
+    public Rooms(Presence presence, RoomSettingsStore settings, RequestLimits limits, int maxRoomsPerConnection,
+            Clock clock) {
         this.presence = presence;
+        this.settings = settings;
+        this.clock = clock;
         this.limits = limits;
         this.maxRoomsPerConnection = maxRoomsPerConnection;
         presence.onVanished((room, user) -> events.offline(room, user, null));
@@ -71,13 +77,53 @@ public final class Rooms {
      * @return the room's members, the user among them
      */
     public CompletableFuture<Answer<List<String>>> join(Connection connection, String room, boolean watchPresence) {
+        return join(connection, room, watchPresence, null);
+    }
+
+    /**
+     * Puts a connection in a room as {@link #join(Connection, String, boolean)} does, if the room's settings let
+     * the user in.
+     *
+     * @param password what the user gave for a room that needs one; null for nothing
+     */
+    public CompletableFuture<Answer<List<String>>> join(Connection connection, String room, boolean watchPresence,
+            String password) {
         var problem = RoomNames.check(room);
         if (problem.isPresent()) {
             return CompletableFuture.completedFuture(Answer.refused(problem.get()));
         }
         return limits.allow(connection.user(), Kind.JOIN).thenCompose(allowed -> allowed
-                ? connection.execute(() -> enter(connection, room, watchPresence))
+                ? admits(connection, room, password).thenCompose(refusal -> refusal == null
+                        ? connection.execute(() -> enter(connection, room, watchPresence))
+                        : CompletableFuture.completedFuture(Answer.<List<String>>refused(refusal)))
                 : CompletableFuture.completedFuture(Answer.refused(RequestLimits.REFUSED)));
+    }
+
+    /** @return why the room turns the user away, one of {@link RoomSettings}'s reasons; null when it does not */
+    private CompletableFuture<String> admits(Connection connection, String room, String password) {
+        if (connection.isIn(room)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return settings.find(room).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            RoomSettings set = found.get();
+            CompletableFuture<Integer> occupants = set.maxUsers() > 0
+                    ? presence.members(room).thenApply(List::size)
+                    : CompletableFuture.completedFuture(0);
+            return occupants.thenApply(count -> set.refusal(connection.user(), password, count, clock.instant()).orElse(null));
+        });
+    }
+
+    /** The users in a room, on any node, in name order. */
+    public CompletableFuture<List<String>> members(String room) {
+        return presence.members(room);
+    }
+
+    /** How each room is set up, by its owner. */
+    public RoomSettingsStore settings() {
+        return settings;
     }
 
     /**

@@ -6,7 +6,9 @@ import dev.chorus.core.Answer;
 import dev.chorus.core.limits.EmbeddedBudgets;
 import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.presence.EmbeddedPresence;
+import dev.chorus.core.store.EmbeddedDatabase;
 import dev.chorus.core.testsupport.MutableClock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The rooms of the core with embedded presence and no face: who is where, and the events each change raises. */
 class RoomsTest {
@@ -25,6 +29,9 @@ class RoomsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T08:00:00Z"));
     private final EmbeddedBudgets budgets = new EmbeddedBudgets(clock);
     private Rooms rooms;
+    private EmbeddedDatabase database;
+    @TempDir
+    Path dataDir;
 
     /** A connection as a face would keep it, in memory. */
     private static final class Tab implements Connection {
@@ -86,7 +93,9 @@ class RoomsTest {
 
     @BeforeEach
     void listen() {
-        rooms = new Rooms(new EmbeddedPresence(3), RequestLimits.of(budgets, new RequestLimits.Rate(1, 20)), 2);
+        database = EmbeddedDatabase.open(dataDir);
+        rooms = new Rooms(new EmbeddedPresence(3), new EmbeddedRoomSettingsStore(database),
+                RequestLimits.of(budgets, new RequestLimits.Rate(1, 20)), 2, clock);
         rooms.listen(new RoomEvents() {
             @Override
             public void online(String room, String user, String origin) {
@@ -124,6 +133,41 @@ class RoomsTest {
         assertThat(events).containsExactly("alice online in lobby by t1", "alice offline in lobby by t2");
         assertThat(one.in).isEmpty();
         assertThat(one.watching).as("leaving ends the presence events too").isEmpty();
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+
+    @Test
+    void aRoomSetUpByItsOwnerLetsInWhomItsSettingsSay() {
+        RoomSettings settings = RoomSettings.createdBy("alice", clock.instant());
+        assertThat(rooms.settings().create("den", settings).join()).isTrue();
+        assertThat(rooms.settings().create("den", RoomSettings.createdBy("bob", clock.instant())).join())
+                .as("the first to create a room owns it").isFalse();
+
+        assertThat(rooms.join(new Tab("b1", "bob"), "den", false).join())
+                .isEqualTo(Answer.refused(RoomSettings.LOCKED));
+        assertThat(rooms.join(new Tab("a1", "alice"), "den", false).join())
+                .as("its owner comes in while it is locked").isEqualTo(Answer.done(List.of("alice")));
+        clock.advance(RoomSettings.SETUP_TIME);
+        Tab dave = new Tab("d1", "dave");
+        assertThat(rooms.join(dave, "den", false).join()).as("a room its owner did not set up opens by itself")
+                .isEqualTo(Answer.done(List.of("alice", "dave")));
+        rooms.leave(dave, "den").join();
+
+        RoomSettings guarded = new RoomSettings("Den", null, null, null, "secret", false, false, false, true, 2,
+                false, 0, settings.affiliations()).withAffiliation("mallory", Affiliation.OUTCAST);
+        rooms.settings().save("den", guarded).join();
+        assertThat(rooms.join(new Tab("b1", "bob"), "den", false).join())
+                .isEqualTo(Answer.refused(RoomSettings.WRONG_PASSWORD));
+        assertThat(rooms.join(new Tab("m1", "mallory"), "den", false, "secret").join())
+                .isEqualTo(Answer.refused(RoomSettings.BANNED));
+        assertThat(rooms.join(new Tab("b1", "bob"), "den", false, "secret").join())
+                .isEqualTo(Answer.done(List.of("alice", "bob")));
+        assertThat(rooms.join(new Tab("c1", "carol"), "den", false, "secret").join())
+                .as("two at most").isEqualTo(Answer.refused(RoomSettings.FULL));
     }
 
     @Test

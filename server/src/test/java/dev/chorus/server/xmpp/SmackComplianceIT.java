@@ -30,10 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SmackComplianceIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
     /** The specifications run, and the tests of them left out (docs/compatibility.md says why). */
-    static final String SPECIFICATIONS = "RFC6121,XEP-0199,XEP-0313";
+    static final String SPECIFICATIONS = "RFC6121,XEP-0045,XEP-0199,XEP-0313";
     static final List<String> DISABLED = List.of(
             // The archived copy carries the stored id and the sender's bare address, not the client's id.
-            "MamIntegrationTest");
+            "MamIntegrationTest",
+            // Room moderation (roles, kicks, bans of occupants, voice), which a later issue gives both faces.
+            "MultiUserChatRolesAffiliationsPrivilegesIntegrationTest", "ParticipantStatusIntegrationTest",
+            "UserStatusIntegrationTest");
     private static final Pattern FINISHED = Pattern.compile("finished: (\\d+)/(\\d+) \\[(\\d+) failed]");
     private static final Pattern FAILED = Pattern.compile("SEVERE: (\\w+\\.\\w+) \\(\\w+\\) Failed");
 
@@ -94,7 +97,8 @@ class SmackComplianceIT {
             sint.destroyForcibly();
         }
         String output = Files.readString(log);
-        output.lines().filter(line -> line.contains("finished:") || line.endsWith("✔") || line.endsWith("✘"))
+        output.lines().filter(line -> line.contains("finished:") || line.endsWith("✔") || line.endsWith("✘")
+                        || line.startsWith("SEVERE:") && line.contains(") failed: "))
                 .forEach(System.out::println);
         assertThat(done).as("SINT within 5 minutes:\n%s", output).isTrue();
         return output;

@@ -36,6 +36,7 @@ import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
@@ -131,6 +132,63 @@ class XmppClusterIT {
             frank.disconnect();
             grace.disconnect();
             heidi.close();
+        }
+    }
+
+    @Test
+    void aRoomsNicknamesSettingsAndSubjectAreTheClustersWhicheverNodeServesTheOccupant() throws Exception {
+        register(cluster.node(0).port(), "kate");
+        register(cluster.node(0).port(), "liam");
+        XMPPTCPConnection kate = cluster.smack(0).connection("kate", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
+        XMPPTCPConnection liam = cluster.smack(1).connection("liam", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            kate.connect().login();
+            liam.connect().login();
+            EntityBareJid address = JidCreate.entityBareFrom("guild@conference." + DOMAIN);
+            MultiUserChat atKate = MultiUserChatManager.getInstanceFor(kate).getMultiUserChat(address);
+            MultiUserChat atLiam = MultiUserChatManager.getInstanceFor(liam).getMultiUserChat(address);
+            atKate.create(Resourcepart.from("Ka")).getConfigFormManager().setRoomName("The Guild")
+                    .setAndEnablePassword("open sesame").submitConfigurationForm();
+
+            assertThatThrownBy(() -> atLiam.join(Resourcepart.from("Li"))).as("set up on node 0, kept on node 1")
+                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
+                            .getCondition()).isEqualTo(StanzaError.Condition.not_authorized));
+            assertThatThrownBy(() -> atLiam.join(Resourcepart.from("Ka"), "open sesame"))
+                    .as("a nickname held on node 0 is held on node 1")
+                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
+                            .getCondition()).isEqualTo(StanzaError.Condition.conflict));
+            atLiam.join(Resourcepart.from("Li"), "open sesame");
+            assertThat(MultiUserChatManager.getInstanceFor(liam).getRoomInfo(address).getName())
+                    .isEqualTo("The Guild");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atKate.getOccupants())
+                    .extracting(Object::toString)
+                    .containsExactlyInAnyOrder(address + "/Ka", address + "/Li"));
+            assertThat(atKate.getOccupant(JidCreate.entityFullFrom(address + "/Li")).getJid().toString())
+                    .isEqualTo("liam@" + DOMAIN + "/desk");
+
+            atKate.changeSubject("plans");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "plans".equals(atLiam.getSubject()));
+            atLiam.sendMessage("hello from node 1");
+            Message heard = atKate.nextMessage(10_000);
+            while (heard != null && heard.getBody() == null) {
+                heard = atKate.nextMessage(10_000);
+            }
+            assertThat(heard).isNotNull();
+            assertThat(heard.getFrom().toString()).as("said under her nickname").isEqualTo(address + "/Li");
+
+            atLiam.changeNickname(Resourcepart.from("Liam the Second"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atKate.getOccupants())
+                    .extracting(Object::toString)
+                    .containsExactlyInAnyOrder(address + "/Ka", address + "/Liam the Second"));
+            assertThatThrownBy(() -> atLiam.changeSubject("mine now")).as("only moderators change the subject")
+                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
+                            .getCondition()).isEqualTo(StanzaError.Condition.forbidden));
+
+            atKate.destroy("done", null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !atLiam.isJoined());
+        } finally {
+            kate.disconnect();
+            liam.disconnect();
         }
     }
 

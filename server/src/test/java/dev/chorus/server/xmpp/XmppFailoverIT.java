@@ -83,17 +83,17 @@ class XmppFailoverIT {
                         .getMultiUserChat(JidCreate.entityBareFrom(ROOM));
                 BlockingQueue<Presence> seenByBob = new LinkedBlockingQueue<>();
                 bobsRoom.addParticipantListener(presence -> {
-                    if (presence.getFrom().getResourceOrEmpty().toString().equals("alice")) {
+                    if (presence.getFrom().getResourceOrEmpty().toString().equals("ally")) {
                         seenByBob.add(presence);
                     }
                 });
-                bobsRoom.join(Resourcepart.from("bob"));
+                bobsRoom.create(Resourcepart.from("bob")).makeInstant();
                 alice.connect().login();
                 alice.sendStanza(alice.getStanzaFactory().buildPresenceStanza().build());
                 String alicesResource = "alice@" + DOMAIN + "/phone";
                 assertThat(next(contactsOfBob, alicesResource, Presence.Type.available)).isNotNull();
                 MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(JidCreate.entityBareFrom(ROOM))
-                        .join(Resourcepart.from("alice"));
+                        .join(Resourcepart.from("ally"));
                 Presence came = seenByBob.poll(10, TimeUnit.SECONDS);
                 assertThat(came).isNotNull();
                 assertThat(came.getType()).isEqualTo(Presence.Type.available);
@@ -102,7 +102,7 @@ class XmppFailoverIT {
                 long killed = System.nanoTime();
                 Presence gone = seenByBob.poll(15, TimeUnit.SECONDS);
                 assertThat(gone).as("alice's leaving, told by the survivor").isNotNull();
-                assertThat(gone.getFrom().getResourceOrEmpty().toString()).isEqualTo("alice");
+                assertThat(gone.getFrom().getResourceOrEmpty().toString()).as("under her nickname").isEqualTo("ally");
                 assertThat(gone.getType()).isEqualTo(Presence.Type.unavailable);
                 assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed)).isLessThan(12);
                 assertThat(next(contactsOfBob, alicesResource, Presence.Type.unavailable))
@@ -116,7 +116,7 @@ class XmppFailoverIT {
                     back.connect().login();
                     MultiUserChat room = MultiUserChatManager.getInstanceFor(back)
                             .getMultiUserChat(JidCreate.entityBareFrom(ROOM));
-                    room.join(room.getEnterConfigurationBuilder(Resourcepart.from("alice")).requestNoHistory()
+                    room.join(room.getEnterConfigurationBuilder(Resourcepart.from("ally")).requestNoHistory()
                             .build());
                     Presence returned = seenByBob.poll(10, TimeUnit.SECONDS);
                     assertThat(returned).isNotNull();

@@ -7,10 +7,12 @@ import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.socket.client.Ack;
 import io.socket.client.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.packet.Message;
@@ -56,10 +58,11 @@ class XmppRoomsIT {
             MultiUserChat lobby = manager.getMultiUserChat(JidCreate.entityBareFrom("lobby@" + SERVICE));
             lobby.join(Resourcepart.from("Ali"));
 
-            assertThat(lobby.getNickname().toString()).as("a nickname is the account's name").isEqualTo("alice");
+            assertThat(lobby.getNickname().toString()).isEqualTo("Ali");
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lobby.getOccupants())
                     .extracting(Object::toString)
-                    .containsExactlyInAnyOrder("lobby@" + SERVICE + "/alice", "lobby@" + SERVICE + "/bob"));
+                    .as("a web user sits under their account's name")
+                    .containsExactlyInAnyOrder("lobby@" + SERVICE + "/Ali", "lobby@" + SERVICE + "/bob"));
             JSONObject online = bobHears.poll(10, TimeUnit.SECONDS);
             assertThat(online).isNotNull();
             assertThat(online.getString("user")).isEqualTo("alice");
@@ -76,6 +79,8 @@ class XmppRoomsIT {
             lobby.sendMessage(mine.asBuilder());
             Message reflected = said(lobby);
             assertThat(reflected.getBody()).isEqualTo("hi web");
+            assertThat(reflected.getFrom().toString()).as("said under the nickname")
+                    .isEqualTo("lobby@" + SERVICE + "/Ali");
             assertThat(reflected.getStanzaId()).as("the sender knows its own message").isEqualTo(mine.getStanzaId());
             JSONObject atBob = bobHears.poll(10, TimeUnit.SECONDS);
             assertThat(atBob).isNotNull();
@@ -129,6 +134,41 @@ class XmppRoomsIT {
             erin.disconnect();
             dave.close();
         }
+    }
+
+    @Test
+    void aRoomItsXmppOwnerSetsUpLetsInTheWebUsersItsSettingsAdmit() throws Exception {
+        register(node.port(), "olga");
+        Socket pete = socket(node.port(), register(node.port(), "pete"));
+        XMPPTCPConnection olga = node.smack().connection("olga", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            olga.connect().login();
+            connect(pete);
+            MultiUserChat club = MultiUserChatManager.getInstanceFor(olga)
+                    .getMultiUserChat(JidCreate.entityBareFrom("club@" + SERVICE));
+            club.create(Resourcepart.from("Olga")).getConfigFormManager().makeMembersOnly().submitConfigurationForm();
+
+            assertThat(refusal(pete, "club")).isEqualTo("the room is open to its members only");
+            club.grantMembership(JidCreate.bareFrom("pete@" + DOMAIN));
+            ack(pete, "join", new JSONObject().put("room", "club"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(club.getOccupants())
+                    .extracting(Object::toString).contains("club@" + SERVICE + "/pete"));
+
+            club.destroy("closing time", null);
+            assertThat(refusal(pete, "club")).as("destroyed, the room is anyone's to create again").isNull();
+        } finally {
+            olga.disconnect();
+            pete.close();
+        }
+    }
+
+    /** @return the error a web user's join gets; null when they are let in */
+    private static String refusal(Socket socket, String room) throws Exception {
+        CompletableFuture<JSONObject> answer = new CompletableFuture<>();
+        socket.emit("join", new Object[] {new JSONObject().put("room", room)},
+                (Ack) args -> answer.complete((JSONObject) args[0]));
+        JSONObject reply = answer.get(10, TimeUnit.SECONDS);
+        return reply.has("error") ? reply.getString("error") : null;
     }
 
     /** The room's next message with words in it: the subject that ends a join has none. */

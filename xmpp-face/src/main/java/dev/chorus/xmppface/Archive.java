@@ -3,6 +3,7 @@ package dev.chorus.xmppface;
 import dev.chorus.core.Answer;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.history.History;
+import dev.chorus.core.room.RoomNames;
 import dev.chorus.xmpp.stream.Namespaces;
 import dev.chorus.xmpp.stream.StanzaError;
 import dev.chorus.xmpp.stream.Stanzas;
@@ -18,9 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Message archive management (XEP-0313, {@code urn:xmpp:mam:2}) with result set management (XEP-0059): a room's
- * archive and a user's conversation with one contact are the web chat's histories, paged by the stored ids that
- * every live message carries as its {@code stanza-id}. A query of the user's whole archive, across contacts, is not
- * served: the store keeps conversations, not a user's index of them.
+ * archive, a user's conversation with one contact and the user's whole archive across contacts are the web chat's
+ * histories, paged by the stored ids that every live message carries as its {@code stanza-id}. An archived message
+ * carries its sender's own id and client, as it was sent.
  */
 final class Archive {
     private static final int DEFAULT_PAGE = 50;
@@ -73,7 +74,7 @@ final class Archive {
         if (source.isEmpty()) {
             resource.send(Stanzas.error(iq, StanzaError.FEATURE_NOT_IMPLEMENTED, archive.endsWith("@" + service)
                     ? "a room's archive is searched without 'with'"
-                    : "the archive is searched one contact at a time: name it in 'with'"));
+                    : "the archive holds this server's users only"));
             return true;
         }
         page(source.get(), query).whenComplete((found, error) -> resource.execute(() -> {
@@ -106,7 +107,11 @@ final class Archive {
             return Optional.of((before, after, limit) -> history.room(user, room, before, after, limit)
                     .thenApply(Archive::orNull));
         }
-        if (query.with() == null || !query.with().endsWith("@" + domain)) {
+        if (query.with() == null) {
+            return Optional.of((before, after, limit) -> history.archive(user, before, after, limit)
+                    .thenApply(Archive::orNull));
+        }
+        if (!query.with().endsWith("@" + domain)) {
             return Optional.empty();
         }
         String with = query.with().substring(0, query.with().indexOf('@'));
@@ -224,15 +229,20 @@ final class Archive {
         }
     }
 
+    /** An archived message as it was sent: from its sender's client or nickname, under its sender's own id. */
     private XmlElement result(LocalResource resource, Query query, ChatMessage message, String archive) {
         String id = Long.toString(message.id());
         boolean room = archive.endsWith("@" + service);
-        String sender = message.user().toLowerCase(Locale.ROOT) + "@" + domain;
+        String user = message.user().toLowerCase(Locale.ROOT);
+        String sender = user + "@" + domain;
+        String from = room ? archive + "/" + (message.sentAs() == null ? message.user() : message.sentAs())
+                : message.sentAs() == null ? sender : sender + "/" + message.sentAs();
         XmlElement.Builder original = XmlElement.builder("message", Namespaces.CLIENT)
                 .attribute("type", room ? "groupchat" : "chat")
-                .attribute("from", room ? archive + "/" + message.user() : sender)
-                .attribute("to", room ? null : sender.equals(resource.bareJid()) ? query.with() : resource.bareJid())
-                .attribute("id", id)
+                .attribute("from", from)
+                .attribute("to", room ? null : sender.equals(resource.bareJid()) ? peer(message, user)
+                        : resource.bareJid())
+                .attribute("id", message.clientId() == null ? id : message.clientId())
                 .child("body", Namespaces.CLIENT, message.text());
         return XmlElement.builder("message", Namespaces.CLIENT)
                 .attribute("from", room ? archive : null).attribute("to", resource.jid())
@@ -244,6 +254,13 @@ final class Archive {
                                 .child(original.build()).build())
                         .build())
                 .build();
+    }
+
+    /** Whom the user sent a direct message to: the other user of its conversation. */
+    private String peer(ChatMessage message, String user) {
+        String peer = RoomNames.directUsers(message.room()).stream().filter(other -> !other.equals(user)).findFirst()
+                .orElse(user);
+        return peer + "@" + domain;
     }
 
     private static XmlElement fin(Found found) {

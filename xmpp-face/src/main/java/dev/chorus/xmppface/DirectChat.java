@@ -64,7 +64,8 @@ final class DirectChat {
         String recipient = to.getLocalpartOrNull().toString();
         String key = echoKey(from.username(), recipient, text);
         from.sending(key, null);
-        messages.direct(from.username(), recipient, text, ClientIds.of(message)).thenAccept(outcome -> {
+        messages.direct(from.username(), recipient, text, ClientIds.of(message), from.resourcepart())
+                .thenAccept(outcome -> {
             if (outcome instanceof Messages.Outcome.Refused refused) {
                 from.execute(() -> {
                     from.sent(key);
@@ -78,7 +79,8 @@ final class DirectChat {
     /** A direct message stored by any node, to this node's resources of both users. */
     void deliver(Conversation.Direct direct, ChatMessage message, List<LocalResource> recipients,
             List<LocalResource> senders) {
-        String fromJid = direct.from().toLowerCase(Locale.ROOT) + "@" + domain;
+        String fromBare = direct.from().toLowerCase(Locale.ROOT) + "@" + domain;
+        String fromJid = message.sentAs() == null ? fromBare : fromBare + "/" + message.sentAs();
         String toJid = direct.to().toLowerCase(Locale.ROOT) + "@" + domain;
         for (LocalResource recipient : recipients) {
             recipient.execute(() -> recipient.send(chat(message, fromJid, recipient.jid(), toJid)));
@@ -91,10 +93,10 @@ final class DirectChat {
             sender.execute(() -> {
                 if (sender.sent(key) == null && sender.carbons()) {
                     sender.send(XmlElement.builder("message", Namespaces.CLIENT)
-                            .attribute("from", fromJid).attribute("to", sender.jid()).attribute("type", "chat")
+                            .attribute("from", fromBare).attribute("to", sender.jid()).attribute("type", "chat")
                             .child(XmlElement.builder("sent", XmppNamespaces.CARBONS)
                                     .child(XmlElement.builder("forwarded", XmppNamespaces.FORWARD)
-                                            .child(chat(message, fromJid, toJid, fromJid)).build())
+                                            .child(chat(message, fromJid, toJid, fromBare)).build())
                                     .build())
                             .build());
                 }
@@ -102,11 +104,12 @@ final class DirectChat {
         }
     }
 
-    /** The message as its archive's owner sees it, with the id it is stored under. */
+    /** The message as its archive's owner sees it: its sender's id, and the id it is stored under. */
     private static XmlElement chat(ChatMessage message, String from, String to, String archive) {
         String id = Long.toString(message.id());
         return XmlElement.builder("message", Namespaces.CLIENT)
-                .attribute("from", from).attribute("to", to).attribute("type", "chat").attribute("id", id)
+                .attribute("from", from).attribute("to", to).attribute("type", "chat")
+                .attribute("id", message.clientId() == null ? id : message.clientId())
                 .child("body", Namespaces.CLIENT, message.text())
                 .child(XmlElement.builder("stanza-id", XmppNamespaces.STANZA_ID).attribute("id", id)
                         .attribute("by", archive).build())

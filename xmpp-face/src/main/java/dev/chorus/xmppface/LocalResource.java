@@ -42,6 +42,12 @@ final class LocalResource {
         return client.jid();
     }
 
+    /** The resourcepart of its address. */
+    String resourcepart() {
+        String jid = jid();
+        return jid.substring(jid.indexOf('/') + 1);
+    }
+
     XmppClient client() {
         return client;
     }

@@ -469,7 +469,8 @@ final class MultiUserChat {
         String clientId = ClientIds.of(message);
         String key = echoKey(room, connection.user(), text);
         resource.sending(key, message.attribute("id"));
-        messages.toRoom(connection.user(), room, text, clientId, connection.isIn(room)).thenAccept(outcome -> {
+        String sentAs = seat == null ? null : seat.nick();
+        messages.toRoom(connection.user(), room, text, clientId, connection.isIn(room), sentAs).thenAccept(outcome -> {
             if (outcome instanceof Messages.Outcome.Refused refused) {
                 resource.execute(() -> {
                     resource.sent(key);
@@ -619,7 +620,8 @@ final class MultiUserChat {
     /** @param delay when the message was said, for one said before the occupant came; null for a live one */
     private XmlElement groupchat(String room, ChatMessage message, String to, String id, XmlElement delay) {
         XmlElement.Builder groupchat = XmlElement.builder("message", Namespaces.CLIENT)
-                .attribute("type", "groupchat").attribute("from", occupantJid(room, nickOf(room, message.user())))
+                .attribute("type", "groupchat").attribute("from", occupantJid(room, message.sentAs() != null
+                        ? message.sentAs() : nickOf(room, message.user())))
                 .attribute("to", to).attribute("id", id)
                 .child("body", Namespaces.CLIENT, message.text());
         if (delay != null) {

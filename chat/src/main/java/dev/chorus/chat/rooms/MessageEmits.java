@@ -1,5 +1,6 @@
 package dev.chorus.chat.rooms;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.message.Conversation;
@@ -20,8 +21,9 @@ public final class MessageEmits {
     public record Emit(String event, List<String> rooms, Object payload) {
     }
 
-    /** A direct message as its two users see it. */
-    record DirectMessage(long id, String from, String to, String text, long ts) {
+    /** A direct message as its two users see it; the sender's own id and client when it said them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DirectMessage(long id, String from, String to, String text, long ts, String clientId, String sentAs) {
     }
 
     private MessageEmits() {
@@ -31,10 +33,10 @@ public final class MessageEmits {
     public static Emit of(Post post, long id) {
         if (post.conversation() instanceof Conversation.Direct direct) {
             return new Emit(DIRECT_EVENT, List.of(Channels.user(direct.to()), Channels.user(direct.from())),
-                    new DirectMessage(id, direct.from(), direct.to(), post.text(), post.ts()));
+                    new DirectMessage(id, direct.from(), direct.to(), post.text(), post.ts(), post.clientId(),
+                            post.sentAs()));
         }
-        return new Emit(ROOM_EVENT, List.of(post.conversation().key()),
-                new ChatMessage(id, post.conversation().key(), post.user(), post.text(), post.ts()));
+        return new Emit(ROOM_EVENT, List.of(post.conversation().key()), post.message(id));
     }
 
     /** Delivers the messages a node's own publisher stores to the namespace's sockets. */
@@ -50,20 +52,29 @@ public final class MessageEmits {
         if (event.equals(ROOM_EVENT)) {
             String room = payload.path("room").asText();
             ChatMessage message = new ChatMessage(payload.path("id").asLong(), room, payload.path("user").asText(),
-                    payload.path("text").asText(), payload.path("ts").asLong());
-            listener.posted(new Post(message.user(), new Conversation.Room(room), message.text(), message.ts(), null),
-                    message);
+                    payload.path("text").asText(), payload.path("ts").asLong(), text(payload, "clientId"),
+                    text(payload, "sentAs"));
+            listener.posted(new Post(message.user(), new Conversation.Room(room), message.text(), message.ts(), null,
+                    message.clientId(), message.sentAs()), message);
         } else if (event.equals(DIRECT_EVENT)) {
             Conversation.Direct direct = new Conversation.Direct(payload.path("from").asText(),
                     payload.path("to").asText());
             ChatMessage message = new ChatMessage(payload.path("id").asLong(), direct.key(), direct.from(),
-                    payload.path("text").asText(), payload.path("ts").asLong());
-            listener.posted(new Post(direct.from(), direct, message.text(), message.ts(), null), message);
+                    payload.path("text").asText(), payload.path("ts").asLong(), text(payload, "clientId"),
+                    text(payload, "sentAs"));
+            listener.posted(new Post(direct.from(), direct, message.text(), message.ts(), null, message.clientId(),
+                    message.sentAs()), message);
         }
+    }
+
+    private static String text(JsonNode payload, String field) {
+        JsonNode value = payload.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     /** A stored direct message between two users, as a page of their history shows it. */
     static DirectMessage direct(ChatMessage message, String from, String to) {
-        return new DirectMessage(message.id(), from, to, message.text(), message.ts());
+        return new DirectMessage(message.id(), from, to, message.text(), message.ts(), message.clientId(),
+                message.sentAs());
     }
 }

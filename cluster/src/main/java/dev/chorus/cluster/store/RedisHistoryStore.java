@@ -10,12 +10,15 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Room history in Redis, a stream per room under {@code <prefix>history:<room>} holding its last messages, none
  * older than the maximum age. A message's id is its stream entry's, {@code <id>-0}. Messages are appended by the
- * {@link RedisPublisher}, in the same step as their broadcast.
+ * {@link RedisPublisher}, in the same step as their broadcast, which also keeps each user's index of their direct
+ * conversations ({@code <prefix>directs:<user>}).
  */
 public final class RedisHistoryStore implements HistoryStore {
     private final RedisAsyncCommands<String, String> redis;
@@ -28,6 +31,17 @@ public final class RedisHistoryStore implements HistoryStore {
 
     static String key(String prefix, String conversation) {
         return prefix + "history:" + conversation;
+    }
+
+    /** The index of a user's direct conversations: a sorted set of their keys, scored by their last message's id. */
+    static String directsKey(String prefix, String user) {
+        return prefix + "directs:" + user.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> conversations(String user, long activeAfter, int limit) {
+        return redis.zrevrangebyscore(directsKey(prefix, user), Range.create((double) activeAfter + 1,
+                Double.POSITIVE_INFINITY), Limit.create(0, limit)).toCompletableFuture();
     }
 
     @Override
@@ -62,8 +76,10 @@ public final class RedisHistoryStore implements HistoryStore {
         List<ChatMessage> messages = new ArrayList<>(entries.size());
         for (StreamMessage<String, String> entry : entries) {
             String streamId = entry.getId();
+            Map<String, String> body = entry.getBody();
             messages.add(new ChatMessage(Long.parseLong(streamId.substring(0, streamId.indexOf('-'))), room,
-                    entry.getBody().get("user"), entry.getBody().get("text"), Long.parseLong(entry.getBody().get("ts"))));
+                    body.get("user"), body.get("text"), Long.parseLong(body.get("ts")), body.get("cid"),
+                    body.get("as")));
         }
         return messages;
     }

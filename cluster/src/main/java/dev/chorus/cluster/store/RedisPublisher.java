@@ -3,10 +3,10 @@ package dev.chorus.cluster.store;
 import dev.chorus.cluster.adapter.StoredBroadcast;
 import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
-import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.message.Post;
 import dev.chorus.core.message.Publication;
 import dev.chorus.core.message.Publisher;
+import dev.chorus.core.room.RoomNames;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,15 +26,17 @@ import java.util.function.Function;
  */
 public final class RedisPublisher implements Publisher {
     /*
-     * KEYS: bucket, history, cluster stream[, client key]. The time comes from the caller's clock, as for
+     * KEYS: bucket, history, cluster stream, client key ('' for none)[, both users' index of their direct
+     * conversations]. ARGV after the limits: the client's id and the name the sender was sent as ('' for none), the
+     * conversation's key. The time comes from the caller's clock, as for
      * the local limiter; a clock behind the bucket's refills nothing. History ids are the milliseconds of the append,
      * or one more than the conversation's last id when that is not smaller, so that they increase whichever node
      * appends. The broadcast's append is the adapter's own statement, which puts the id into its slot.
      */
-    private static final int OWN_ARGS = 9;
+    private static final int OWN_ARGS = 12;
     private static final String PUBLISH = """
             local now = tonumber(ARGV[1])
-            if KEYS[4] then
+            if KEYS[4] ~= '' then
               local earlier = redis.call('GET', KEYS[4])
               if earlier then return {1, tonumber(earlier)} end
             end
@@ -51,11 +53,17 @@ public final class RedisPublisher implements Publisher {
             local previous = 0
             if last then previous = tonumber(string.match(last[1], '^(%d+)')) end
             local id = string.format('%.0f', math.max(now, previous + 1))
-            redis.call('XADD', KEYS[2], id .. '-0', 'user', ARGV[4], 'text', ARGV[5], 'ts', ARGV[6])
+            local fields = {'user', ARGV[4], 'text', ARGV[5], 'ts', ARGV[6]}
+            if ARGV[10] ~= '' then table.insert(fields, 'cid') table.insert(fields, ARGV[10]) end
+            if ARGV[11] ~= '' then table.insert(fields, 'as') table.insert(fields, ARGV[11]) end
+            redis.call('XADD', KEYS[2], id .. '-0', unpack(fields))
             redis.call('XTRIM', KEYS[2], 'MAXLEN', '=', ARGV[7])
             redis.call('XTRIM', KEYS[2], 'MINID', '=', string.format('%.0f', math.max(0, now - tonumber(ARGV[8]))))
             redis.call('PEXPIRE', KEYS[2], ARGV[8])
-            if KEYS[4] then redis.call('SET', KEYS[4], id, 'PX', ARGV[9]) end
+            for i = 5, 6 do
+              if KEYS[i] then redis.call('ZADD', KEYS[i], id, ARGV[12]) end
+            end
+            if KEYS[4] ~= '' then redis.call('SET', KEYS[4], id, 'PX', ARGV[9]) end
             """ + StoredBroadcast.appendLua(3, OWN_ARGS + 1, "id") + """
             return {0, tonumber(id)}
             """;
@@ -106,19 +114,21 @@ public final class RedisPublisher implements Publisher {
         String conversation = post.conversation().key();
         String rateKey = keyPrefix + "rate:" + post.user();
         String historyKey = RedisHistoryStore.key(keyPrefix, conversation);
-        String[] keys = post.clientKey() == null ? new String[] {rateKey, historyKey, broadcast.stream()}
-                : new String[] {rateKey, historyKey, broadcast.stream(),
-                        keyPrefix + "sent:" + post.user() + ":" + post.clientKey()};
+        List<String> keys = new ArrayList<>(List.of(rateKey, historyKey, broadcast.stream(),
+                post.clientKey() == null ? "" : keyPrefix + "sent:" + post.user() + ":" + post.clientKey()));
+        RoomNames.directUsers(conversation).forEach(user -> keys.add(RedisHistoryStore.directsKey(keyPrefix, user)));
         List<String> args = new ArrayList<>(OWN_ARGS + broadcast.args().size());
         Collections.addAll(args, Long.toString(clock.millis()), ratePerMilli, burst, post.user(), post.text(),
-                Long.toString(post.ts()), maxPerConversation, maxAgeMillis, rememberSentMillis);
+                Long.toString(post.ts()), maxPerConversation, maxAgeMillis, rememberSentMillis,
+                post.clientId() == null ? "" : post.clientId(), post.sentAs() == null ? "" : post.sentAs(),
+                conversation);
         args.addAll(broadcast.args());
-        return publish.<List<Long>>run(ScriptOutputType.MULTI, keys, args.toArray(String[]::new))
+        return publish.<List<Long>>run(ScriptOutputType.MULTI, keys.toArray(String[]::new),
+                args.toArray(String[]::new))
                 .thenApply(outcome -> {
                     long value = outcome.get(1);
                     return switch (outcome.get(0).intValue()) {
-                        case 0 -> new Publication.Published(
-                                new ChatMessage(value, conversation, post.user(), post.text(), post.ts()));
+                        case 0 -> new Publication.Published(post.message(value));
                         case 1 -> new Publication.AlreadySent(value);
                         default -> new Publication.RateLimited(value);
                     };

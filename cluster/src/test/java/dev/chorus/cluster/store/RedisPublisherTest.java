@@ -9,6 +9,7 @@ import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.message.Conversation;
 import dev.chorus.core.message.Post;
 import dev.chorus.core.message.Publication;
+import dev.chorus.core.room.RoomNames;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.engine.sio.SocketIoOptions;
 import dev.chorus.engine.sio.SocketIoServer;
@@ -152,6 +153,26 @@ class RedisPublisherTest extends RedisStoreTest {
         assertThat(get(publisher(PLENTY, NOW).publish(post("bob", "lobby", "once", "k1"))))
                 .as("keys are per user").isInstanceOf(Publication.Published.class);
         assertThat(get(backbone.strings().xlen("socket.io").toCompletableFuture())).isEqualTo(2);
+    }
+
+    @Test
+    void aDirectMessageKeepsItsSendersIdAndClientAndIsTheLatestOfBothUsersConversations() throws Exception {
+        String conversation = RoomNames.direct("alice", "bob");
+        Post post = new Post("alice", new Conversation.Direct("alice", "Bob"), "hi", 7, null, "c-1", "phone");
+
+        Publication publication = get(publisher(PLENTY, NOW).publish(post));
+
+        long now = NOW.toEpochMilli();
+        ChatMessage stored = new ChatMessage(now, conversation, "alice", "hi", 7, "c-1", "phone");
+        assertThat(publication).isEqualTo(new Publication.Published(stored));
+        RedisHistoryStore history = new RedisHistoryStore(backbone, RedisKeys.DEFAULT_PREFIX);
+        assertThat(get(history.before(conversation, null, 10))).containsExactly(stored);
+        assertThat(get(history.conversations("Bob", 0, 10))).containsExactly(conversation);
+        assertThat(get(history.conversations("alice", 0, 10))).containsExactly(conversation);
+        assertThat(get(history.conversations("alice", now, 10))).as("nothing newer").isEmpty();
+        assertThat(get(history.conversations("carol", 0, 10))).isEmpty();
+        get(publisher(PLENTY, NOW).publish(post("alice", "lobby", "a room is no conversation", null)));
+        assertThat(get(history.conversations("alice", 0, 10))).containsExactly(conversation);
     }
 
     private RedisPublisher publisher(RedisPublisher.Limits limits, Instant now) {

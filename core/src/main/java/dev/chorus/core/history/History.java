@@ -5,6 +5,7 @@ import dev.chorus.core.account.UsernameRules;
 import dev.chorus.core.limits.RequestLimits.Kind;
 import dev.chorus.core.limits.RequestLimits;
 import dev.chorus.core.room.RoomNames;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -13,6 +14,9 @@ import java.util.function.Supplier;
 public final class History {
     private static final int MAX_PAGE = 100;
     private static final int DEFAULT_PAGE = 50;
+    /** The most of a user's conversations a page of their whole archive reads, going back and going forward. */
+    static final int SEARCHED_BACK = 100;
+    static final int SEARCHED_FORWARD = 1000;
 
     private final HistoryStore store;
     private final RequestLimits limits;
@@ -51,6 +55,31 @@ public final class History {
         int size = pageSize(limit);
         return allowed(user, Kind.DIRECT_HISTORY, () -> after != null ? store.after(conversation, after, size)
                 : store.before(conversation, before, size));
+    }
+
+    /**
+     * A page of everything said to and by a user in their direct conversations, as {@link #room} pages a room: the
+     * conversations' pages read side by side and merged by id (ids are the milliseconds of each message's append,
+     * wherever they can be). Going back, the {@link #SEARCHED_BACK} conversations active last are read; going
+     * forward, those active since, {@link #SEARCHED_FORWARD} at most.
+     */
+    public CompletableFuture<Answer<List<ChatMessage>>> archive(String user, Long before, Long after,
+            Integer limit) {
+        int size = pageSize(limit);
+        return allowed(user, Kind.DIRECT_HISTORY, () -> store.conversations(user, after == null ? 0 : after,
+                after == null ? SEARCHED_BACK : SEARCHED_FORWARD).thenCompose(conversations -> {
+                    List<CompletableFuture<List<ChatMessage>>> pages = conversations.stream()
+                            .map(conversation -> after != null ? store.after(conversation, after, size)
+                                    : store.before(conversation, before, size))
+                            .toList();
+                    return CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)).thenApply(read -> {
+                        List<ChatMessage> merged = pages.stream().flatMap(page -> page.join().stream())
+                                .sorted(Comparator.comparingLong(ChatMessage::id).thenComparing(ChatMessage::room))
+                                .toList();
+                        return after != null ? merged.subList(0, Math.min(size, merged.size()))
+                                : merged.subList(Math.max(0, merged.size() - size), merged.size());
+                    });
+                }));
     }
 
     private CompletableFuture<Answer<List<ChatMessage>>> allowed(String user, Kind kind,

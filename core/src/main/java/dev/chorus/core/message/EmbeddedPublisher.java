@@ -47,7 +47,7 @@ public final class EmbeddedPublisher implements Publisher {
             return CompletableFuture.completedFuture(
                     new Publication.RateLimited(Math.max(1, rate.millisUntilNext(post.user()))));
         }
-        return history.append(post.conversation().key(), post.user(), post.text(), post.ts()).thenApply(message -> {
+        return history.append(post.message(0)).thenApply(message -> {
             listener.posted(post, message);
             return new Publication.Published(message);
         });

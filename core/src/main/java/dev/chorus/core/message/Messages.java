@@ -58,6 +58,16 @@ public final class Messages {
      * @param joined whether the sender is in the room, which the face connecting the sender knows
      */
     public CompletableFuture<Outcome> toRoom(String user, String room, String text, String clientId, boolean joined) {
+        return toRoom(user, room, text, clientId, joined, null);
+    }
+
+    /**
+     * A message to a room, kept with the name the sender's face gave them for it.
+     *
+     * @param sentAs the sender's nickname there; null for their account name
+     */
+    public CompletableFuture<Outcome> toRoom(String user, String room, String text, String clientId, boolean joined,
+            String sentAs) {
         MessageKind kind = MessageKind.ROOM;
         Optional<Outcome> refused = refused(kind, RoomNames.check(room)
                 .map(reason -> refusal(Refusal.BAD_ROOM, reason)))
@@ -69,11 +79,20 @@ public final class Messages {
             return CompletableFuture.completedFuture(refused.get());
         }
         String key = clientId == null ? null : "room:" + room + ":" + clientId;
-        return publish(new Post(user, new Conversation.Room(room), text, clock.millis(), key));
+        return publish(new Post(user, new Conversation.Room(room), text, clock.millis(), key, clientId, sentAs));
     }
 
     /** A direct message: stored in the pair's conversation, delivered to every connection of both users. */
     public CompletableFuture<Outcome> direct(String from, String to, String text, String clientId) {
+        return direct(from, to, text, clientId, null);
+    }
+
+    /**
+     * A direct message, kept with the name the sender's face gave them for it.
+     *
+     * @param sentAs the sender's client (an XMPP resource); null for none
+     */
+    public CompletableFuture<Outcome> direct(String from, String to, String text, String clientId, String sentAs) {
         MessageKind kind = MessageKind.DIRECT;
         Optional<Outcome> refused = refused(kind, UsernameRules.check(to)
                 .map(reason -> refusal(Refusal.BAD_RECIPIENT, "to: " + reason)))
@@ -89,7 +108,8 @@ public final class Messages {
                         Optional.of(refusal(Refusal.BAD_RECIPIENT, "no such user: " + to))).orElseThrow());
             }
             return quota.take(from, text).thenCompose(taken -> taken
-                    ? publish(new Post(from, new Conversation.Direct(from, to), text, clock.millis(), key))
+                    ? publish(new Post(from, new Conversation.Direct(from, to), text, clock.millis(), key, clientId,
+                            sentAs))
                     : CompletableFuture.completedFuture(refused(kind, Optional.of(refusal(Refusal.QUOTA,
                             "quota reached: " + quota.bytesPerDay() + " bytes of direct messages a day")))
                             .orElseThrow()));

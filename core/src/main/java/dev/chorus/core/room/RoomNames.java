@@ -1,5 +1,6 @@
 package dev.chorus.core.room;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -29,6 +30,13 @@ public final class RoomNames {
             return Optional.of("room names may not start with " + OWN);
         }
         return Optional.empty();
+    }
+
+    /** The two users of a direct conversation's history key; none for any other key. */
+    public static List<String> directUsers(String key) {
+        int comma = key.indexOf(',');
+        return key.startsWith(OWN) && comma > 0 ? List.of(key.substring(OWN.length(), comma), key.substring(comma + 1))
+                : List.of();
     }
 
     /** The history key of the direct conversation between two users, the same whichever of them asks. */

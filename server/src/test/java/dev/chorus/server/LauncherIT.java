@@ -39,6 +39,29 @@ class LauncherIT {
                 .isZero();
     }
 
+    @Test
+    void onAMachineOfUpToFourCoresTheNodeKeepsItsHeapSmallUnlessToldToLeaveItToTheJvm() throws Exception {
+        Path archive = dir.resolve("chorus.jsa");
+        boolean small = Runtime.getRuntime().availableProcessors() <= 4;
+
+        Run chosen = chorus(archive, Map.of("CHORUS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertThat(chosen.exit()).as(chosen.output()).isZero();
+        assertThat(flag(chosen.output(), "UseSerialGC")).isEqualTo(small);
+        assertThat(flag(chosen.output(), "MaxHeapFreeRatio")).isEqualTo(small ? "20" : "70");
+
+        Run jvm = chorus(archive, Map.of("CHORUS_MEMORY", "jvm", "CHORUS_JAVA_OPTS", "-XX:+PrintFlagsFinal"),
+                "--version");
+        assertThat(jvm.exit()).as(jvm.output()).isZero();
+        assertThat(flag(jvm.output(), "MaxHeapFreeRatio")).isEqualTo("70");
+    }
+
+    /** A flag's value as -XX:+PrintFlagsFinal prints it: a boolean, or the value's text. */
+    private static Object flag(String flags, String name) {
+        String value = flags.lines().filter(line -> line.trim().split("\\s+").length > 3
+                && line.trim().split("\\s+")[1].equals(name)).findFirst().orElseThrow().trim().split("\\s+")[3];
+        return value.equals("true") || value.equals("false") ? Boolean.valueOf(value) : value;
+    }
+
     private record Run(int exit, String output) {
     }
 

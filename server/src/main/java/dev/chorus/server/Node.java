@@ -205,7 +205,7 @@ public final class Node implements AutoCloseable {
             routes.add(new NodeRoutes(() -> !io.engine().isClosed() && !io.engine().isDraining() && backend.isReady(),
                     backend::nodes));
             List<ChannelHandler> endpoints = xmpp == null ? List.of(io.httpHandler())
-                    : List.of(xmpp.webSocketEndpoint(), io.httpHandler());
+                    : List.of(xmpp.webSocketEndpoint(), xmpp.boshEndpoint(), io.httpHandler());
             http.serve(engine.maxHttpBufferSize(), endpoints, new Router(routes, engine.cors(), proxies, refusals));
             backend.announce(advertisedAddress(host, http.port()), () -> load(io));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",

@@ -4,9 +4,9 @@ import dev.chorus.chat.rooms.HeardBroadcasts;
 import dev.chorus.core.Chat;
 import dev.chorus.core.account.Accounts;
 import dev.chorus.core.contact.Contacts;
-import dev.chorus.core.room.OccupantStore;
 import dev.chorus.core.limits.LoginThrottle;
 import dev.chorus.core.limits.UserConnections;
+import dev.chorus.core.room.OccupantStore;
 import dev.chorus.core.session.Admission;
 import dev.chorus.engine.http.CorsOptions;
 import dev.chorus.engine.http.TrustedProxies;
@@ -14,17 +14,21 @@ import dev.chorus.engine.sio.Namespace;
 import dev.chorus.server.config.Key;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
+import dev.chorus.xmpp.bosh.BoshEndpoint;
+import dev.chorus.xmpp.bosh.BoshSettings;
+import dev.chorus.xmpp.http.Caller;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.stream.StreamSettings;
-import dev.chorus.xmpp.websocket.Caller;
 import dev.chorus.xmpp.websocket.WebSocketEndpoint;
 import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.XmppStreamDecoder;
 import dev.chorus.xmppface.XmppAuthenticator;
 import dev.chorus.xmppface.XmppFace;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -33,6 +37,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +48,12 @@ import org.slf4j.LoggerFactory;
 final class XmppService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(XmppService.class);
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
+    static final String BOSH_PATH = "/xmpp";
+    /** BOSH's limits: what Prosody and ejabberd allow, and what strophe.js and converse.js ask for. */
+    private static final Duration BOSH_MAX_WAIT = Duration.ofSeconds(60);
+    private static final int BOSH_MAX_HOLD = 1;
+    private static final Duration BOSH_INACTIVITY = Duration.ofSeconds(60);
+    private static final Duration BOSH_POLLING = Duration.ofSeconds(2);
     /** The server-side event that carries a kick to the XMPP streams of the other nodes. */
     private static final String KICK = "chorus:xmpp-kick";
     /** The server-side event that carries a room's closing to the XMPP occupants of the other nodes. */
@@ -61,13 +72,15 @@ final class XmppService implements AutoCloseable {
     private final XmppListener starttls;
     private final XmppListener directTls;
     private final WebSocketEndpoint webSocket;
+    private final BoshEndpoint bosh;
 
     private XmppService(XmppFace face, XmppListener starttls, XmppListener directTls,
-            WebSocketEndpoint webSocket) {
+            WebSocketEndpoint webSocket, BoshEndpoint bosh) {
         this.face = face;
         this.starttls = starttls;
         this.directTls = directTls;
         this.webSocket = webSocket;
+        this.bosh = bosh;
     }
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
@@ -100,13 +113,16 @@ final class XmppService implements AutoCloseable {
             }
             throw e;
         }
-        WebSocketEndpoint webSocket = new WebSocketEndpoint(WEBSOCKET_PATH, services, limits, (channel, request) -> {
+        BiFunction<Channel, HttpRequest, Caller> callers = (channel, request) -> {
             String client = proxies.clientAddress(channel.remoteAddress(), request.headers());
             boolean secure = proxies.secure(channel.remoteAddress(), request.headers()) || isLoopback(client);
             return new Caller(client, secure, cors.permits(request.headers().get(HttpHeaderNames.ORIGIN),
                     request.headers().get(HttpHeaderNames.HOST)));
-        });
-        XmppService xmpp = new XmppService(face, starttls, directTls, webSocket);
+        };
+        WebSocketEndpoint webSocket = new WebSocketEndpoint(WEBSOCKET_PATH, services, limits, callers);
+        BoshEndpoint bosh = new BoshEndpoint(BOSH_PATH, services, new BoshSettings(domain, BOSH_MAX_WAIT,
+                BOSH_MAX_HOLD, BOSH_INACTIVITY, BOSH_POLLING), limits, callers, cors::applyTo);
+        XmppService xmpp = new XmppService(face, starttls, directTls, webSocket, bosh);
         log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
                 starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"
                         + (settings.get(Keys.XMPP_TLS_REQUIRED) ? " required)" : " offered)"),
@@ -188,6 +204,11 @@ final class XmppService implements AutoCloseable {
         return webSocket;
     }
 
+    /** The endpoint of BOSH sessions at {@code /xmpp}, for the HTTP pipeline. */
+    ChannelHandler boshEndpoint() {
+        return bosh;
+    }
+
     /** The TCP port of STARTTLS streams; -1 when the default one was taken. */
     int port() {
         return starttls == null ? -1 : starttls.port();
@@ -203,5 +224,6 @@ final class XmppService implements AutoCloseable {
             directTls.close();
         }
         face.endAll(StreamError.SYSTEM_SHUTDOWN, "the server is stopping; reconnect");
+        bosh.endAll();
     }
 }

@@ -173,9 +173,12 @@ class XmppRoomsIT {
         register(node.port(), "ruth");
         Socket sam = socket(node.port(), register(node.port(), "sam"));
         XMPPTCPConnection quinn = node.smack().connection("quinn", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        XMPPTCPConnection quinnsLaptop = node.smack().connection("quinn", WebUsers.PASSWORD, "laptop",
+                "SCRAM-SHA-1");
         XMPPTCPConnection ruth = node.smack().connection("ruth", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
         try {
             quinn.connect().login();
+            quinnsLaptop.connect().login();
             ruth.connect().login();
             connect(sam);
             EntityBareJid address = JidCreate.entityBareFrom("booth@" + SERVICE);
@@ -191,12 +194,13 @@ class XmppRoomsIT {
                     .isInstanceOfSatisfying(XMPPErrorException.class, error -> assertThat(error.getStanzaError()
                             .getCondition()).isEqualTo(StanzaError.Condition.service_unavailable));
             assertThat(refusal(sam, "booth")).as("already in").isNull();
-            booth.leave();
-            booth.join(Resourcepart.from("Quinn"));
-            assertThat(booth.getOccupants()).extracting(Object::toString)
-                    .containsExactlyInAnyOrder(address + "/Quinn", address + "/sam");
+            MultiUserChat onTheLaptop = MultiUserChatManager.getInstanceFor(quinnsLaptop).getMultiUserChat(address);
+            onTheLaptop.join(Resourcepart.from("Q2"));
+            assertThat(onTheLaptop.getOccupants()).as("its owner comes in all the same").extracting(Object::toString)
+                    .containsExactlyInAnyOrder(address + "/Quinn", address + "/Q2", address + "/sam");
         } finally {
             quinn.disconnect();
+            quinnsLaptop.disconnect();
             ruth.disconnect();
             sam.close();
         }

@@ -1,5 +1,6 @@
 package dev.chorus.xmpp.websocket;
 
+import dev.chorus.xmpp.http.Caller;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.xml.XmppStreamDecoder;
 import io.netty.buffer.ByteBufUtil;

@@ -1,5 +1,6 @@
 package dev.chorus.xmpp.websocket;
 
+import dev.chorus.xmpp.http.Caller;
 import dev.chorus.xmpp.stream.Namespaces;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.stream.StreamTransport;

@@ -2,6 +2,7 @@ package dev.chorus.xmpp.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.xmpp.http.Caller;
 import dev.chorus.xmpp.sasl.SaslAuthenticator;
 import dev.chorus.xmpp.sasl.ScramCredential;
 import dev.chorus.xmpp.sasl.ScramHash;

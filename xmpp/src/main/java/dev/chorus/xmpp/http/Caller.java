@@ -1,7 +1,7 @@
-package dev.chorus.xmpp.websocket;
+package dev.chorus.xmpp.http;
 
 /**
- * Who opens a WebSocket stream, as the HTTP server tells it.
+ * Who opens a stream over HTTP (a WebSocket, a BOSH session), as the HTTP server tells it.
  *
  * @param address    the client's address, as trusted proxies tell it
  * @param protectedConnection whether no one can read along: HTTPS to this node or to a trusted proxy, or loopback

@@ -49,10 +49,8 @@ final class XmppService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(XmppService.class);
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
     static final String BOSH_PATH = "/xmpp";
-    /** BOSH's limits: what Prosody and ejabberd allow, and what strophe.js and converse.js ask for. */
-    private static final Duration BOSH_MAX_WAIT = Duration.ofSeconds(60);
+    /** BOSH requests held at once per session: what strophe.js and converse.js ask for. */
     private static final int BOSH_MAX_HOLD = 1;
-    private static final Duration BOSH_INACTIVITY = Duration.ofSeconds(60);
     private static final Duration BOSH_POLLING = Duration.ofSeconds(2);
     /** The server-side event that carries a kick to the XMPP streams of the other nodes. */
     private static final String KICK = "chorus:xmpp-kick";
@@ -120,8 +118,9 @@ final class XmppService implements AutoCloseable {
                     request.headers().get(HttpHeaderNames.HOST)));
         };
         WebSocketEndpoint webSocket = new WebSocketEndpoint(WEBSOCKET_PATH, services, limits, callers);
-        BoshEndpoint bosh = new BoshEndpoint(BOSH_PATH, services, new BoshSettings(domain, BOSH_MAX_WAIT,
-                BOSH_MAX_HOLD, BOSH_INACTIVITY, BOSH_POLLING), limits, callers, cors::applyTo);
+        BoshEndpoint bosh = new BoshEndpoint(BOSH_PATH, services, new BoshSettings(domain,
+                settings.get(Keys.XMPP_BOSH_WAIT), BOSH_MAX_HOLD, settings.get(Keys.XMPP_BOSH_INACTIVITY),
+                BOSH_POLLING), limits, callers, cors::applyTo);
         XmppService xmpp = new XmppService(face, starttls, directTls, webSocket, bosh);
         log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
                 starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"

@@ -199,6 +199,14 @@ public final class Keys {
             "An XMPP stream silent this long is pinged, and closed if the ping is not answered within as long again.",
             Duration.ofSeconds(300), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
             writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Duration> XMPP_BOSH_WAIT = new Key<>("xmpp-bosh-wait", "SECONDS",
+            "The longest a BOSH request at /xmpp is held with nothing to say (a client asks for less or as much).",
+            Duration.ofSeconds(60), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
+            writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Duration> XMPP_BOSH_INACTIVITY = new Key<>("xmpp-bosh-inactivity", "SECONDS",
+            "A BOSH session with no request held for this long ends.",
+            Duration.ofSeconds(60), duration(ChronoUnit.SECONDS, Duration.ofSeconds(5)),
+            writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<Double> XMPP_STANZA_RATE = new Key<>("xmpp-stanza-rate", "PER_SECOND",
             "Stanzas one XMPP stream may send per second, on average; past it and its burst the stream ends "
                     + "(policy-violation). Messages count against message-rate too.", 50.0, positiveDecimal(),
@@ -222,7 +230,8 @@ public final class Keys {
             CORS_ORIGIN,
             CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
-            XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_STANZA_RATE,
+            XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_BOSH_WAIT,
+            XMPP_BOSH_INACTIVITY, XMPP_STANZA_RATE,
             XMPP_STANZA_BURST, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.server.NodeScript;
+import dev.chorus.server.config.Keys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,8 +30,11 @@ class XmppBoshIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SID = Pattern.compile("sid='([^']+)'");
 
+    private static final Duration INACTIVITY = Duration.ofSeconds(5);
+
     @RegisterExtension
-    static final OneXmppNode node = new OneXmppNode();
+    static final OneXmppNode node = new OneXmppNode(settings -> settings.with(Keys.XMPP_BOSH_INACTIVITY,
+            INACTIVITY));
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -61,7 +67,7 @@ class XmppBoshIT {
         assertThat(created.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type)
                 .startsWith("text/xml"));
         String body = created.body();
-        assertThat(body).contains("wait='1'", "hold='1'", "requests='2'", "inactivity='60'", "ver='1.11'",
+        assertThat(body).contains("wait='1'", "hold='1'", "requests='2'", "inactivity='5'", "ver='1.11'",
                 "from='" + DOMAIN + "'", "xmpp:version='1.0'", "<stream:features", "<mechanism>PLAIN</mechanism>");
         Matcher sid = SID.matcher(body);
         assertThat(sid.find()).isTrue();
@@ -80,6 +86,45 @@ class XmppBoshIT {
                 .contains("type='terminate'", "condition='item-not-found'");
         assertThat(post(request(session, 1002, "")).body()).as("the session is over")
                 .contains("type='terminate'");
+    }
+
+    @Test
+    void aRequestAheadOfAMissingOneIsAnsweredAfterItsWaitAndAnIdleSessionEnds() throws Exception {
+        String session = create(2000);
+
+        HttpResponse<String> ahead = post(request(session, 2002, ""));
+        assertThat(ahead.body()).as("answered empty while 2001 is missing").isEqualTo("<body xmlns='" + HTTPBIND
+                + "'/>");
+        assertThat(post(request(session, 2001, "")).body()).isEqualTo("<body xmlns='" + HTTPBIND + "'/>");
+        assertThat(post(request(session, 2003, "")).body()).as("the session goes on in order")
+                .isEqualTo("<body xmlns='" + HTTPBIND + "'/>");
+
+        Thread.sleep(INACTIVITY.plusSeconds(2).toMillis());
+        assertThat(post(request(session, 2004, "")).body()).as("ended after its inactivity")
+                .contains("type='terminate'", "condition='item-not-found'");
+    }
+
+    @Test
+    void aFloodOfRequestsForNoSessionLeavesTheNodeServing() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            flood.add(http.sendAsync(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString(
+                    request("gone-" + i, i + 1, ""))).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var answer : flood) {
+            assertThat(answer.get(10, TimeUnit.SECONDS).body())
+                    .contains("condition='item-not-found'");
+        }
+        assertThat(create(1)).isNotBlank();
+    }
+
+    /** A new session, with a wait of one second. @return its sid */
+    private String create(long rid) throws Exception {
+        String body = post("<body xmlns='" + HTTPBIND + "' xmlns:xmpp='urn:xmpp:xbosh' rid='" + rid + "' to='"
+                + DOMAIN + "' wait='1' hold='1' ver='1.6' xmpp:version='1.0'/>").body();
+        Matcher sid = SID.matcher(body);
+        assertThat(sid.find()).as(body).isTrue();
+        return sid.group(1);
     }
 
     @Test

@@ -38,6 +38,7 @@ final class BoshSession implements StreamTransport {
         void answer(String body);
     }
 
+    /** @param held how the request is answered; null once it was answered while it waited for an earlier one */
     private record Request(long rid, XmlElement body, Held held) {
     }
 
@@ -117,10 +118,29 @@ final class BoshSession implements StreamTransport {
             nextRid++;
             take(next);
         }
+        if (early.containsKey(rid)) {
+            executor.schedule(() -> answerEarly(rid), wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A request that came before an earlier one is answered empty when that one is still missing after {@code wait}
+     * (the client may have lost it and will send it again): it is taken, in its turn, when the gap is filled.
+     */
+    private void answerEarly(long rid) {
+        Request waited = early.get(rid);
+        if (waited != null && waited.held() != null) {
+            early.put(rid, new Request(rid, waited.body(), null));
+            String empty = body(List.of());
+            answers.put(rid, empty);
+            waited.held().answer(empty);
+        }
     }
 
     private void take(Request request) {
-        hold(request.rid(), request.held());
+        if (request.held() != null) {
+            hold(request.rid(), request.held());
+        }
         XmlElement body = request.body();
         if ("true".equals(body.attribute("xmpp:restart"))) {
             stream.onEvent(new StreamEvent.Opened(header(body)));

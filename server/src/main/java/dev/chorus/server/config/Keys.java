@@ -200,8 +200,9 @@ public final class Keys {
             Duration.ofSeconds(300), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
             writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<Duration> XMPP_BOSH_WAIT = new Key<>("xmpp-bosh-wait", "SECONDS",
-            "The longest a BOSH request at /xmpp is held with nothing to say (a client asks for less or as much).",
-            Duration.ofSeconds(60), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
+            "The longest a BOSH request at /xmpp is held with nothing to say (a client asks for less or as much); "
+                    + "under the proxies' read timeouts (60 s in the shipped configurations).",
+            Duration.ofSeconds(30), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
             writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<Duration> XMPP_BOSH_INACTIVITY = new Key<>("xmpp-bosh-inactivity", "SECONDS",
             "A BOSH session with no request held for this long ends.",

@@ -205,6 +205,6 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
 
     /** Ends every session: the node stops. */
     public void endAll() {
-        sessions.values().forEach(session -> session.executor().execute(() -> session.shutdown("system-shutdown")));
+        sessions.values().forEach(session -> session.executor().execute(() -> session.end("system-shutdown")));
     }
 }

@@ -259,8 +259,8 @@ final class BoshSession implements StreamTransport {
         finish();
     }
 
-    /** Ends the session from this side: the stream is gone with it. */
-    private void end(String condition) {
+    /** Ends the session from this side (the node stops, or the client broke its terms): the stream goes with it. */
+    void end(String condition) {
         if (terminated) {
             return;
         }
@@ -278,11 +278,6 @@ final class BoshSession implements StreamTransport {
             inactivity.cancel(false);
         }
         ended.accept(this);
-    }
-
-    /** The stream is ended by the node (it stops, or the session is unknown to it): every held request is told. */
-    void shutdown(String condition) {
-        end(condition);
     }
 
     @Override

@@ -252,7 +252,8 @@ final class MultiUserChat {
         }
         resource.send(OccupantPresence.self(self, occupantJid(room, nick), setup.created()));
         for (ChatMessage message : wantedHistory(said, wanted)) {
-            resource.send(groupchat(room, message, resource.jid(), Long.toString(message.id()),
+            resource.send(groupchat(room, message, senderOf(room, message), resource.jid(),
+                    Long.toString(message.id()),
                     XmlElement.builder("delay", XmppNamespaces.DELAY)
                             .attribute("stamp", Instant.ofEpochMilli(message.ts()).toString())
                             .attribute("from", roomJid(room)).build()));
@@ -539,6 +540,7 @@ final class MultiUserChat {
             return;
         }
         String key = echoKey(room, message.user(), message.text());
+        String from = senderOf(room, message);
         for (RoomConnection occupant : here) {
             LocalResource resource = occupant.resource();
             resource.execute(() -> {
@@ -547,7 +549,7 @@ final class MultiUserChat {
                 }
                 LocalResource.Echo echo = message.user().equalsIgnoreCase(occupant.user()) ? resource.sent(key) : null;
                 String id = echo != null && echo.clientId() != null ? echo.clientId() : Long.toString(message.id());
-                resource.send(groupchat(room, message, resource.jid(), id, null));
+                resource.send(groupchat(room, message, from, resource.jid(), id, null));
             });
         }
     }
@@ -617,11 +619,19 @@ final class MultiUserChat {
         });
     }
 
-    /** @param delay when the message was said, for one said before the occupant came; null for a live one */
-    private XmlElement groupchat(String room, ChatMessage message, String to, String id, XmlElement delay) {
+    /** The occupant address a room message is from: the nickname it was said under, else its sender's here. */
+    private String senderOf(String room, ChatMessage message) {
+        return occupantJid(room, message.sentAs() != null ? message.sentAs() : nickOf(room, message.user()));
+    }
+
+    /**
+     * @param from  the occupant address it is from ({@link #senderOf})
+     * @param delay when the message was said, for one said before the occupant came; null for a live one
+     */
+    private XmlElement groupchat(String room, ChatMessage message, String from, String to, String id,
+            XmlElement delay) {
         XmlElement.Builder groupchat = XmlElement.builder("message", Namespaces.CLIENT)
-                .attribute("type", "groupchat").attribute("from", occupantJid(room, message.sentAs() != null
-                        ? message.sentAs() : nickOf(room, message.user())))
+                .attribute("type", "groupchat").attribute("from", from)
                 .attribute("to", to).attribute("id", id)
                 .child("body", Namespaces.CLIENT, message.text());
         if (delay != null) {

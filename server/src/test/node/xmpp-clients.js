@@ -1,31 +1,47 @@
-// XMPP clients as applications use them — @xmpp/client over TCP and over WebSocket, strophe.js over WebSocket — and
-// an official Socket.IO client, in one room of a two-node cluster, through proxies that send each connection to the
-// next live node. Then the node of two of the XMPP users is killed: they come back through the proxies to the other
-// node and catch up through MAM; the others see them go and come back. Prints one line at the end:
-// XMPP-CLIENTS-RESULT <json>.
+// XMPP clients as applications use them — @xmpp/client over TCP and over WebSocket, strophe.js over WebSocket and
+// over BOSH — and an official Socket.IO client, in one room of a cluster, through a proxy in front of its nodes. Then a node is killed with SIGKILL mid-conversation: the XMPP users it served come back
+// through the proxies to another node and catch up through MAM; the others see them go and come back. Prints one
+// line at the end: XMPP-CLIENTS-RESULT <json>.
 //
 //   node xmpp-clients.js '<json config>'
 //
 // config:
 //   domain          the XMPP domain of the nodes
-//   xmppBackends    the nodes' XMPP ports (STARTTLS); the first node is the victim's
-//   httpBackends    the nodes' HTTP ports, in the same order
-//   victimPid       the first node's process, killed with SIGKILL mid-conversation
-//   password        the XMPP users' password (tess, will, stella)
-//   webCookie       the session cookie of the web user (wendy), who talks to the second node straight
+//   password        the XMPP users' password (tess, will, stella, bella)
+//   webCookie       the session cookie of the web user (wendy)
+//   webUrl          the node wendy talks to straight (never the one killed)
+//   proxy           {http, xmpp}: the base address of the HTTP proxy in front of the nodes, and the port of its TCP
+//                   one (null when there is none: tess then uses WebSocket too)
+// Once everyone is in and has talked, the script prints XMPP-CLIENTS-READY and waits for a line "KILLED" on its
+// standard input: the test has killed a node.
 // The nodes' certificates must be trusted: NODE_EXTRA_CA_CERTS names them.
 'use strict';
+const readline = require('readline');
+const XHR2 = require('xhr2');
+const { DOMParser } = require('@xmldom/xmldom');
+
+// strophe.js reads BOSH answers from responseXML, which xhr2 has none of.
+global.XMLHttpRequest = class extends XHR2 {
+  get responseXML() {
+    const text = this.responseText;
+    return text ? new DOMParser().parseFromString(text, 'text/xml') : null;
+  }
+};
 const { client, xml } = require('@xmpp/client');
 const { Strophe, $pres, $msg, $iq } = require('strophe.js');
 const { io } = require('socket.io-client');
-const { httpProxy, tcpProxy } = require('./proxies');
 
 const config = JSON.parse(process.argv[2]);
 const ROOM = 'mixed';
 const ROOM_JID = `${ROOM}@conference.${config.domain}`;
 const MAM = 'urn:xmpp:mam:2';
+const RSM = 'http://jabber.org/protocol/rsm';
+const MUC = 'http://jabber.org/protocol/muc';
+// Back after the cluster has found the dead node (about 3 s): the others see the user leave, then come back. A
+// client back sooner was never away for the room.
+const RECONNECT_DELAY_MS = 5000;
 const result = { error: null };
-const deadline = setTimeout(() => finish('timed out'), 100_000);
+const deadline = setTimeout(() => finish('timed out'), 150_000);
 
 let everyone = [];
 
@@ -33,7 +49,7 @@ function finish(error) {
   clearTimeout(deadline);
   if (error) {
     result.state = Object.fromEntries(everyone.map((p) => [p.name, { joined: p.joined, online: p.online,
-      heard: p.order.length, presence: p.presence, lastError: p.lastError }]));
+      drops: p.drops, heard: p.order.length, presence: p.presence, lastError: p.lastError }]));
   }
   result.error = error ? String(error && error.stack ? error.stack : error) : null;
   console.log('XMPP-CLIENTS-RESULT ' + JSON.stringify(result));
@@ -53,15 +69,19 @@ async function until(what, condition, ms = 20_000) {
 
 /**
  * What one participant heard of the room: the messages with words, by stored id, in the order heard (live or from
- * the archive), and who came and went.
+ * the archive); who came and went; how often its connection dropped and came back.
  */
 class Participant {
-  constructor(name) {
+  constructor(name, kind) {
     this.name = name;
+    this.kind = kind;
     this.said = new Map();
     this.order = [];
     this.presence = [];
     this.dms = [];
+    this.online = 0;
+    this.drops = 0;
+    this.joined = false;
   }
 
   heard(id, from, text) {
@@ -72,33 +92,40 @@ class Participant {
     this.said.set(id, `${from}: ${text}`);
     this.order.push(id);
   }
+
+  /** A presence of the room: our own (status 110) says whether we are in, the others' who is. */
+  roomPresence(nick, type, self) {
+    if (nick === this.name && self) {
+      this.joined = type !== 'unavailable';
+      this.joinedAt = Date.now();
+    } else if (nick !== this.name) {
+      this.presence.push(`${nick} ${type || 'available'}`);
+    }
+  }
 }
+
+const joinRoom = (name) => xml('presence', { to: `${ROOM_JID}/${name}` },
+  xml('x', { xmlns: MUC }, xml('history', { maxstanzas: '0' })));
 
 /** @xmpp/client over TCP (STARTTLS) or WebSocket; it reconnects by itself, and rejoins the room when it does. */
 function xmppClient(participant, service, resource) {
   const xmpp = client({ service, domain: config.domain, username: participant.name, password: config.password,
     resource });
-  // Back after the cluster has found its node dead (about 3 s): the others see it leave, then come back. A client
-  // back sooner was never away for the room.
-  xmpp.reconnect.delay = 5000;
-  participant.online = 0;
-  participant.joined = false;
+  xmpp.reconnect.delay = RECONNECT_DELAY_MS;
   xmpp.on('error', (error) => { participant.lastError = String(error); });
-  xmpp.on('offline', () => { participant.joined = false; });
+  xmpp.on('disconnect', () => {
+    participant.joined = false;
+    participant.drops++;
+  });
   xmpp.on('online', async () => {
     participant.online++;
-    await xmpp.send(xml('presence', { to: `${ROOM_JID}/${participant.name}` },
-      xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '0' }))));
+    await xmpp.send(joinRoom(participant.name));
   });
   xmpp.on('stanza', (stanza) => {
     if (stanza.is('presence') && stanza.attrs.from && stanza.attrs.from.startsWith(ROOM_JID + '/')) {
-      const nick = stanza.attrs.from.split('/')[1];
       const self = stanza.getChild('x', 'http://jabber.org/protocol/muc#user');
-      if (nick === participant.name && self && self.getChildren('status').some((s) => s.attrs.code === '110')) {
-        participant.joined = stanza.attrs.type !== 'unavailable';
-      } else if (nick !== participant.name) {
-        participant.presence.push(`${nick} ${stanza.attrs.type || 'available'}`);
-      }
+      participant.roomPresence(stanza.attrs.from.split('/')[1], stanza.attrs.type,
+        self && self.getChildren('status').some((s) => s.attrs.code === '110'));
     } else if (stanza.is('message') && stanza.attrs.type === 'groupchat' && stanza.getChildText('body') !== null) {
       participant.heard(stanzaId(stanza, ROOM_JID), stanza.attrs.from.split('/')[1], stanza.getChildText('body'));
     } else if (stanza.is('message') && stanza.attrs.type === 'chat' && stanza.getChildText('body') !== null) {
@@ -117,8 +144,7 @@ function xmppClient(participant, service, resource) {
     dm: (to, text) => xmpp.send(xml('message', { to: `${to}@${config.domain}`, type: 'chat' },
       xml('body', {}, text))),
     catchUp: (after) => xmpp.iqCaller.set(xml('query', { xmlns: MAM },
-      xml('set', { xmlns: 'http://jabber.org/protocol/rsm' }, xml('max', {}, '99'), xml('after', {}, after))),
-    ROOM_JID),
+      xml('set', { xmlns: RSM }, xml('max', {}, '99'), xml('after', {}, after))), ROOM_JID),
     stop: () => xmpp.stop().catch(() => {}),
   };
 }
@@ -128,46 +154,91 @@ function stanzaId(stanza, by) {
   return id ? id.attrs.id : null;
 }
 
-/** strophe.js over WebSocket: the room seen through its handlers. */
-function stropheClient(participant, url) {
-  const connection = new Strophe.Connection(url, { protocol: 'ws' });
-  connection.addHandler((presence) => {
-    const from = presence.getAttribute('from') || '';
-    if (from.startsWith(ROOM_JID + '/') && from.split('/')[1] !== participant.name) {
-      participant.presence.push(`${from.split('/')[1]} ${presence.getAttribute('type') || 'available'}`);
-    } else if (from === `${ROOM_JID}/${participant.name}`) {
-      participant.joined = true;
-    }
-    return true;
-  }, null, 'presence');
-  connection.addHandler((message) => {
-    const body = message.getElementsByTagName('body')[0];
-    if (body && message.getAttribute('type') === 'groupchat') {
-      const ids = Array.from(message.getElementsByTagName('stanza-id'))
-        .filter((sid) => sid.getAttribute('by') === ROOM_JID);
-      participant.heard(ids.length ? ids[0].getAttribute('id') : null, message.getAttribute('from').split('/')[1],
-        body.textContent);
-    }
-    return true;
-  }, null, 'message');
-  return {
-    start: () => new Promise((resolve, reject) => {
-      connection.connect(`${participant.name}@${config.domain}/ws`, config.password, (status) => {
+/**
+ * strophe.js over WebSocket or BOSH, as a web application drives it: the room seen through its handlers; when the
+ * connection drops, a new one after a while, back into the room.
+ */
+function stropheClient(participant, url, resource) {
+  const options = url.startsWith('ws') ? { protocol: 'ws' } : {};
+  let connection = null;
+  let stopping = false;
+  let pendingCatchUp = null;
+
+  function handlers(c) {
+    c.addHandler((presence) => {
+      const from = presence.getAttribute('from') || '';
+      if (from.startsWith(ROOM_JID + '/')) {
+        const self = Array.from(presence.getElementsByTagName('status')).some((s) => s.getAttribute('code') === '110');
+        participant.roomPresence(from.split('/')[1], presence.getAttribute('type'), self);
+      }
+      return true;
+    }, null, 'presence');
+    c.addHandler((message) => {
+      const result = message.getElementsByTagNameNS(MAM, 'result')[0];
+      if (result) {
+        const forwarded = result.getElementsByTagName('message')[0];
+        participant.heard(result.getAttribute('id'), forwarded.getAttribute('from').split('/')[1],
+          forwarded.getElementsByTagName('body')[0].textContent);
+        return true;
+      }
+      const body = message.getElementsByTagName('body')[0];
+      if (body && message.getAttribute('type') === 'groupchat') {
+        const ids = Array.from(message.getElementsByTagName('stanza-id'))
+          .filter((sid) => sid.getAttribute('by') === ROOM_JID);
+        participant.heard(ids.length ? ids[0].getAttribute('id') : null, message.getAttribute('from').split('/')[1],
+          body.textContent);
+      }
+      return true;
+    }, null, 'message');
+  }
+
+  function connect() {
+    return new Promise((resolve, reject) => {
+      const c = new Strophe.Connection(url, options);
+      connection = c;
+      handlers(c);
+      let connected = false;
+      c.connect(`${participant.name}@${config.domain}/${resource}`, config.password, (status) => {
         if (status === Strophe.Status.CONNECTED) {
-          connection.send($pres({ to: `${ROOM_JID}/${participant.name}` })
-            .c('x', { xmlns: 'http://jabber.org/protocol/muc' }).c('history', { maxstanzas: '0' }));
+          connected = true;
+          participant.online++;
+          c.send($pres({ to: `${ROOM_JID}/${participant.name}` }).c('x', { xmlns: MUC })
+            .c('history', { maxstanzas: '0' }));
           resolve();
-        } else if (status === Strophe.Status.AUTHFAIL || status === Strophe.Status.CONNFAIL) {
+        } else if (status === Strophe.Status.DISCONNECTED && connection === c && !stopping) {
+          participant.joined = false;
+          if (connected) {
+            participant.drops++;
+          }
+          setTimeout(() => connect().catch((error) => { participant.lastError = String(error); }),
+            RECONNECT_DELAY_MS);
+        } else if (status === Strophe.Status.AUTHFAIL) {
           reject(new Error(`strophe: status ${status}`));
+        } else if (status === Strophe.Status.CONNFAIL && !connected) {
+          participant.lastError = `strophe: connection failed (${resource})`;
         }
       });
-    }),
+    });
+  }
+
+  return {
+    start: connect,
     say: (text) => connection.send($msg({ to: ROOM_JID, type: 'groupchat' }).c('body').t(text)),
-    stop: () => connection.disconnect(),
+    catchUp: (after) => new Promise((resolve, reject) => {
+      pendingCatchUp = after;
+      connection.sendIQ($iq({ type: 'set', to: ROOM_JID }).c('query', { xmlns: MAM })
+        .c('set', { xmlns: RSM }).c('max').t('99').up().c('after').t(after), resolve,
+      (error) => reject(new Error(`MAM: ${error ? error.outerHTML || error : 'timeout'} after ${pendingCatchUp}`)),
+      10_000);
+    }),
+    stop: () => {
+      stopping = true;
+      connection.disconnect();
+    },
   };
 }
 
-/** The web chat's user, on the second node: the official Socket.IO client. */
+/** The web chat's user, on a node that stays: the official Socket.IO client. */
 function webClient(participant, url) {
   const socket = io(url, { transports: ['websocket'], extraHeaders: { Cookie: config.webCookie },
     reconnection: false, autoConnect: false });
@@ -178,6 +249,7 @@ function webClient(participant, url) {
   return {
     start: () => new Promise((resolve, reject) => {
       socket.on('connect', async () => {
+        participant.online++;
         const joined = await ask('join', { room: ROOM, presence: true });
         participant.joined = !joined.error;
         (joined.members || []).forEach((member) => participant.presence.push(`${member} online`));
@@ -193,25 +265,38 @@ function webClient(participant, url) {
   };
 }
 
+/** Where the clients connect, through the proxy. */
+function entrances() {
+  const ws = config.proxy.http.replace(/^http/, 'ws') + '/xmpp-websocket';
+  return { tcp: config.proxy.xmpp ? `xmpp://127.0.0.1:${config.proxy.xmpp}` : ws, ws, bosh: `${config.proxy.http}/xmpp` };
+}
+
+function killed() {
+  const told = new Promise((resolve) => readline.createInterface({ input: process.stdin })
+    .on('line', (line) => { if (line.trim() === 'KILLED') resolve(); }));
+  console.log('XMPP-CLIENTS-READY');
+  return told;
+}
+
 async function main() {
-  const xmppProxy = await tcpProxy(config.xmppBackends);
-  const webProxy = await httpProxy(config.httpBackends);
-  const ws = `ws://127.0.0.1:${webProxy.address().port}/xmpp-websocket`;
-  const tess = new Participant('tess');
-  const will = new Participant('will');
-  const stella = new Participant('stella');
-  const wendy = new Participant('wendy');
-  everyone = [tess, will, stella, wendy];
-  // Each proxy sends its first connection to the first node, the victim: tess (TCP) and will (WebSocket) are there.
+  const to = entrances();
+  const tess = new Participant('tess', to.tcp.startsWith('xmpp:') ? '@xmpp/client TCP' : '@xmpp/client WebSocket');
+  const will = new Participant('will', '@xmpp/client WebSocket');
+  const stella = new Participant('stella', 'strophe.js WebSocket');
+  const bella = new Participant('bella', 'strophe.js BOSH');
+  const wendy = new Participant('wendy', 'socket.io-client');
+  everyone = [tess, will, stella, bella, wendy];
+  const xmppUsers = everyone.filter((p) => p !== wendy);
   const clients = {
-    tess: xmppClient(tess, `xmpp://127.0.0.1:${xmppProxy.address().port}`, 'tcp'),
-    will: xmppClient(will, ws, 'ws'),
-    stella: stropheClient(stella, ws),
-    wendy: webClient(wendy, `http://127.0.0.1:${config.httpBackends[1]}`),
+    tess: xmppClient(tess, to.tcp, 'tcp'),
+    will: xmppClient(will, to.ws, 'ws'),
+    stella: stropheClient(stella, to.ws, 'ws'),
+    bella: stropheClient(bella, to.bosh, 'bosh'),
+    wendy: webClient(wendy, config.webUrl),
   };
   // The room is the web chat's: its web user is in it first, so that no XMPP client creates it (a room an XMPP
   // client creates is locked until that client sets it up, which these clients do not).
-  for (const name of ['wendy', 'tess', 'will', 'stella']) {
+  for (const name of ['wendy', 'tess', 'will', 'stella', 'bella']) {
     result.waitingFor = `${name} to log in`;
     await clients[name].start();
   }
@@ -219,14 +304,14 @@ async function main() {
   await until('everyone sees the others', () => everyone.every((p) => everyone.filter((o) => o !== p)
     .every((o) => p.presence.some((line) => line.startsWith(`${o.name} `)))));
 
-  for (let round = 0; round < 3; round++) {
-    // The room is the web chat's: its web user is in it first, so that no XMPP client creates it (a room an XMPP
-  // client creates is locked until that client sets it up, which these clients do not).
-  for (const name of ['wendy', 'tess', 'will', 'stella']) {
-      await clients[name].say(`${name} ${round}`);
+  const rounds = 3;
+  for (let round = 0; round < rounds; round++) {
+    for (const p of everyone) {
+      await clients[p.name].say(`${p.name} ${round}`);
     }
   }
-  await until('every message everywhere', () => everyone.every((p) => p.order.length === 12));
+  const before = rounds * everyone.length;
+  await until('every message everywhere', () => everyone.every((p) => p.order.length === before));
   result.orders = Object.fromEntries(everyone.map((p) => [p.name, p.order.map((id) => `${id} ${p.said.get(id)}`)]));
   result.sameOrder = everyone.every((p) => JSON.stringify(p.order) === JSON.stringify(wendy.order));
 
@@ -244,38 +329,41 @@ async function main() {
   const history = await clients.wendy.ask('history', { room: ROOM });
   result.roomHistory = history.messages.map((m) => `${m.id} ${m.user}: ${m.text}`);
 
-  const lastSeen = { tess: tess.order[tess.order.length - 1], will: will.order[will.order.length - 1] };
-  const onlineBefore = { tess: tess.online, will: will.online };
-  stella.presence.length = 0;
-  wendy.presence.length = 0;
-  process.kill(config.victimPid, 'SIGKILL');
+  const lastSeen = Object.fromEntries(everyone.map((p) => [p.name, p.order[p.order.length - 1]]));
+  const dropsBefore = Object.fromEntries(everyone.map((p) => [p.name, p.drops]));
+  const onlineBefore = Object.fromEntries(everyone.map((p) => [p.name, p.online]));
+  everyone.forEach((p) => { p.presence.length = 0; });
+  await killed();
   const killedAt = Date.now();
-  for (let i = 0; i < 5; i++) {
-    await clients.stella.say(`while away ${i}`);
-    await clients.wendy.say(`web while away ${i}`);
+  const away = 10;
+  for (let i = 0; i < away; i++) {
+    await clients.wendy.say(`while away ${i}`);
   }
-  await until('the victim\'s users back online elsewhere', () => tess.online > onlineBefore.tess
-    && will.online > onlineBefore.will && tess.joined && will.joined, 40_000);
-  result.backAfterMs = Date.now() - killedAt;
-  for (const name of ['tess', 'will']) {
-    await clients[name].catchUp(lastSeen[name]);
-  }
-  await until('everyone heard everything', () => everyone.every((p) => p.order.length === 22));
+  // The dead node's clients have noticed (their connection closed, or their next BOSH request failed) by now.
+  await sleep(2 * RECONNECT_DELAY_MS);
+  const dropped = xmppUsers.filter((p) => p.drops > dropsBefore[p.name]);
+  result.dropped = dropped.map((p) => p.name);
+  result.backAfterMs = {};
+  await Promise.all(dropped.map(async (p) => {
+    await until(`${p.name} back online elsewhere`, () => p.online > onlineBefore[p.name] && p.joined, 40_000);
+    result.backAfterMs[p.name] = { kind: p.kind, ms: p.joinedAt - killedAt };
+    await clients[p.name].catchUp(lastSeen[p.name]);
+  }));
+  await until('everyone heard everything', () => everyone.every((p) => p.order.length === before + away));
   // Those who stayed heard the room live, in its order; those who came back heard part of it from the archive.
   const byId = (p) => [...p.order].sort((a, b) => Number(a) - Number(b));
   result.afterKill = Object.fromEntries(everyone.map((p) => [p.name, byId(p).map((id) => `${id} ${p.said.get(id)}`)]));
   result.sameOrderAfterKill = everyone.every((p) => JSON.stringify(byId(p)) === JSON.stringify(wendy.order))
-    && [stella, wendy].every((p) => JSON.stringify(p.order) === JSON.stringify(byId(p)));
+    && everyone.filter((p) => !dropped.includes(p))
+      .every((p) => JSON.stringify(p.order) === JSON.stringify(byId(p)));
   result.duplicates = everyone.reduce((sum, p) => sum + (p.duplicates || 0), 0);
-  await until('the others see them leave and come back', () => ['tess', 'will'].every((name) =>
-    [stella, wendy].every((p) => p.presence.some((line) => line === `${name} unavailable` || line === `${name} offline`)
-      && p.presence.some((line) => line === `${name} available` || line === `${name} online`))));
-  result.presenceAtStella = stella.presence;
-  result.presenceAtWendy = wendy.presence;
+  const stayed = everyone.filter((p) => !dropped.includes(p));
+  await until('those who stayed see the others leave and come back', () => dropped.every((gone) =>
+    stayed.every((p) => p.presence.some((line) => line === `${gone.name} unavailable` || line === `${gone.name} offline`)
+      && p.presence.some((line) => line === `${gone.name} available` || line === `${gone.name} online`))));
+  result.presence = Object.fromEntries(stayed.map((p) => [p.name, p.presence]));
 
   await Promise.all(Object.values(clients).map((c) => c.stop()));
-  xmppProxy.close();
-  webProxy.close();
   finish(null);
 }
 

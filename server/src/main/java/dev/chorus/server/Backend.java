@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
+import dev.chorus.xmpp.bosh.BoshRouting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ interface Backend extends AutoCloseable {
     /** Lets the backend route Engine.IO sessions: a cluster names the holding node in each session id. */
     default EngineOptions.Builder routeSessions(EngineOptions.Builder engine) {
         return engine;
+    }
+
+    /** Where BOSH sessions are: a cluster names the holding node in each session id. */
+    default BoshRouting routeBosh() {
+        return BoshRouting.ALONE;
     }
 
     /** Whether the node can serve now (its stores reachable). */

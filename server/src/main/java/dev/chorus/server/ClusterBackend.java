@@ -9,12 +9,12 @@ import dev.chorus.cluster.routing.SessionIds;
 import dev.chorus.cluster.store.RedisAccountStore;
 import dev.chorus.cluster.store.RedisBudgets;
 import dev.chorus.cluster.store.RedisContactStore;
-import dev.chorus.cluster.store.RedisOccupantStore;
-import dev.chorus.cluster.store.RedisRoomSettingsStore;
 import dev.chorus.cluster.store.RedisHistoryStore;
 import dev.chorus.cluster.store.RedisKeys;
+import dev.chorus.cluster.store.RedisOccupantStore;
 import dev.chorus.cluster.store.RedisPresence;
 import dev.chorus.cluster.store.RedisPublisher;
+import dev.chorus.cluster.store.RedisRoomSettingsStore;
 import dev.chorus.cluster.store.RedisSessionStore;
 import dev.chorus.cluster.store.RedisUserConnections;
 import dev.chorus.engine.eio.EngineOptions;
@@ -22,8 +22,10 @@ import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
+import dev.chorus.xmpp.bosh.BoshRouting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ final class ClusterBackend implements Backend {
     private final RedisBackbone redis;
     private final ClusterBus bus;
     private final String nodeId;
+    private final SessionIds sessionIds;
     private final String route;
     private final Clock clock;
     private volatile NodeRegistry registry;
@@ -58,6 +61,7 @@ final class ClusterBackend implements Backend {
         this.redis = redis;
         this.bus = bus;
         this.nodeId = nodeId;
+        this.sessionIds = new SessionIds(nodeId);
         this.route = route;
         this.clock = clock;
         this.presence = new RedisPresence(redis, nodeId, settings.get(Keys.MAX_ROOMS_PER_USER));
@@ -140,17 +144,25 @@ final class ClusterBackend implements Backend {
      */
     @Override
     public EngineOptions.Builder routeSessions(EngineOptions.Builder engine) {
-        SessionIds ids = new SessionIds(nodeId);
-        return engine.sessionIds(ids::next).sessionHolders(sid -> {
-            String holder = ids.holderOf(sid);
-            if (holder == null || holder.equals(nodeId)) {
-                return null;
-            }
-            NodeRegistry current = registry;
-            // Until this node has announced itself it serves requests already; the holder is found all the same.
-            return (current == null ? NodeRegistry.findLive(redis, PREFIX, holder) : current.findLive(holder))
-                    .thenApply(node -> node == null ? null : node.socketAddress());
-        });
+        return engine.sessionIds(sessionIds::next).sessionHolders(this::holderOf);
+    }
+
+    /** BOSH sessions are routed as Engine.IO ones are: by the node their id names. */
+    @Override
+    public BoshRouting routeBosh() {
+        return new ForwardedBoshSessions(sessionIds::next, this::holderOf);
+    }
+
+    /** @return the live node holding a session named by another node, once found; null if it is no other's */
+    private CompletableFuture<InetSocketAddress> holderOf(String sid) {
+        String holder = sessionIds.holderOf(sid);
+        if (holder == null || holder.equals(nodeId)) {
+            return null;
+        }
+        NodeRegistry current = registry;
+        // Until this node has announced itself it serves requests already; the holder is found all the same.
+        return (current == null ? NodeRegistry.findLive(redis, PREFIX, holder) : current.findLive(holder))
+                .thenApply(node -> node == null ? null : node.socketAddress());
     }
 
     @Override

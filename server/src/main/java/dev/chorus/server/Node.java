@@ -182,9 +182,10 @@ public final class Node implements AutoCloseable {
             Contacts contacts = new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER));
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
                     core, accounts, contacts, stores.occupants(), nodeId, throttle, authMode == AuthMode.GUEST,
-                    stores.connections(), cap, proxies, engine.cors(), clock), XmppService::close);
+                    stores.connections(), cap, proxies, engine.cors(), backend.routeBosh(), clock), XmppService::close);
             if (xmpp != null) {
                 xmpp.listen(io.sockets(), core);
+                metrics.watchXmpp(xmpp::boundResources);
             }
 
             // The engine's requests are its own (its replies, its hand-over to WebSocket); the router takes the rest.

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * A node's meters, scraped by Prometheus at {@code /metrics}: what the engine, the cluster and the chat record,
@@ -82,6 +83,13 @@ final class NodeMetrics implements AutoCloseable {
                 .description("TCP connections open on the node").register(registry);
         Gauge.builder("chorus.connections.max", cap, ConnectionCap::max)
                 .description("The most TCP connections the node holds at once (max-connections)").register(registry);
+    }
+
+    /** How many XMPP clients this node serves: each bound resource is one stream, over TCP, WebSocket or BOSH. */
+    void watchXmpp(IntSupplier boundResources) {
+        // Held strongly: a gauge only weakly holds what it reads, and nothing else holds this lambda.
+        Gauge.builder("chorus.xmpp.resources", boundResources, IntSupplier::getAsInt).strongReference(true)
+                .description("XMPP resources bound on the node").register(registry);
     }
 
     /** The Prometheus text exposition of every meter. */

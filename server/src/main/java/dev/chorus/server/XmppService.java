@@ -15,6 +15,7 @@ import dev.chorus.server.config.Key;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
 import dev.chorus.xmpp.bosh.BoshEndpoint;
+import dev.chorus.xmpp.bosh.BoshRouting;
 import dev.chorus.xmpp.bosh.BoshSettings;
 import dev.chorus.xmpp.http.Caller;
 import dev.chorus.xmpp.stream.StreamServices;
@@ -83,7 +84,8 @@ final class XmppService implements AutoCloseable {
 
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
             Contacts contacts, OccupantStore seats, String nodeId, LoginThrottle throttle, boolean guests,
-            UserConnections connections, ConnectionCap cap, TrustedProxies proxies, CorsOptions cors, Clock clock)
+            UserConnections connections, ConnectionCap cap, TrustedProxies proxies, CorsOptions cors,
+            BoshRouting boshRouting, Clock clock)
             throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
@@ -120,7 +122,7 @@ final class XmppService implements AutoCloseable {
         WebSocketEndpoint webSocket = new WebSocketEndpoint(WEBSOCKET_PATH, services, limits, callers);
         BoshEndpoint bosh = new BoshEndpoint(BOSH_PATH, services, new BoshSettings(domain,
                 settings.get(Keys.XMPP_BOSH_WAIT), BOSH_MAX_HOLD, settings.get(Keys.XMPP_BOSH_INACTIVITY),
-                BOSH_POLLING), limits, callers, cors::applyTo);
+                BOSH_POLLING), limits, callers, cors::applyTo, boshRouting);
         XmppService xmpp = new XmppService(face, starttls, directTls, webSocket, bosh);
         log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
                 starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"
@@ -206,6 +208,10 @@ final class XmppService implements AutoCloseable {
     /** The endpoint of BOSH sessions at {@code /xmpp}, for the HTTP pipeline. */
     ChannelHandler boshEndpoint() {
         return bosh;
+    }
+
+    int boundResources() {
+        return face.boundResources();
     }
 
     /** The TCP port of STARTTLS streams; -1 when the default one was taken. */

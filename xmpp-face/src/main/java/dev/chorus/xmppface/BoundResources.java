@@ -42,6 +42,10 @@ final class BoundResources {
         return resources == null ? List.of() : resources;
     }
 
+    int size() {
+        return byJid.size();
+    }
+
     String domain() {
         return domain;
     }

@@ -58,6 +58,11 @@ public final class XmppFace {
         chat.rooms().onClosed(muc::closed);
     }
 
+    /** How many resources are bound on this node. */
+    public int boundResources() {
+        return bound.size();
+    }
+
     /** Where streams bind their resources. */
     public ResourceBinder binder() {
         return resources;

@@ -1,6 +1,7 @@
 package dev.chorus.engine.eio;
 
 import dev.chorus.engine.http.CorsOptions;
+import dev.chorus.engine.http.HttpForwarding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -293,13 +294,13 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
      */
     private void forwardOrRefuse(Channel channel, FullHttpRequest request, String sid, HttpReplies.Exchange exchange,
             boolean upgrade) {
-        CompletableFuture<InetSocketAddress> holder = SessionForwarding.wasForwarded(request) ? null
+        CompletableFuture<InetSocketAddress> holder = HttpForwarding.wasForwarded(request) ? null
                 : options.sessionHolders().holderOf(sid);
         if (holder == null) {
             refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
             return;
         }
-        FullHttpRequest forwarded = SessionForwarding.copy(request, channel);
+        FullHttpRequest forwarded = HttpForwarding.copy(request, channel);
         if (upgrade) {
             // Nothing more is read from the client until the tunnel stands.
             channel.config().setAutoRead(false);
@@ -311,9 +312,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 channel.config().setAutoRead(true);
                 unknown.run();
             } else if (upgrade) {
-                SessionForwarding.tunnel(channel, forwarded, address, unknown);
+                HttpForwarding.tunnel(channel, forwarded, address, unknown);
             } else {
-                SessionForwarding.forward(channel, forwarded, address, exchange.keepAlive(), unknown);
+                HttpForwarding.forward(channel, forwarded, address, exchange.keepAlive(), unknown);
             }
         }));
     }

@@ -37,11 +37,18 @@ final class NodeScript {
      */
     static JsonNode run(String script, String name, Map<String, Object> config, WhileReady whileReady,
             Duration resultWithin) throws Exception {
+        return run(script, name, config, Map.of(), whileReady, resultWithin);
+    }
+
+    /** The same with more in the script's environment. */
+    static JsonNode run(String script, String name, Map<String, Object> config, Map<String, String> environment,
+            WhileReady whileReady, Duration resultWithin) throws Exception {
         Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
-        Process process = new ProcessBuilder("node", script, JSON.writeValueAsString(config))
+        ProcessBuilder builder = new ProcessBuilder("node", script, JSON.writeValueAsString(config))
                 .directory(nodeDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String ready = name + "-READY";
         String result = name + "-RESULT ";
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),

@@ -7,14 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Redis, three node processes (routes a, b, c) and a real proxy running a configuration of {@code deploy/} in front
- * of them, for the proxy tests. The node list may be changed (a node restarted in its place).
+ * Redis, three node processes (routes a, b, c; XMPP for {@link #DOMAIN} on ports of their own) and a real proxy
+ * running a configuration of {@code deploy/} in front of them, for the proxy tests. The node list may be changed (a
+ * node restarted in its place).
  */
 final class ProxiedCluster implements AutoCloseable {
     private static final List<String> ROUTES = List.of("a", "b", "c");
+    static final String DOMAIN = "chorus.test";
 
     private final RedisServer redis;
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<Integer> xmppPorts = new ArrayList<>();
+    private final List<Path> certificates = new ArrayList<>();
     private ProxyProcess proxy;
 
     private ProxiedCluster(RedisServer redis) {
@@ -33,12 +37,19 @@ final class ProxiedCluster implements AutoCloseable {
         ProxiedCluster cluster = new ProxiedCluster(redis);
         try {
             for (int i = 0; i < ROUTES.size(); i++) {
-                List<String> args = new ArrayList<>(List.of("--route", ROUTES.get(i)));
+                int port = RedisServer.freePort();
+                int xmppPort = RedisServer.freePort();
+                List<String> args = new ArrayList<>(List.of("--route", ROUTES.get(i), "--xmpp-domain", DOMAIN,
+                        "--xmpp-port", Integer.toString(xmppPort)));
                 args.addAll(List.of(nodeArgs));
-                cluster.nodes.add(NodeProcess.startOnPort(dir.resolve("node" + i), cluster.redis.url(),
-                        RedisServer.freePort(), args.toArray(String[]::new)));
+                Path nodeDir = dir.resolve("node" + i);
+                cluster.nodes.add(NodeProcess.startOnPort(nodeDir, cluster.redis.url(), port,
+                        args.toArray(String[]::new)));
+                cluster.xmppPorts.add(xmppPort);
+                cluster.certificates.add(nodeDir.resolve("data-" + port).resolve("xmpp").resolve(DOMAIN + ".crt"));
             }
-            cluster.proxy = ProxyProcess.start(kind, config, cluster.ports(), dir.resolve("proxy"));
+            cluster.proxy = ProxyProcess.start(kind, config, cluster.ports(), cluster.xmppPorts,
+                    dir.resolve("proxy"));
             return cluster;
         } catch (Exception | Error e) {
             cluster.close();
@@ -52,6 +63,11 @@ final class ProxiedCluster implements AutoCloseable {
 
     List<Integer> ports() {
         return nodes.stream().map(NodeProcess::port).toList();
+    }
+
+    /** The certificates the nodes made for their XMPP streams (PEM), to be trusted by the tests' clients. */
+    List<Path> certificates() {
+        return certificates;
     }
 
     ProxyProcess proxy() {

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * A real nginx, HAProxy or Apache httpd running one of the configurations shipped in {@code deploy/}, as shipped
- * but for its ports: the proxy's 8080 and the nodes' 8081–8083 become free ports of the test.
+ * but for its ports: the proxy's 8080 and 5222 (XMPP), the nodes' 8081–8083 and 5223–5225 (their XMPP ports) become
+ * free ports of the test.
  */
 final class ProxyProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -26,25 +27,31 @@ final class ProxyProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int xmppPort;
     private final Path dir;
 
-    private ProxyProcess(Process process, int port, Path dir) {
+    private ProxyProcess(Process process, int port, int xmppPort, Path dir) {
         this.process = process;
         this.port = port;
+        this.xmppPort = xmppPort;
         this.dir = dir;
     }
 
     /**
      * @param config    a file under {@code deploy/}, e.g. {@code haproxy/haproxy-sticky.cfg}
      * @param nodePorts the ports standing in for 8081, 8082, 8083
+     * @param nodeXmppPorts the ports standing in for 5223, 5224, 5225
      */
-    static ProxyProcess start(Kind kind, String config, List<Integer> nodePorts, Path dir)
-            throws IOException, InterruptedException {
+    static ProxyProcess start(Kind kind, String config, List<Integer> nodePorts, List<Integer> nodeXmppPorts,
+            Path dir) throws IOException, InterruptedException {
         Path shipped = Path.of(System.getProperty("chorus.root", "..")).resolve("deploy").resolve(config);
         int port = RedisServer.freePort();
-        String text = Files.readString(shipped).replaceAll("\\b8080\\b", Integer.toString(port));
+        int xmppPort = RedisServer.freePort();
+        String text = Files.readString(shipped).replaceAll("\\b8080\\b", Integer.toString(port))
+                .replaceAll("\\b5222\\b", Integer.toString(xmppPort));
         for (int i = 0; i < 3; i++) {
-            text = text.replace(":" + (8081 + i), ":" + nodePorts.get(i));
+            text = text.replaceAll("\\b" + (8081 + i) + "\\b", Integer.toString(nodePorts.get(i)))
+                    .replaceAll("\\b" + (5223 + i) + "\\b", Integer.toString(nodeXmppPorts.get(i)));
         }
         // The proxy's prefix as a user would give it: a folder, empty; what the proxy needs under it is its own to make.
         Files.createDirectories(dir);
@@ -64,7 +71,7 @@ final class ProxyProcess implements AutoCloseable {
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("proxy.log").toFile()).start();
-        ProxyProcess proxy = new ProxyProcess(process, port, dir);
+        ProxyProcess proxy = new ProxyProcess(process, port, xmppPort, dir);
         proxy.awaitServing(Duration.ofSeconds(20));
         return proxy;
     }
@@ -97,6 +104,11 @@ final class ProxyProcess implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Where XMPP clients connect over TCP, through the proxy (nginx and HAProxy only). */
+    int xmppPort() {
+        return xmppPort;
     }
 
     String log() {

@@ -18,15 +18,15 @@ import java.util.concurrent.TimeUnit;
 import org.json.JSONObject;
 
 /** The web side of the XMPP tests: registering users over HTTP, and their Socket.IO clients. */
-final class WebUsers {
-    static final String PASSWORD = "right-password";
+public final class WebUsers {
+    public static final String PASSWORD = "right-password";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private WebUsers() {
     }
 
     /** Registers on the node at {@code port} with {@link #PASSWORD}. @return the session cookie */
-    static String register(int port, String user) throws Exception {
+    public static String register(int port, String user) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/register"))
                 .header("Content-Type", "application/json")

@@ -278,6 +278,36 @@ class XmppClusterIT {
     }
 
     @Test
+    void aBoshSessionIsServedWhicheverNodeEachRequestReaches() throws Exception {
+        register(cluster.node(0).port(), "bosh-betty");
+        register(cluster.node(0).port(), "tcp-tom");
+        // Requests go to the two nodes in turn, as a round-robin balancer sends them.
+        RawBosh betty = new RawBosh(n -> cluster.node(n % 2).port(), 500);
+        XMPPTCPConnection tom = cluster.smack(1).connection("tcp-tom", WebUsers.PASSWORD, "desk", "SCRAM-SHA-1");
+        BlockingQueue<Message> toms = messages(tom);
+        try {
+            betty.login("bosh-betty", WebUsers.PASSWORD, "tab");
+            tom.connect().login();
+
+            betty.request("<message xmlns='jabber:client' to='tcp-tom@" + DOMAIN + "' type='chat'><body>over BOSH</body></message>");
+            assertThat(toms.poll(10, TimeUnit.SECONDS)).extracting(Message::getBody).isEqualTo("over BOSH");
+
+            tom.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("bosh-betty@" + DOMAIN + "/tab"))
+                    .ofType(Message.Type.chat).setBody("back to BOSH").build());
+            assertThat(betty.awaitAnswer("back to BOSH", Duration.ofSeconds(10))).contains("from='tcp-tom@" + DOMAIN
+                    + "/desk'");
+            for (int i = 0; i < 2; i++) {
+                assertThat(betty.cookies()).as("every answer, from the holder or relayed by the other node, names "
+                        + "the holder's route").anySatisfy(cookie -> assertThat(cookie).startsWith("chorus_route=route0;"))
+                        .noneSatisfy(cookie -> assertThat(cookie).startsWith("chorus_route=route1"));
+                betty.request("");
+            }
+        } finally {
+            tom.disconnect();
+        }
+    }
+
+    @Test
     void aUsersResourcesCountOnEveryNode() throws Exception {
         register(cluster.node(0).port(), "dave");
         XMPPTCPConnection first = cluster.smack(0).connection("dave", WebUsers.PASSWORD, "phone", "SCRAM-SHA-1");

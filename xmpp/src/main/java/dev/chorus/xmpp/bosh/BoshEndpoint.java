@@ -24,9 +24,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +41,6 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BoshEndpoint.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String XML = "text/xml; charset=utf-8";
 
     private final String path;
@@ -52,20 +49,24 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
     private final XmppStreamDecoder.Limits limits;
     private final BiFunction<Channel, HttpRequest, Caller> callers;
     private final BiConsumer<HttpHeaders, String> cors;
+    private final BoshRouting routing;
     private final Map<String, BoshSession> sessions = new ConcurrentHashMap<>();
 
     /**
      * @param callers who each request comes from, and whether it may use a session at all
      * @param cors    adds the headers that let a page of an allowed origin read an answer
+     * @param routing where the sessions of other nodes are
      */
     public BoshEndpoint(String path, StreamServices services, BoshSettings settings, XmppStreamDecoder.Limits limits,
-            BiFunction<Channel, HttpRequest, Caller> callers, BiConsumer<HttpHeaders, String> cors) {
+            BiFunction<Channel, HttpRequest, Caller> callers, BiConsumer<HttpHeaders, String> cors,
+            BoshRouting routing) {
         this.path = path;
         this.services = services;
         this.settings = settings;
         this.limits = limits;
         this.callers = callers;
         this.cors = cors;
+        this.routing = routing;
     }
 
     @Override
@@ -126,7 +127,10 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
         }
         BoshSession session = sessions.get(sid);
         if (session == null) {
-            held.answer(BoshSession.terminate("item-not-found", null));
+            Runnable unknown = () -> held.answer(BoshSession.terminate("item-not-found", null));
+            if (!routing.passOn(ctx.channel(), request, sid, unknown)) {
+                unknown.run();
+            }
             return;
         }
         session.executor().execute(() -> session.request(rid, body, held));
@@ -138,9 +142,7 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
             held.answer(BoshSession.terminate("host-unknown", null));
             return;
         }
-        byte[] random = new byte[18];
-        RANDOM.nextBytes(random);
-        String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String sid = routing.newSid();
         BoshSession session = new BoshSession(sid, ctx.channel().eventLoop(), caller, settings, services, body, rid,
                 held, ended -> sessions.remove(ended.sid(), ended));
         sessions.put(sid, session);
@@ -150,7 +152,8 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
     private XmlElement read(FullHttpRequest request) {
         XmppStreamDecoder decoder = new XmppStreamDecoder(limits);
         List<Object> events = new ArrayList<>();
-        decoder.read(request.content(), events);
+        // A duplicate: the request may yet be passed on, whole, to the node holding its session.
+        decoder.read(request.content().duplicate(), events);
         if (events.isEmpty() || !(events.get(0) instanceof StreamEvent.Opened opened)
                 || !(events.get(events.size() - 1) instanceof StreamEvent.Closed)) {
             throw new StreamErrorException(StreamError.BAD_FORMAT, "not one whole <body/>");

@@ -1,4 +1,4 @@
-package dev.chorus.engine.eio;
+package dev.chorus.engine.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

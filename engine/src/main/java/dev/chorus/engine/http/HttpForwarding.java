@@ -1,4 +1,4 @@
-package dev.chorus.engine.eio;
+package dev.chorus.engine.http;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -26,31 +26,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a request for a session another server holds ({@link SessionHolders}): a polling request is forwarded to
- * the holder and its answer relayed back; a WebSocket upgrade becomes a tunnel to the holder, the client's pipeline
- * handed over to it. When the holder cannot be reached, the engine answers "Session ID unknown" itself, so that its
- * client reconnects (and recovers) without waiting.
+ * Serves a request for a session another server holds: an HTTP request is forwarded to the holder and its answer
+ * relayed back; a WebSocket upgrade becomes a tunnel to the holder, the client's pipeline handed over to it. When
+ * the holder cannot be reached, the caller's own answer goes to the client (a session unknown), so that it
+ * reconnects without waiting.
  *
  * <p>Connections to the holders are made on the client connection's own event loop, with its kind of channel, so a
  * forwarded request never changes threads.
  */
-final class SessionForwarding {
-    private static final Logger log = LoggerFactory.getLogger(SessionForwarding.class);
+public final class HttpForwarding {
+    private static final Logger log = LoggerFactory.getLogger(HttpForwarding.class);
     /** Marks a forwarded request: its receiver answers it itself, so a request is forwarded at most once. */
-    static final String FORWARDED = "x-chorus-forwarded";
+    private static final String FORWARDED = "x-chorus-forwarded";
     private static final int CONNECT_TIMEOUT_MS = 3000;
     /** A polling response holds at most a server's largest payload, plus framing. */
     private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-    private SessionForwarding() {
+    private HttpForwarding() {
     }
 
-    static boolean wasForwarded(FullHttpRequest request) {
+    public static boolean wasForwarded(FullHttpRequest request) {
         return request.headers().contains(FORWARDED);
     }
 
     /** The request as the holder gets it: marked, with the client's address, holding its own reference. */
-    static FullHttpRequest copy(FullHttpRequest request, Channel client) {
+    public static FullHttpRequest copy(FullHttpRequest request, Channel client) {
         FullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content().retainedDuplicate());
         copy.headers().set(request.headers());
@@ -62,7 +62,7 @@ final class SessionForwarding {
     }
 
     /** @param unknown answers the client when the holder cannot be reached or says nothing */
-    static void forward(Channel client, FullHttpRequest request, InetSocketAddress holder, boolean keepAlive,
+    public static void forward(Channel client, FullHttpRequest request, InetSocketAddress holder, boolean keepAlive,
             Runnable unknown) {
         HttpUtil.setKeepAlive(request, false);
         connect(client, holder, new ChannelInitializer<>() {
@@ -131,7 +131,7 @@ final class SessionForwarding {
      * The WebSocket goes to the holder as it is: the upgrade request, then bytes both ways. The client's connection
      * stops reading until the tunnel stands, then drops its HTTP handlers for the relay.
      */
-    static void tunnel(Channel client, FullHttpRequest request, InetSocketAddress holder, Runnable unknown) {
+    public static void tunnel(Channel client, FullHttpRequest request, InetSocketAddress holder, Runnable unknown) {
         connect(client, holder, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {

@@ -1,0 +1,140 @@
+package dev.chorus.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chorus.server.cluster.NodeProcess;
+import dev.chorus.server.xmpp.WebUsers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * XMPP through the shipped configurations of {@code deploy/} on the real proxies, in front of three node processes:
+ * {@code @xmpp/client} over TCP (the proxy's stream port) and WebSocket, strophe.js over WebSocket and BOSH, and a
+ * web user, in one room; then the node serving the most XMPP clients is killed with SIGKILL, and its clients come
+ * back through the proxy (xmpp-clients.js says how).
+ */
+class XmppProxyIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern BOUND = Pattern.compile("(?m)^chorus_xmpp_resources(?:\\{[^}]*})?\\s+([0-9.]+)");
+
+    @TempDir
+    Path dir;
+    @AutoClose
+    private ProxiedCluster cluster;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"NGINX, nginx/nginx-sticky.conf", "NGINX, nginx/nginx-round-robin.conf",
+            "HAPROXY, haproxy/haproxy-sticky.cfg", "HAPROXY, haproxy/haproxy-round-robin.cfg",
+            "APACHE, apache/chorus-round-robin.conf"})
+    void everyKindOfXmppClientSharesARoomThroughTheProxyAndOutlivesItsNode(ProxyProcess.Kind kind, String config)
+            throws Exception {
+        cluster = ProxiedCluster.start(dir, kind, config, "--auth", "password");
+        int webNode = cluster.ports().get(0);
+        for (String user : List.of("tess", "will", "stella", "bella")) {
+            WebUsers.register(webNode, user);
+        }
+        String wendysCookie = WebUsers.register(webNode, "wendy");
+        Path certificates = dir.resolve("certificates.pem");
+        StringBuilder pem = new StringBuilder();
+        for (Path certificate : cluster.certificates()) {
+            pem.append(Files.readString(certificate));
+        }
+        Files.writeString(certificates, pem);
+
+        Map<String, Object> proxy = new HashMap<>();
+        proxy.put("http", cluster.proxy().url());
+        proxy.put("xmpp", kind == ProxyProcess.Kind.APACHE ? null : cluster.proxy().xmppPort());
+        Map<String, Object> script = new HashMap<>(Map.of("domain", ProxiedCluster.DOMAIN,
+                "password", WebUsers.PASSWORD, "webCookie", wendysCookie, "webUrl", "http://127.0.0.1:" + webNode,
+                "proxy", proxy));
+        List<Integer> bound = new ArrayList<>();
+        JsonNode result = NodeScript.run("xmpp-clients.js", "XMPP-CLIENTS", script,
+                Map.of("NODE_EXTRA_CA_CERTS", certificates.toString()), in -> {
+                    bound.addAll(killBusiestXmppNode());
+                    in.write("KILLED\n");
+                }, Duration.ofSeconds(150));
+        System.out.println("XMPP clients behind " + config + ": resources bound per node before the kill " + bound
+                + ", back in the room after (ms) " + result.path("backAfterMs"));
+
+        assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        assertThat(result.path("sameOrder").asBoolean()).as("one order, one id per message, everywhere: %s",
+                result.path("orders")).isTrue();
+        assertThat(result.path("orders").path("wendy")).hasSize(15);
+        assertThat(strings(result.path("roomHistory"))).as("the web's history holds the XMPP users' words")
+                .containsAll(strings(result.path("orders").path("wendy")));
+        JsonNode direct = result.path("direct");
+        assertThat(direct.path("atWendy").path("from").asText()).isEqualTo("tess");
+        assertThat(direct.path("atWendy").path("text").asText()).isEqualTo("hello from XMPP");
+        assertThat(direct.path("atTess").path("from").asText()).isEqualTo("wendy");
+        assertThat(direct.path("atTess").path("id").asText()).as("one id on both faces")
+                .isEqualTo(direct.path("replyId").asText());
+        assertThat(strings(direct.path("history"))).containsExactly(
+                direct.path("atWendy").path("id").asText() + " tess: hello from XMPP",
+                direct.path("replyId").asText() + " wendy: hello from the web");
+
+        assertThat(result.path("dropped")).as("the killed node served XMPP clients").isNotEmpty();
+        assertThat(result.path("sameOrderAfterKill").asBoolean())
+                .as("nothing lost, nothing twice, one order: %s", result.path("afterKill")).isTrue();
+        assertThat(result.path("afterKill").path("wendy")).hasSize(25);
+        assertThat(result.path("duplicates").asInt()).isZero();
+        for (JsonNode gone : result.path("dropped")) {
+            assertThat(strings(result.path("presence").path("wendy"))).as("the web user saw them go and come back")
+                    .contains(gone.asText() + " offline", gone.asText() + " online");
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> strings = new ArrayList<>();
+        array.forEach(item -> strings.add(item.asText()));
+        return strings;
+    }
+
+    /** The node (but the web user's) with the most XMPP resources bound, killed. @return what each node had */
+    private List<Integer> killBusiestXmppNode() throws IOException {
+        List<Integer> bound = new ArrayList<>();
+        for (NodeProcess node : cluster.nodes()) {
+            bound.add(boundResources(node.port()));
+        }
+        NodeProcess victim = cluster.nodes().subList(1, 3).stream()
+                .max(Comparator.comparingInt(node -> bound.get(cluster.nodes().indexOf(node)))).orElseThrow();
+        try {
+            victim.kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return bound;
+    }
+
+    private static int boundResources(int port) throws IOException {
+        try {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher value = BOUND.matcher(metrics);
+            assertThat(value.find()).as("chorus_xmpp_resources on port %s", port).isTrue();
+            return (int) Double.parseDouble(value.group(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+}

@@ -5,7 +5,7 @@
 #   deploy/local-cluster.sh [--nodes N] [--port PORT]     (defaults: 3 nodes, the proxy on 8080)
 #
 # Needs redis-server and haproxy (Debian: apt-get install redis-server haproxy). Node i listens on PORT+i with
-# route r<i>; everything they write (Redis data, logs) goes to a temporary folder printed at start.
+# route r<i>, and for XMPP clients on PORT+100+i; the proxy takes XMPP's TCP streams on PORT+100 (8180); everything they write (Redis data, logs) goes to a temporary folder printed at start.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 nodes=3
@@ -39,21 +39,30 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly ye
 pids+=($!)
 
 "$root/chorus" --help >/dev/null   # builds once, before the nodes start side by side
-backends=""
+http_servers=""
+backup_servers=""
+xmpp_servers=""
 node_pids=()
 for i in $(seq 1 "$nodes"); do
   node_port=$((port + i))
   "$root/chorus" serve --host 127.0.0.1 --port "$node_port" --redis "redis://127.0.0.1:$redis_port" \
-    --route "r$i" --data "$work/node$i" --trusted-proxies 127.0.0.1 > "$work/node$i.log" 2>&1 &
+    --route "r$i" --data "$work/node$i" --trusted-proxies 127.0.0.1 --xmpp-port $((port + 100 + i)) \
+    > "$work/node$i.log" 2>&1 &
   pids+=($!)
   node_pids+=($!)
-  backends+="    server r$i 127.0.0.1:$node_port cookie r$i\n"
+  http_servers+="    server r$i 127.0.0.1:$node_port cookie r$i\n"
+  backup_servers+="    server r$i-open 127.0.0.1:$node_port backup no-check\n"
+  xmpp_servers+="    server r$i 127.0.0.1:$((port + 100 + i)) check port $node_port\n"
 done
 
-# The shipped sticky configuration, with this cluster's ports and nodes.
-sed -e "s/127.0.0.1:8080/127.0.0.1:$port/" -e '/^    server [abc] /d' "$root/deploy/haproxy/haproxy-sticky.cfg" \
-  > "$work/haproxy.cfg"
-printf "$backends" >> "$work/haproxy.cfg"
+# The shipped sticky configuration with this cluster's ports, and its nodes in place of the three in each backend.
+awk -v http="$http_servers" -v backup="$backup_servers" -v xmpp="$xmpp_servers" -v port="$port" \
+    -v xmpp_port="$((port + 100))" '
+  /^    server [abc] 127\.0\.0\.1:808[1-3] / { if (!h++) printf "%s", http; next }
+  /^    server [abc]-open / { if (!b++) printf "%s", backup; next }
+  /^    server [abc] 127\.0\.0\.1:522[3-5] / { if (!x++) printf "%s", xmpp; next }
+  { sub(/127\.0\.0\.1:8080/, "127.0.0.1:" port); sub(/127\.0\.0\.1:5222/, "127.0.0.1:" xmpp_port); print }
+' "$root/deploy/haproxy/haproxy-sticky.cfg" > "$work/haproxy.cfg"
 
 for i in $(seq 1 "$nodes"); do
   until curl -fs --max-time 2 "http://127.0.0.1:$((port + i))/health" >/dev/null 2>&1; do

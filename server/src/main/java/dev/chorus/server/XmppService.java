@@ -66,6 +66,8 @@ final class XmppService implements AutoCloseable {
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(60);
     private static final int MAX_DEPTH = 32;
     private static final int MAX_ATTRIBUTES = 64;
+    /** Stanzas a managed session keeps unacknowledged: a client that reads but never acknowledges is cut off. */
+    private static final int MAX_UNACKED = 5000;
 
     private final XmppFace face;
     private final XmppListener starttls;
@@ -94,7 +96,7 @@ final class XmppService implements AutoCloseable {
         StreamServices services = new StreamServices(
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL), settings.get(Keys.XMPP_STANZA_RATE),
-                        settings.get(Keys.XMPP_STANZA_BURST)),
+                        settings.get(Keys.XMPP_STANZA_BURST), settings.get(Keys.XMPP_RESUME_WINDOW), MAX_UNACKED),
                 new XmppAuthenticator(accounts, throttle, guests), face.binder());
         XmppStreamDecoder.Limits limits = new XmppStreamDecoder.Limits(settings.get(Keys.XMPP_MAX_STANZA_SIZE),
                 MAX_DEPTH, MAX_ATTRIBUTES);

@@ -208,6 +208,11 @@ public final class Keys {
             "A BOSH session with no request held for this long ends.",
             Duration.ofSeconds(60), duration(ChronoUnit.SECONDS, Duration.ofSeconds(5)),
             writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Duration> XMPP_RESUME_WINDOW = new Key<>("xmpp-resume-window", "SECONDS",
+            "How long an XMPP session with stream management (XEP-0198) whose connection was lost stays, its "
+                    + "resource bound and its stanzas kept, for the client to resume it on a new stream.",
+            Duration.ofSeconds(300), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
+            writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<Double> XMPP_STANZA_RATE = new Key<>("xmpp-stanza-rate", "PER_SECOND",
             "Stanzas one XMPP stream may send per second, on average; past it and its burst the stream ends "
                     + "(policy-violation). Messages count against message-rate too.", 50.0, positiveDecimal(),
@@ -232,7 +237,7 @@ public final class Keys {
             CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
             XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_BOSH_WAIT,
-            XMPP_BOSH_INACTIVITY, XMPP_STANZA_RATE,
+            XMPP_BOSH_INACTIVITY, XMPP_RESUME_WINDOW, XMPP_STANZA_RATE,
             XMPP_STANZA_BURST, LOG_LEVEL, LOG_FORMAT);
 
     private Keys() {

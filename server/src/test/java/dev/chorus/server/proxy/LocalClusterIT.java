@@ -53,20 +53,26 @@ class LocalClusterIT {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().allValues("set-cookie")).anySatisfy(c -> assertThat(c).startsWith("chorus_route=r"));
+            assertThat(listening(port + 100)).as("the proxy's port for XMPP streams").isTrue();
         } finally {
             cluster.destroy();
             assertThat(cluster.waitFor(60, TimeUnit.SECONDS)).as("the script stops").isTrue();
         }
         for (int i = 0; i <= 2; i++) {
             assertThat(listening(port + i)).as("port %s closed", port + i).isFalse();
+            assertThat(listening(port + 100 + i)).as("port %s closed", port + 100 + i).isFalse();
         }
     }
 
-    /** A port for the proxy whose neighbours (the nodes, port + 1 and + 2) and Redis (port + 1000) are free too. */
+    /**
+     * A port for the proxy whose neighbours (the nodes, port + 1 and + 2; XMPP, port + 100 to + 102) and Redis
+     * (port + 1000) are free too.
+     */
     private static int freeBasePort() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = RedisServer.freePort();
-            if (port + 1000 < 65536 && free(port + 1) && free(port + 2) && free(port + 1000)) {
+            if (port + 1000 < 65536 && free(port + 1) && free(port + 2) && free(port + 100) && free(port + 101)
+                    && free(port + 102) && free(port + 1000)) {
                 return port;
             }
         }

@@ -13,6 +13,8 @@ public final class Namespaces {
     public static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
     /** RFC 7395: the WebSocket framing's {@code <open/>} and {@code <close/>}. */
     public static final String FRAMING = "urn:ietf:params:xml:ns:xmpp-framing";
+    /** XEP-0198: stream management. */
+    public static final String SM = "urn:xmpp:sm:3";
     /** XEP-0199. */
     public static final String PING = "urn:xmpp:ping";
 

@@ -2,10 +2,19 @@ package dev.chorus.xmpp.stream;
 
 import dev.chorus.xmpp.sasl.SaslAuthenticator;
 
-/** What every stream of a node is served with, whichever framing carries it. */
-public record StreamServices(StreamSettings settings, SaslAuthenticator authenticator, ResourceBinder binder) {
+/**
+ * What every stream of a node is served with, whichever framing carries it.
+ *
+ * @param resumptions the sessions a new stream may resume, whatever framing carried them
+ */
+public record StreamServices(StreamSettings settings, SaslAuthenticator authenticator, ResourceBinder binder,
+        Resumptions resumptions) {
+    public StreamServices(StreamSettings settings, SaslAuthenticator authenticator, ResourceBinder binder) {
+        this(settings, authenticator, binder, new Resumptions());
+    }
+
     /** A new client's stream, on a framing just connected. */
     public XmppStream open(StreamTransport transport) {
-        return new XmppStream(settings, transport, authenticator, binder);
+        return new XmppStream(settings, transport, authenticator, binder, resumptions);
     }
 }

@@ -13,7 +13,9 @@ import java.time.Duration;
  *                        when the ping goes unanswered as long again
  * @param stanzaRate      top-level elements a stream may send per second, on average
  * @param stanzaBurst     top-level elements a stream may send at once above the rate
+ * @param resumeWindow    how long a managed session (XEP-0198) whose connection was lost waits to be resumed
+ * @param maxUnacked      stanzas a managed session keeps for its client, unacknowledged, before it is ended
  */
 public record StreamSettings(String domain, boolean tlsRequired, int maxSaslFailures, Duration authDeadline,
-        Duration idlePing, double stanzaRate, int stanzaBurst) {
+        Duration idlePing, double stanzaRate, int stanzaBurst, Duration resumeWindow, int maxUnacked) {
 }

@@ -12,7 +12,6 @@ import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.StreamErrorException;
 import dev.chorus.xmpp.xml.StreamEvent;
 import dev.chorus.xmpp.xml.XmlElement;
-import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -30,11 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client's XMPP stream (RFC 6120), whatever carries it: the stream header and features, STARTTLS, SASL,
- * resource binding, then stanzas handed to the application with their sender stamped. What no one handles is
- * answered with an error, never with silence: a client waits forever on an unanswered IQ. Every event is handled on
- * the transport's thread; what the application sends may come from any thread.
+ * resource binding or the resumption of a session (XEP-0198), then stanzas handed to the application's session with
+ * their sender stamped. What no one handles is answered with an error, never with silence: a client waits forever on
+ * an unanswered IQ. Every event is handled on the transport's thread; a stanza, once read, on its session's.
  */
-public final class XmppStream implements XmppClient {
+public final class XmppStream {
     private static final Logger log = LoggerFactory.getLogger(XmppStream.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> STANZAS = Set.of("message", "presence", "iq");
@@ -44,6 +43,7 @@ public final class XmppStream implements XmppClient {
     private final StreamTransport transport;
     private final SaslAuthenticator authenticator;
     private final ResourceBinder binder;
+    private final Resumptions resumptions;
     /** The stream header the client must send next: at the start, after TLS, after SASL. */
     private boolean awaitingHeader = true;
     private SaslMechanism mechanism;
@@ -52,7 +52,8 @@ public final class XmppStream implements XmppClient {
     private String username;
     private volatile String jid;
     private String bareJid;
-    private StanzaHandler handler;
+    /** The session this stream carries, once bound or resumed; null again once it moved to a newer stream. */
+    private XmppSession session;
     private boolean closed;
     /** Whether the client said anything since the last idle check. */
     private boolean heard;
@@ -62,12 +63,13 @@ public final class XmppStream implements XmppClient {
     private final ScheduledFuture<?> authDeadline;
     private ScheduledFuture<?> idleCheck;
 
-    public XmppStream(StreamSettings settings, StreamTransport transport, SaslAuthenticator authenticator,
-            ResourceBinder binder) {
+    XmppStream(StreamSettings settings, StreamTransport transport, SaslAuthenticator authenticator,
+            ResourceBinder binder, Resumptions resumptions) {
         this.settings = settings;
         this.transport = transport;
         this.authenticator = authenticator;
         this.binder = binder;
+        this.resumptions = resumptions;
         this.budget = new StanzaBudget(settings.stanzaRate(), settings.stanzaBurst());
         this.authDeadline = transport.executor().schedule(() -> {
             if (jid == null) {
@@ -89,8 +91,8 @@ public final class XmppStream implements XmppClient {
         } else if (event instanceof StreamEvent.Stanza stanza) {
             received(stanza.element());
         } else {
+            finish(false);
             transport.close(null);
-            finish();
         }
     }
 
@@ -99,33 +101,38 @@ public final class XmppStream implements XmppClient {
         fail(error.error(), error.getMessage());
     }
 
-    /** The connection is gone, closed by either side. */
+    /** The connection is gone without the stream's end: a managed session may be resumed on a new one. */
     public void onTransportClosed() {
-        finish();
+        finish(true);
     }
 
-    @Override
-    public String jid() {
-        return jid;
-    }
-
-    @Override
-    public void send(XmlElement stanza) {
+    /** Writes an element of its session's; from any thread. */
+    void write(XmlElement element) {
         onThread(() -> {
             if (!closed) {
-                transport.send(stanza);
+                transport.send(element);
             }
         });
     }
 
-    @Override
-    public void end(StreamError error, String text) {
+    /** Ends the stream with a stream error; from any thread. */
+    void end(StreamError error, String text) {
         onThread(() -> fail(error, text));
     }
 
-    @Override
-    public EventExecutor executor() {
-        return transport.executor();
+    /** Its session was resumed on a newer stream: this one closes, and leaves the session alone. */
+    void replaced() {
+        onThread(() -> {
+            session = null;
+            if (!closed) {
+                finish(false);
+                transport.close(null);
+            }
+        });
+    }
+
+    String client() {
+        return transport.client();
     }
 
     private void onThread(Runnable task) {
@@ -168,6 +175,8 @@ public final class XmppStream implements XmppClient {
             features.child(XmlElement.empty("bind", Namespaces.BIND));
             features.child(XmlElement.builder("session", Namespaces.SESSION)
                     .child(XmlElement.empty("optional", Namespaces.SESSION)).build());
+            // Here, not only after binding: a client resuming a session does so instead of binding.
+            features.child(XmlElement.empty("sm", Namespaces.SM));
             return features.build();
         }
         if (transport.canStartTls()) {
@@ -196,6 +205,8 @@ public final class XmppStream implements XmppClient {
             fail(StreamError.POLICY_VIOLATION, "a stanza before the last negotiation step was answered");
         } else if (username == null) {
             negotiate(element);
+        } else if (element.namespace().equals(Namespaces.SM)) {
+            management(element);
         } else if (jid == null) {
             bind(element);
         } else {
@@ -206,8 +217,8 @@ public final class XmppStream implements XmppClient {
     private void negotiate(XmlElement element) {
         if (element.is("starttls", Namespaces.TLS)) {
             if (!transport.canStartTls()) {
+                finish(false);
                 transport.close(XmlElement.empty("failure", Namespaces.TLS));
-                finish();
                 return;
             }
             awaitingHeader = true;
@@ -333,13 +344,14 @@ public final class XmppStream implements XmppClient {
             }
         }
         busy = true;
-        binder.bind(this, username, resource).whenComplete((binding, error) -> onThread(() -> {
+        XmppSession binding = new XmppSession(this, transport.executor(), settings, resumptions);
+        binder.bind(binding, username, resource).whenComplete((bound, error) -> onThread(() -> {
             busy = false;
-            bound(iq, binding, error);
+            bound(iq, binding, bound, error);
         }));
     }
 
-    private void bound(XmlElement iq, ResourceBinder.Binding binding, Throwable error) {
+    private void bound(XmlElement iq, XmppSession bound, ResourceBinder.Binding binding, Throwable error) {
         if (closed) {
             if (binding != null) {
                 binding.handler().closed();
@@ -359,7 +371,8 @@ public final class XmppStream implements XmppClient {
         // Localparts compare without case (RFC 7622), as account names do: the address is written in lower case.
         bareJid = username.toLowerCase(Locale.ROOT) + "@" + settings.domain();
         jid = bareJid + "/" + binding.resource();
-        handler = binding.handler();
+        session = bound;
+        session.bound(username, jid, binding.handler());
         authDeadline.cancel(false);
         scheduleIdleCheck();
         log.debug("{} bound from {}", jid, transport.client());
@@ -380,24 +393,133 @@ public final class XmppStream implements XmppClient {
             return;
         }
         XmlElement stamped = stanza.withAttribute("from", jid);
+        XmppSession current = session;
+        current.onThread(() -> handle(current, stamped));
+    }
+
+    /** A stanza of the client's, on its session's thread: counted, then answered here or handed on. */
+    private void handle(XmppSession current, XmlElement stamped) {
+        current.counted();
         String to = stamped.attribute("to");
         if (to != null && !isJid(to)) {
-            answer(stamped, StanzaError.JID_MALFORMED, "not an address: " + to);
+            answer(current, stamped, StanzaError.JID_MALFORMED, "not an address: " + to);
             return;
         }
-        if (stamped.name().equals("iq") && !iq(stamped)) {
+        if (stamped.name().equals("iq") && !iq(current, stamped)) {
             return;
         }
-        if (!handler.handle(stamped)) {
-            answer(stamped, StanzaError.SERVICE_UNAVAILABLE, null);
+        if (!current.received(stamped)) {
+            answer(current, stamped, StanzaError.SERVICE_UNAVAILABLE, null);
+        }
+    }
+
+    /** Stream management (XEP-0198): its requests before a resource is bound, and after. */
+    private void management(XmlElement element) {
+        XmppSession current = session;
+        switch (element.name()) {
+            case "resume" -> {
+                if (current == null) {
+                    resume(element);
+                } else {
+                    refuseManagement("unexpected-request");
+                }
+            }
+            case "enable" -> {
+                if (current == null) {
+                    refuseManagement("unexpected-request");
+                } else {
+                    current.onThread(() -> {
+                        if (current.managed()) {
+                            write(failed("unexpected-request"));
+                        } else {
+                            write(current.enable("true".equals(element.attribute("resume"))
+                                    || "1".equals(element.attribute("resume"))));
+                        }
+                    });
+                }
+            }
+            case "r" -> {
+                if (current != null) {
+                    current.onThread(() -> {
+                        if (current.managed()) {
+                            write(current.acknowledgement());
+                        }
+                    });
+                }
+            }
+            case "a" -> {
+                long h = counter(element.attribute("h"));
+                if (current != null) {
+                    current.onThread(() -> {
+                        if (current.managed() && (h < 0 || !current.acknowledged(h))) {
+                            end(StreamError.UNDEFINED_CONDITION, "acknowledged " + element.attribute("h")
+                                    + " stanzas of " + current.sent() + " sent");
+                        }
+                    });
+                }
+            }
+            default -> fail(StreamError.UNSUPPORTED_STANZA_TYPE, "<" + element.name() + "/> in " + Namespaces.SM);
+        }
+    }
+
+    /** A session of this user's resumed on this stream (XEP-0198 §5), instead of a resource bound afresh. */
+    private void resume(XmlElement request) {
+        XmppSession previous = resumptions.find(request.attribute("previd"));
+        long h = counter(request.attribute("h"));
+        if (previous == null || h < 0 || !username.equalsIgnoreCase(previous.username())) {
+            refuseManagement("item-not-found");
+            return;
+        }
+        busy = true;
+        previous.onThread(() -> {
+            List<XmlElement> missed = previous.ended() ? null : previous.resume(this, h);
+            XmlElement resumed = missed == null ? null : previous.resumed();
+            onThread(() -> {
+                busy = false;
+                if (missed == null) {
+                    refuseManagement("item-not-found");
+                    return;
+                }
+                if (closed) {
+                    previous.onThread(() -> previous.detach(this));
+                    return;
+                }
+                session = previous;
+                jid = previous.jid();
+                bareJid = jid.substring(0, jid.indexOf('/'));
+                authDeadline.cancel(false);
+                scheduleIdleCheck();
+                log.debug("{} resumed its session from {}", jid, transport.client());
+                transport.send(resumed);
+                missed.forEach(transport::send);
+            });
+        });
+    }
+
+    private void refuseManagement(String condition) {
+        transport.send(failed(condition));
+    }
+
+    private static XmlElement failed(String condition) {
+        return XmlElement.builder("failed", Namespaces.SM)
+                .child(XmlElement.empty(condition, Namespaces.STANZA_ERRORS)).build();
+    }
+
+    /** A counter of XEP-0198 (an unsigned 32-bit number); -1 when it is none. */
+    private static long counter(String text) {
+        try {
+            long value = Long.parseLong(text);
+            return value >= 0 && value < (1L << 32) ? value : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
     /** @return whether the IQ goes on to the application; false when it was answered here */
-    private boolean iq(XmlElement iq) {
+    private boolean iq(XmppSession current, XmlElement iq) {
         String type = iq.attribute("type");
         if (iq.attribute("id") == null || type == null) {
-            answer(iq, StanzaError.BAD_REQUEST, "an IQ needs an id and a type");
+            answer(current, iq, StanzaError.BAD_REQUEST, "an IQ needs an id and a type");
             return false;
         }
         if (type.equals("result") || type.equals("error")) {
@@ -406,31 +528,31 @@ public final class XmppStream implements XmppClient {
             return !id.startsWith(PING_ID);
         }
         if (!type.equals("get") && !type.equals("set")) {
-            answer(iq, StanzaError.BAD_REQUEST, "no IQ type " + type);
+            answer(current, iq, StanzaError.BAD_REQUEST, "no IQ type " + type);
             return false;
         }
         List<XmlElement> payload = iq.elements();
         if (payload.size() != 1) {
-            answer(iq, StanzaError.BAD_REQUEST, "an IQ request carries one element");
+            answer(current, iq, StanzaError.BAD_REQUEST, "an IQ request carries one element");
             return false;
         }
         String to = iq.attribute("to");
         boolean toServer = to == null || to.equalsIgnoreCase(settings.domain());
         XmlElement request = payload.get(0);
         if (toServer && (request.is("session", Namespaces.SESSION) || request.is("ping", Namespaces.PING))) {
-            transport.send(Stanzas.result(iq, null));
+            current.deliver(Stanzas.result(iq, null));
             return false;
         }
         return true;
     }
 
     /** Answers a stanza with an error, unless it is one: errors are never answered (RFC 6120 §8.3.1). */
-    private void answer(XmlElement stanza, StanzaError error, String text) {
+    private static void answer(XmppSession current, XmlElement stanza, StanzaError error, String text) {
         boolean unanswerable = "error".equals(stanza.attribute("type"))
                 || stanza.name().equals("iq") && "result".equals(stanza.attribute("type"))
                 || stanza.name().equals("presence");
         if (!unanswerable) {
-            transport.send(Stanzas.error(stanza, error, text));
+            current.deliver(Stanzas.error(stanza, error, text));
         }
     }
 
@@ -468,7 +590,7 @@ public final class XmppStream implements XmppClient {
             return;
         } else {
             pingOutstanding = true;
-            transport.send(XmlElement.builder("iq", Namespaces.CLIENT)
+            session.send(XmlElement.builder("iq", Namespaces.CLIENT)
                     .attribute("type", "get").attribute("id", PING_ID + ++pings)
                     .attribute("from", settings.domain()).attribute("to", jid)
                     .child(XmlElement.empty("ping", Namespaces.PING)).build());
@@ -482,11 +604,14 @@ public final class XmppStream implements XmppClient {
         }
         log.info("XMPP stream {} from {} ended: {} ({})", jid != null ? jid : username != null ? username : "",
                 transport.client(), error.condition(), text);
+        // A link that stopped answering may come back: its client may resume. Any other error ends the session.
+        // Finished first: a transport closing at once reports its connection gone, which alone would keep it.
+        finish(error == StreamError.CONNECTION_TIMEOUT);
         transport.close(Stanzas.streamError(error, text));
-        finish();
     }
 
-    private void finish() {
+    /** @param resumable whether the stream ended as a lost connection does, which a managed session outlives */
+    private void finish(boolean resumable) {
         if (closed) {
             return;
         }
@@ -495,8 +620,15 @@ public final class XmppStream implements XmppClient {
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }
-        if (handler != null) {
-            handler.closed();
+        XmppSession current = session;
+        if (current != null) {
+            current.onThread(() -> {
+                if (resumable) {
+                    current.detach(this);
+                } else {
+                    current.close(this);
+                }
+            });
         }
     }
 }

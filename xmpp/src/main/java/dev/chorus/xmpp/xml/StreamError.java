@@ -28,6 +28,8 @@ public enum StreamError {
     RESTRICTED_XML,
     /** The node stops; the client reconnects, to another node behind the same name. */
     SYSTEM_SHUTDOWN,
+    /** What no other condition says: a client acknowledging more stanzas than it was sent (XEP-0198). */
+    UNDEFINED_CONDITION,
     /** A top-level element that is neither a stanza nor a negotiation this stream offers. */
     UNSUPPORTED_STANZA_TYPE,
     UNSUPPORTED_VERSION;

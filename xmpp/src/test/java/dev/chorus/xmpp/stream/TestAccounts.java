@@ -24,6 +24,8 @@ final class TestAccounts implements SaslAuthenticator, ResourceBinder {
 
     final List<XmlElement> handled = new ArrayList<>();
     final List<String> finished = new ArrayList<>();
+    /** What each bind was given to send to its resource, in order. */
+    final List<XmppClient> clients = new ArrayList<>();
     int closed;
 
     @Override
@@ -55,6 +57,7 @@ final class TestAccounts implements SaslAuthenticator, ResourceBinder {
             return CompletableFuture.failedFuture(new BindRefusedException(StanzaError.RESOURCE_CONSTRAINT,
                     "too many"));
         }
+        clients.add(client);
         return CompletableFuture.completedFuture(new Binding(requested == null ? "given" : requested,
                 new StanzaHandler() {
                     @Override

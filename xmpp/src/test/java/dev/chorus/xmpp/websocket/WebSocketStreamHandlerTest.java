@@ -69,7 +69,8 @@ class WebSocketStreamHandlerTest {
                     }
                 }));
         channel.pipeline().addLast(new WebSocketStreamHandler(new StreamServices(new StreamSettings("example.com",
-                true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50, 200), guests, binder),
+                true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50, 200, Duration.ofMinutes(5), 100), guests,
+                binder),
                 new Caller("192.0.2.1", true, true), XmppStreamDecoder.Limits.DEFAULTS));
     }
 
@@ -88,7 +89,7 @@ class WebSocketStreamHandlerTest {
                 .containsExactly("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
         assertThat(send(OPEN)).last().asString().isEqualTo("<stream:features xmlns:stream='http://etherx.jabber"
                 + ".org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><session xmlns='urn:ietf:params:xml"
-                + ":ns:xmpp-session'><optional/></session></stream:features>");
+                + ":ns:xmpp-session'><optional/></session><sm xmlns='urn:xmpp:sm:3'/></stream:features>");
         assertThat(send("<iq xmlns='jabber:client' type='set' id='1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
                 + "<resource>tab</resource></bind></iq>")).containsExactly("<iq xmlns='jabber:client' type='result' "
                 + "id='1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>guest@example.com/tab</jid></bind></iq>");

@@ -1,0 +1,31 @@
+package dev.chorus.xmpp.stream;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The sessions of this node that a client may resume on a new stream, by the id their {@code <enabled/>} gave. */
+public final class Resumptions {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, XmppSession> sessions = new ConcurrentHashMap<>();
+
+    /** @return the session's new, unguessable resumption id */
+    String register(XmppSession session) {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        sessions.put(id, session);
+        return id;
+    }
+
+    /** @return the session, or null when there is none (never was, ended, or waited too long) */
+    XmppSession find(String id) {
+        return id == null ? null : sessions.get(id);
+    }
+
+    void remove(String id, XmppSession session) {
+        sessions.remove(id, session);
+    }
+}

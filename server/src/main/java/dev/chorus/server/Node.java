@@ -201,6 +201,9 @@ public final class Node implements AutoCloseable {
                 routes.add(webRoot.files());
             }
             if (settings.get(Keys.WEB_CHAT)) {
+                if (xmpp != null) {
+                    routes.add(new XmppClientSettings(settings.get(Keys.XMPP_DOMAIN)));
+                }
                 routes.add(web);
             }
             routes.add(new NodeRoutes(() -> !io.engine().isClosed() && !io.engine().isDraining() && backend.isReady(),

@@ -68,8 +68,19 @@ public final class StaticFiles implements Routes {
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
+    /**
+     * The XMPP web client's pages (converse.js, at {@code /xmpp-client/}): its scripts are modules of this site;
+     * its components set styles inline and show images of data and blob URLs; its connection goes back to this
+     * site (BOSH, WebSocket). Nothing elsewhere: the logos and emoji it would fetch from other sites stay away.
+     */
+    static final String XMPP_CLIENT_POLICY = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            + "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+    private static final String XMPP_CLIENT = "/xmpp-client/";
+
     /** One file, in memory, with what its replies say about it. */
-    record File(byte[] content, String contentType, String etag) {
+    record File(byte[] content, String contentType, String etag, String policy) {
     }
 
     /** Replaced whole when a {@link WebRoot} changes on disk; the event loops only read it. */
@@ -147,7 +158,8 @@ public final class StaticFiles implements Routes {
 
     private static Map<String, File> files(Map<String, byte[]> contents) {
         Map<String, File> files = new HashMap<>();
-        contents.forEach((path, content) -> files.put(path, new File(content, contentType(path), etag(content))));
+        contents.forEach((path, content) -> files.put(path, new File(content, contentType(path), etag(content),
+                path.startsWith(XMPP_CLIENT) ? XMPP_CLIENT_POLICY : CONTENT_SECURITY_POLICY)));
         return files;
     }
 
@@ -215,7 +227,7 @@ public final class StaticFiles implements Routes {
                 .header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .header("X-Content-Type-Options", "nosniff");
         if (pagePolicy && file.contentType().startsWith("text/html")) {
-            reply.header(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
+            reply.header(HttpHeaderNames.CONTENT_SECURITY_POLICY, file.policy())
                     .header(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
                     .header("Referrer-Policy", "no-referrer");
         }

@@ -108,14 +108,37 @@ class XmppBoshIT {
     void aFloodOfRequestsForNoSessionLeavesTheNodeServing() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            flood.add(http.sendAsync(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString(
-                    request("gone-" + i, i + 1, ""))).build(), HttpResponse.BodyHandlers.ofString()));
+            flood.add(postAsync(request("gone-" + i, i + 1, "")));
         }
         for (var answer : flood) {
             assertThat(answer.get(10, TimeUnit.SECONDS).body())
                     .contains("condition='item-not-found'");
         }
         assertThat(create(1)).isNotBlank();
+    }
+
+    @Test
+    void anOversizeBodyIsRefusedAndARapidRunOfEmptyRequestsIsServedInTurn() throws Exception {
+        String session = create(3000);
+        String oversize = "<message xmlns='jabber:client' to='x@" + DOMAIN + "'><body>" + "a".repeat(100_000)
+                + "</body></message>";
+        HttpResponse<String> refused = post(request(session, 3001, oversize));
+        assertThat(refused.statusCode()).as("over xmpp-max-stanza-size: %s", refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("condition='bad-request'");
+
+        // As a client keeps them, two at a time (requests 2): each new request answers the one held at once.
+        CompletableFuture<HttpResponse<String>> held = postAsync(request(session, 3001, ""));
+        long started = System.nanoTime();
+        for (long rid = 3002; rid <= 3040; rid++) {
+            CompletableFuture<HttpResponse<String>> next = postAsync(request(session, rid, ""));
+            assertThat(held.get(5, TimeUnit.SECONDS).body()).isEqualTo("<body xmlns='" + HTTPBIND + "'/>");
+            held = next;
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("none waited for its wait")
+                .isLessThan(Duration.ofSeconds(10));
+        assertThat(held.get(5, TimeUnit.SECONDS).body()).as("the last one, after its wait")
+                .isEqualTo("<body xmlns='" + HTTPBIND + "'/>");
+        assertThat(create(1)).as("the node serves on").isNotBlank();
     }
 
     /** A new session, with a wait of one second. @return its sid */
@@ -158,6 +181,11 @@ class XmppBoshIT {
     private HttpResponse<String> post(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri()).header("Content-Type", "text/xml; charset=utf-8")
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private CompletableFuture<HttpResponse<String>> postAsync(String body) {
+        return http.sendAsync(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -169,6 +169,11 @@ public final class XmppStreamDecoder extends ByteToMessageDecoder {
         }
         XmlElement element = open.removeLast().build();
         if (open.isEmpty()) {
+            // A stanza that came whole within one read is measured here; one still arriving, after each read.
+            if (reader.getLocationInfo().getEndingByteOffset() - boundary > limits.maxStanzaBytes()) {
+                throw new StreamErrorException(StreamError.POLICY_VIOLATION,
+                        "a stanza over " + limits.maxStanzaBytes() + " bytes");
+            }
             markBoundary();
             out.add(new StreamEvent.Stanza(element));
         } else {

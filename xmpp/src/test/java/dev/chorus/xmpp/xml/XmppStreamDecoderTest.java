@@ -126,6 +126,16 @@ class XmppStreamDecoderTest {
         assertThat(refusal(OPEN + "hello", small)).as("text between stanzas").isEqualTo(StreamError.BAD_FORMAT);
     }
 
+    @Test
+    void aStanzaOverTheCapIsRefusedWhenItComesWholeInOneRead() {
+        XmppStreamDecoder decoder = new XmppStreamDecoder(new XmppStreamDecoder.Limits(1024, 4, 3));
+        String whole = OPEN + "<presence/><message><body>" + "x".repeat(2000) + "</body></message>";
+
+        assertThatThrownBy(() -> decoder.read(Unpooled.copiedBuffer(whole, StandardCharsets.UTF_8), new ArrayList<>()))
+                .isInstanceOfSatisfying(StreamErrorException.class,
+                        error -> assertThat(error.error()).isEqualTo(StreamError.POLICY_VIOLATION));
+    }
+
     private static void assertRefused(String xml, StreamError error) {
         assertThat(refusal(xml)).isEqualTo(error);
     }

@@ -5,22 +5,16 @@
 // Prints "WEBCHAT-DM-RESULT {...}" and exits 0 when every step passed; exits non-zero at the first that did not.
 'use strict';
 
-const { chromium } = require('playwright-core');
+const { launchChromium, giveUpAfter } = require('./browser');
 const { check, send, seeMessage } = require('./chat-page');
 
 const OVERALL_TIMEOUT_MS = 60000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const [port, user, password, peer] = process.argv.slice(2, 6);
 const base = `http://127.0.0.1:${port}`;
 const problems = [];
 
-setTimeout(() => {
-  console.error(`webchat-dm: still running after ${OVERALL_TIMEOUT_MS} ms`);
-  process.exit(3);
-}, OVERALL_TIMEOUT_MS);
+giveUpAfter('webchat-dm', OVERALL_TIMEOUT_MS);
 
 /** The ids the page shows for messages with these texts. */
 function ids(page, texts) {
@@ -32,7 +26,7 @@ function ids(page, texts) {
 }
 
 (async () => {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

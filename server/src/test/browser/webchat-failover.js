@@ -8,13 +8,10 @@
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
-const { chromium } = require('playwright-core');
+const { launchChromium, giveUpAfter } = require('./browser');
 const { check, register: registerAt, joinRoom, send, seeMessage, STEP_TIMEOUT_MS } = require('./chat-page');
 
 const OVERALL_TIMEOUT_MS = 90000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const base = process.argv[2];
 const shots = process.argv[3];
@@ -22,10 +19,7 @@ const steps = [];
 const lines = readline.createInterface({ input: process.stdin });
 const killed = new Promise((resolve) => lines.on('line', (line) => { if (line.trim() === 'KILLED') resolve(); }));
 
-setTimeout(() => {
-  console.error(`webchat-failover: still running after ${OVERALL_TIMEOUT_MS} ms; steps done: ${steps.join(', ')}`);
-  process.exit(3);
-}, OVERALL_TIMEOUT_MS);
+giveUpAfter('webchat-failover', OVERALL_TIMEOUT_MS, () => steps);
 
 async function step(name, fn) {
   await fn();
@@ -39,7 +33,7 @@ function register(page, username) {
 
 async function main() {
   fs.mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30000 });
+  const browser = await launchChromium();
   try {
     const alice = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
     const bob = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();

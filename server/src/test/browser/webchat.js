@@ -6,15 +6,12 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launchChromium, giveUpAfter } = require('./browser');
 const { check, register: registerAt, joinRoom, send, seeMessage } = require('./chat-page');
 
 const OVERALL_TIMEOUT_MS = 90000;
 const STEP_TIMEOUT_MS = 10000;
 const RECOVERY_WINDOW_MS = 4000;   // the recovery window of the node WebChatIT starts
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const XSS = '<img src=x onerror=alert(1)>';
 
 const port = Number(process.argv[2]);
@@ -24,10 +21,7 @@ const base = `http://127.0.0.1:${port}`;
 const steps = [];
 const problems = [];   // page errors, dialogs, failed requests: each fails the run
 
-setTimeout(() => {
-  console.error(`webchat: still running after ${OVERALL_TIMEOUT_MS} ms; steps done: ${steps.join(', ')}`);
-  process.exit(3);
-}, OVERALL_TIMEOUT_MS);
+giveUpAfter('webchat', OVERALL_TIMEOUT_MS, () => steps);
 
 async function step(name, fn) {
   const started = Date.now();
@@ -71,8 +65,7 @@ function register(page, username, password) {
 async function main() {
   check(Number.isInteger(port) && port > 0, 'usage: node webchat.js <port> <screenshot dir>');
   fs.mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true,
-    timeout: 30000 });
+  const browser = await launchChromium();
   try {
     const contextA = await browser.newContext({ viewport: { width: 1200, height: 760 } });
     const contextB = await browser.newContext({ viewport: { width: 1200, height: 760 } });

@@ -8,23 +8,17 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launchChromium, giveUpAfter } = require('./browser');
 const { check, joinRoom, send, seeMessage, STEP_TIMEOUT_MS } = require('./chat-page');
 
 const OVERALL_TIMEOUT_MS = 90000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const config = JSON.parse(process.argv[2]);
 const roomJid = `${config.room}@conference.${config.domain}`;
 const problems = [];
 const elsewhere = [];
 
-setTimeout(() => {
-  console.error(`xmpp-client: still running after ${OVERALL_TIMEOUT_MS} ms`);
-  process.exit(3);
-}, OVERALL_TIMEOUT_MS);
+giveUpAfter('xmpp-client', OVERALL_TIMEOUT_MS);
 
 function watch(page, name) {
   page.on('pageerror', (error) => problems.push(`${name}: page error: ${error.message}`));
@@ -59,7 +53,7 @@ async function converseSees(page, text) {
 }
 
 (async () => {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const web = await browser.newPage();
     watch(web, 'web chat');

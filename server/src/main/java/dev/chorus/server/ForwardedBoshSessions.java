@@ -6,8 +6,6 @@ import dev.chorus.xmpp.bosh.BoshRouting;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -30,21 +28,7 @@ final class ForwardedBoshSessions implements BoshRouting {
 
     @Override
     public boolean passOn(Channel client, FullHttpRequest request, String sid, Runnable unknown) {
-        CompletableFuture<InetSocketAddress> holder = HttpForwarding.wasForwarded(request) ? null
-                : holders.holderOf(sid);
-        if (holder == null) {
-            return false;
-        }
-        FullHttpRequest forwarded = HttpForwarding.copy(request, client);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        holder.whenComplete((address, error) -> client.eventLoop().execute(() -> {
-            if (address == null) {
-                forwarded.release();
-                unknown.run();
-            } else {
-                HttpForwarding.forward(client, forwarded, address, keepAlive, unknown);
-            }
-        }));
-        return true;
+        return HttpForwarding.toHolder(client, request, () -> holders.holderOf(sid), HttpUtil.isKeepAlive(request),
+                false, unknown);
     }
 }

@@ -202,7 +202,7 @@ public final class Node implements AutoCloseable {
             }
             if (settings.get(Keys.WEB_CHAT)) {
                 if (xmpp != null) {
-                    routes.add(new XmppClientSettings(settings.get(Keys.XMPP_DOMAIN)));
+                    routes.add(xmpp.clientSettings(settings.get(Keys.XMPP_DOMAIN)));
                 }
                 routes.add(web);
             }

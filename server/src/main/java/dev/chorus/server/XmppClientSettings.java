@@ -17,8 +17,8 @@ final class XmppClientSettings implements Routes {
 
     private final Map<String, String> settings;
 
-    XmppClientSettings(String domain) {
-        this.settings = Map.of("domain", domain, "rooms", "conference." + domain, "bosh", XmppService.BOSH_PATH,
+    XmppClientSettings(String domain, String roomService) {
+        this.settings = Map.of("domain", domain, "rooms", roomService, "bosh", XmppService.BOSH_PATH,
                 "websocket", XmppService.WEBSOCKET_PATH);
     }
 

@@ -216,6 +216,11 @@ final class XmppService implements AutoCloseable {
         return face.boundResources();
     }
 
+    /** What the XMPP web client's page asks of this node, at {@code /xmpp-client/settings.json}. */
+    XmppClientSettings clientSettings(String domain) {
+        return new XmppClientSettings(domain, face.roomService());
+    }
+
     /** The TCP port of STARTTLS streams; -1 when the default one was taken. */
     int port() {
         return starttls == null ? -1 : starttls.port();

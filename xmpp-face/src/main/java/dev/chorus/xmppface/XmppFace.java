@@ -58,6 +58,11 @@ public final class XmppFace {
         chat.rooms().onClosed(muc::closed);
     }
 
+    /** The room service's address: {@code conference.DOMAIN}. */
+    public String roomService() {
+        return muc.service();
+    }
+
     /** How many resources are bound on this node. */
     public int boundResources() {
         return bound.size();

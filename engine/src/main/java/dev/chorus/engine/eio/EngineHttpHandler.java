@@ -26,11 +26,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.AttributeKey;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,29 +292,11 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
      */
     private void forwardOrRefuse(Channel channel, FullHttpRequest request, String sid, HttpReplies.Exchange exchange,
             boolean upgrade) {
-        CompletableFuture<InetSocketAddress> holder = HttpForwarding.wasForwarded(request) ? null
-                : options.sessionHolders().holderOf(sid);
-        if (holder == null) {
-            refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
-            return;
-        }
-        FullHttpRequest forwarded = HttpForwarding.copy(request, channel);
-        if (upgrade) {
-            // Nothing more is read from the client until the tunnel stands.
-            channel.config().setAutoRead(false);
-        }
         Runnable unknown = () -> refuse(exchange, upgrade, EngineError.UNKNOWN_SID, null);
-        holder.whenComplete((address, error) -> channel.eventLoop().execute(() -> {
-            if (address == null) {
-                forwarded.release();
-                channel.config().setAutoRead(true);
-                unknown.run();
-            } else if (upgrade) {
-                HttpForwarding.tunnel(channel, forwarded, address, unknown);
-            } else {
-                HttpForwarding.forward(channel, forwarded, address, exchange.keepAlive(), unknown);
-            }
-        }));
+        if (!HttpForwarding.toHolder(channel, request, () -> options.sessionHolders().holderOf(sid),
+                exchange.keepAlive(), upgrade, unknown)) {
+            unknown.run();
+        }
     }
 
     private void refuse(HttpReplies.Exchange exchange, boolean upgrade, EngineError error, String message) {

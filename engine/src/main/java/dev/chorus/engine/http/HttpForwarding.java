@@ -22,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +47,46 @@ public final class HttpForwarding {
     private HttpForwarding() {
     }
 
-    public static boolean wasForwarded(FullHttpRequest request) {
-        return request.headers().contains(FORWARDED);
+    /**
+     * Passes a request for a session this server does not hold to the server that does, once found: an upgrade is
+     * tunnelled there, any other request forwarded and the answer relayed. A request forwarded already is this
+     * server's to answer: a request is passed on at most once.
+     *
+     * @param request  the request, still the caller's to release: what is passed on holds its own reference
+     * @param holder   finds the holder: null at once when the session is no other server's, null in the future
+     *                 when no live server holds it
+     * @param upgrade  whether the request is a WebSocket upgrade
+     * @param unknown  answers the client when no live holder is found, or it cannot be reached
+     * @return false when the request was not passed on: the caller answers it
+     */
+    public static boolean toHolder(Channel client, FullHttpRequest request,
+            Supplier<CompletableFuture<InetSocketAddress>> holder, boolean keepAlive, boolean upgrade,
+            Runnable unknown) {
+        CompletableFuture<InetSocketAddress> found = request.headers().contains(FORWARDED) ? null : holder.get();
+        if (found == null) {
+            return false;
+        }
+        FullHttpRequest forwarded = copy(request, client);
+        if (upgrade) {
+            // Nothing more is read from the client until the tunnel stands.
+            client.config().setAutoRead(false);
+        }
+        found.whenComplete((address, error) -> client.eventLoop().execute(() -> {
+            if (address == null) {
+                forwarded.release();
+                client.config().setAutoRead(true);
+                unknown.run();
+            } else if (upgrade) {
+                tunnel(client, forwarded, address, unknown);
+            } else {
+                forward(client, forwarded, address, keepAlive, unknown);
+            }
+        }));
+        return true;
     }
 
     /** The request as the holder gets it: marked, with the client's address, holding its own reference. */
-    public static FullHttpRequest copy(FullHttpRequest request, Channel client) {
+    private static FullHttpRequest copy(FullHttpRequest request, Channel client) {
         FullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content().retainedDuplicate());
         copy.headers().set(request.headers());
@@ -62,7 +98,7 @@ public final class HttpForwarding {
     }
 
     /** @param unknown answers the client when the holder cannot be reached or says nothing */
-    public static void forward(Channel client, FullHttpRequest request, InetSocketAddress holder, boolean keepAlive,
+    private static void forward(Channel client, FullHttpRequest request, InetSocketAddress holder, boolean keepAlive,
             Runnable unknown) {
         HttpUtil.setKeepAlive(request, false);
         connect(client, holder, new ChannelInitializer<>() {
@@ -131,7 +167,7 @@ public final class HttpForwarding {
      * The WebSocket goes to the holder as it is: the upgrade request, then bytes both ways. The client's connection
      * stops reading until the tunnel stands, then drops its HTTP handlers for the relay.
      */
-    public static void tunnel(Channel client, FullHttpRequest request, InetSocketAddress holder, Runnable unknown) {
+    private static void tunnel(Channel client, FullHttpRequest request, InetSocketAddress holder, Runnable unknown) {
         connect(client, holder, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {

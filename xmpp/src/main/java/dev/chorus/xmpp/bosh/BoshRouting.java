@@ -1,9 +1,8 @@
 package dev.chorus.xmpp.bosh;
 
+import dev.chorus.xmpp.stream.RandomIds;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * Where BOSH sessions live when there is more than one node: a session stays on the node that created it, its id
@@ -12,13 +11,9 @@ import java.util.Base64;
 public interface BoshRouting {
     /** A node alone: ids are random, and a session this node does not hold is no one's. */
     BoshRouting ALONE = new BoshRouting() {
-        private final SecureRandom random = new SecureRandom();
-
         @Override
         public String newSid() {
-            byte[] bytes = new byte[18];
-            random.nextBytes(bytes);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            return RandomIds.next(18);
         }
 
         @Override

@@ -1,21 +1,15 @@
 package dev.chorus.xmpp.stream;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The sessions of this node that a client may resume on a new stream, by the id their {@code <enabled/>} gave. */
 public final class Resumptions {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Map<String, XmppSession> sessions = new ConcurrentHashMap<>();
 
     /** @return the session's new, unguessable resumption id */
     String register(XmppSession session) {
-        byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = RandomIds.next(18);
         sessions.put(id, session);
         return id;
     }

@@ -121,7 +121,7 @@ public final class XmppSession implements XmppClient {
         return !ended && handler.handle(stanza);
     }
 
-    /** Counts a stanza the stream answered itself, without the application. */
+    /** Counts a stanza from the client, whoever answers it: the {@code h} of XEP-0198. */
     void counted() {
         if (managed) {
             received = (received + 1) % COUNTER;

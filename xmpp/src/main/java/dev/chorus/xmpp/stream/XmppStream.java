@@ -12,7 +12,6 @@ import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.StreamErrorException;
 import dev.chorus.xmpp.xml.StreamEvent;
 import dev.chorus.xmpp.xml.XmlElement;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class XmppStream {
     private static final Logger log = LoggerFactory.getLogger(XmppStream.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> STANZAS = Set.of("message", "presence", "iq");
     private static final String PING_ID = "chorus-ping-";
 
@@ -50,7 +48,7 @@ public final class XmppStream {
     private boolean busy;
     private int saslFailures;
     private String username;
-    private volatile String jid;
+    private String jid;
     private String bareJid;
     /** The session this stream carries, once bound or resumed; null again once it moved to a newer stream. */
     private XmppSession session;
@@ -163,9 +161,7 @@ public final class XmppStream {
             return;
         }
         awaitingHeader = false;
-        byte[] id = new byte[12];
-        RANDOM.nextBytes(id);
-        transport.open(Base64.getUrlEncoder().withoutPadding().encodeToString(id), settings.domain());
+        transport.open(RandomIds.next(12), settings.domain());
         transport.send(features());
     }
 

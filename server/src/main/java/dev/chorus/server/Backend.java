@@ -3,6 +3,7 @@ package dev.chorus.server;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.xmpp.bosh.BoshRouting;
+import dev.chorus.xmpp.stream.ResumptionStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ interface Backend extends AutoCloseable {
     /** Where BOSH sessions are: a cluster names the holding node in each session id. */
     default BoshRouting routeBosh() {
         return BoshRouting.ALONE;
+    }
+
+    /** Where XMPP sessions a client may resume are recorded for the other nodes: nowhere for a node alone. */
+    default ResumptionStore resumptions() {
+        return ResumptionStore.NONE;
     }
 
     /** Whether the node can serve now (its stores reachable). */

@@ -17,12 +17,14 @@ import dev.chorus.cluster.store.RedisPublisher;
 import dev.chorus.cluster.store.RedisRoomSettingsStore;
 import dev.chorus.cluster.store.RedisSessionStore;
 import dev.chorus.cluster.store.RedisUserConnections;
+import dev.chorus.cluster.xmpp.RedisResumptionStore;
 import dev.chorus.engine.eio.EngineOptions;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.RecoveryOptions;
 import dev.chorus.server.config.Keys;
 import dev.chorus.server.config.Settings;
 import dev.chorus.xmpp.bosh.BoshRouting;
+import dev.chorus.xmpp.stream.ResumptionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -48,6 +50,7 @@ final class ClusterBackend implements Backend {
     private final RedisBackbone redis;
     private final ClusterBus bus;
     private final String nodeId;
+    private final RedisResumptionStore resumptions;
     private final SessionIds sessionIds;
     private final String route;
     private final Clock clock;
@@ -62,6 +65,9 @@ final class ClusterBackend implements Backend {
         this.bus = bus;
         this.nodeId = nodeId;
         this.sessionIds = new SessionIds(nodeId);
+        // A live stream is silent at most a ping interval and its wait for the answer; a lost one waits the window.
+        this.resumptions = new RedisResumptionStore(redis, PREFIX, nodeId, settings.get(Keys.XMPP_PING_INTERVAL)
+                .multipliedBy(2).plus(settings.get(Keys.XMPP_RESUME_WINDOW)));
         this.route = route;
         this.clock = clock;
         this.presence = new RedisPresence(redis, nodeId, settings.get(Keys.MAX_ROOMS_PER_USER));
@@ -148,6 +154,11 @@ final class ClusterBackend implements Backend {
     }
 
     /** BOSH sessions are routed as Engine.IO ones are: by the node their id names. */
+    @Override
+    public ResumptionStore resumptions() {
+        return resumptions;
+    }
+
     @Override
     public BoshRouting routeBosh() {
         return new ForwardedBoshSessions(sessionIds::next, this::holderOf);

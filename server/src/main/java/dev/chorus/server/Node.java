@@ -182,7 +182,8 @@ public final class Node implements AutoCloseable {
             Contacts contacts = new Contacts(stores.contacts(), settings.get(Keys.MAX_CONTACTS_PER_USER));
             XmppService xmpp = !settings.get(Keys.XMPP) ? null : parts.add(XmppService.start(settings, loops,
                     core, accounts, contacts, stores.occupants(), nodeId, throttle, authMode == AuthMode.GUEST,
-                    stores.connections(), cap, proxies, engine.cors(), backend.routeBosh(), clock), XmppService::close);
+                    stores.connections(), cap, proxies, engine.cors(), backend.routeBosh(), backend.resumptions(), clock),
+                    XmppService::close);
             if (xmpp != null) {
                 xmpp.listen(io.sockets(), core);
                 metrics.watchXmpp(xmpp::boundResources);

@@ -18,6 +18,8 @@ import dev.chorus.xmpp.bosh.BoshEndpoint;
 import dev.chorus.xmpp.bosh.BoshRouting;
 import dev.chorus.xmpp.bosh.BoshSettings;
 import dev.chorus.xmpp.http.Caller;
+import dev.chorus.xmpp.stream.ResumptionStore;
+import dev.chorus.xmpp.stream.Resumptions;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.stream.StreamSettings;
 import dev.chorus.xmpp.websocket.WebSocketEndpoint;
@@ -38,6 +40,9 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,16 +73,20 @@ final class XmppService implements AutoCloseable {
     private static final int MAX_ATTRIBUTES = 64;
     /** Stanzas a managed session keeps unacknowledged: a client that reads but never acknowledges is cut off. */
     private static final int MAX_UNACKED = 5000;
+    /** How long a stopping node waits for its sessions to be handed over: each is a write to Redis. */
+    private static final Duration HAND_OVER_TIME = Duration.ofSeconds(5);
 
     private final XmppFace face;
+    private final Resumptions resumptions;
     private final XmppListener starttls;
     private final XmppListener directTls;
     private final WebSocketEndpoint webSocket;
     private final BoshEndpoint bosh;
 
-    private XmppService(XmppFace face, XmppListener starttls, XmppListener directTls,
+    private XmppService(XmppFace face, Resumptions resumptions, XmppListener starttls, XmppListener directTls,
             WebSocketEndpoint webSocket, BoshEndpoint bosh) {
         this.face = face;
+        this.resumptions = resumptions;
         this.starttls = starttls;
         this.directTls = directTls;
         this.webSocket = webSocket;
@@ -87,7 +96,7 @@ final class XmppService implements AutoCloseable {
     static XmppService start(Settings settings, EventLoopGroup loops, Chat chat, Accounts accounts,
             Contacts contacts, OccupantStore seats, String nodeId, LoginThrottle throttle, boolean guests,
             UserConnections connections, ConnectionCap cap, TrustedProxies proxies, CorsOptions cors,
-            BoshRouting boshRouting, Clock clock)
+            BoshRouting boshRouting, ResumptionStore resumptionStore, Clock clock)
             throws InterruptedException {
         String domain = settings.get(Keys.XMPP_DOMAIN);
         XmppCertificates.Pair certificate = XmppCertificates.of(settings.get(Keys.XMPP_CERTIFICATE),
@@ -97,7 +106,7 @@ final class XmppService implements AutoCloseable {
                 new StreamSettings(domain, settings.get(Keys.XMPP_TLS_REQUIRED), MAX_SASL_FAILURES, AUTH_DEADLINE,
                         settings.get(Keys.XMPP_PING_INTERVAL), settings.get(Keys.XMPP_STANZA_RATE),
                         settings.get(Keys.XMPP_STANZA_BURST), settings.get(Keys.XMPP_RESUME_WINDOW), MAX_UNACKED),
-                new XmppAuthenticator(accounts, throttle, guests), face.binder());
+                new XmppAuthenticator(accounts, throttle, guests), face.binder(), new Resumptions(resumptionStore));
         XmppStreamDecoder.Limits limits = new XmppStreamDecoder.Limits(settings.get(Keys.XMPP_MAX_STANZA_SIZE),
                 MAX_DEPTH, MAX_ATTRIBUTES);
         String host = settings.get(Keys.HOST);
@@ -125,7 +134,7 @@ final class XmppService implements AutoCloseable {
         BoshEndpoint bosh = new BoshEndpoint(BOSH_PATH, services, new BoshSettings(domain,
                 settings.get(Keys.XMPP_BOSH_WAIT), BOSH_MAX_HOLD, settings.get(Keys.XMPP_BOSH_INACTIVITY),
                 BOSH_POLLING), limits, callers, cors::applyTo, boshRouting);
-        XmppService xmpp = new XmppService(face, starttls, directTls, webSocket, bosh);
+        XmppService xmpp = new XmppService(face, services.resumptions(), starttls, directTls, webSocket, bosh);
         log.info("XMPP for {} on {}{} and at {} on the HTTP port; certificate {}{}", domain,
                 starttls == null ? "no TCP port" : "port " + starttls.port() + " (STARTTLS"
                         + (settings.get(Keys.XMPP_TLS_REQUIRED) ? " required)" : " offered)"),
@@ -226,7 +235,11 @@ final class XmppService implements AutoCloseable {
         return starttls == null ? -1 : starttls.port();
     }
 
-    /** Stops listening, and ends the streams bound here: their clients reconnect, to another node if there is one. */
+    /**
+     * Stops listening, hands the sessions their clients may resume over to the other nodes (their connections
+     * dropped, for the clients to resume them there), and ends the other streams bound here: their clients
+     * reconnect, to another node if there is one.
+     */
     @Override
     public void close() {
         if (starttls != null) {
@@ -234,6 +247,14 @@ final class XmppService implements AutoCloseable {
         }
         if (directTls != null) {
             directTls.close();
+        }
+        try {
+            resumptions.handOverAll().get(HAND_OVER_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("XMPP sessions not all handed over in {} s; the other nodes take them once this one is gone",
+                    HAND_OVER_TIME.toSeconds(), e);
         }
         face.endAll(StreamError.SYSTEM_SHUTDOWN, "the server is stopping; reconnect");
         bosh.endAll();

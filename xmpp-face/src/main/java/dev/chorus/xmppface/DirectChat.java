@@ -83,7 +83,8 @@ final class DirectChat {
         String fromJid = message.sentAs() == null ? fromBare : fromBare + "/" + message.sentAs();
         String toJid = direct.to().toLowerCase(Locale.ROOT) + "@" + domain;
         for (LocalResource recipient : recipients) {
-            recipient.execute(() -> recipient.send(chat(message, fromJid, recipient.jid(), toJid)));
+            recipient.execute(() -> recipient.directMessage(message.id(), chat(message, fromJid, recipient.jid(),
+                    toJid)));
         }
         if (direct.from().equalsIgnoreCase(direct.to())) {
             return;
@@ -102,6 +103,19 @@ final class DirectChat {
                 }
             });
         }
+    }
+
+    /**
+     * A direct message a restored resource missed, sent to it as it would have been: those its user sent from other
+     * resources are in the archive, not resent.
+     */
+    void sendMissed(LocalResource resource, ChatMessage message) {
+        if (message.user().equalsIgnoreCase(resource.username())) {
+            return;
+        }
+        String fromBare = message.user().toLowerCase(Locale.ROOT) + "@" + domain;
+        String fromJid = message.sentAs() == null ? fromBare : fromBare + "/" + message.sentAs();
+        resource.missed(null, message.id(), chat(message, fromJid, resource.jid(), resource.bareJid()));
     }
 
     /** The message as its archive's owner sees it: its sender's id, and the id it is stored under. */

@@ -3,7 +3,13 @@ package dev.chorus.xmppface;
 import dev.chorus.xmpp.stream.XmppClient;
 import dev.chorus.xmpp.xml.XmlElement;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One XMPP resource bound on this node: whose it is, its stream, and what the face keeps for it. Its state is
@@ -22,8 +28,17 @@ final class LocalResource {
     /** Read by deliveries from any thread: who hears presence and roster pushes is decided there. */
     private volatile boolean interested;
     private volatile XmlElement presence;
+    /** The newest message of each room it was sent, or had no need of, by room: where a resumption takes up. */
+    private final Map<String, Long> roomFloors = new HashMap<>();
+    /** The newest direct message it was sent. */
+    private long directFloor;
+    /** While it catches up after a resumption elsewhere: the messages that came meanwhile, to follow. */
+    private List<Held> held;
+    private final Set<String> replayed = new HashSet<>();
 
-    LocalResource(String username, String bareJid, XmppClient client, String connection) {
+    /** @param boundAt when it was bound, in the milliseconds message ids are made of: the messages it need not miss */
+    LocalResource(String username, String bareJid, XmppClient client, String connection, long boundAt) {
+        this.directFloor = boundAt;
         this.username = username;
         this.bareJid = bareJid;
         this.client = client;
@@ -76,6 +91,7 @@ final class LocalResource {
 
     void carbons(boolean enabled) {
         carbons = enabled;
+        client.stateChanged();
     }
 
     /** Whether it asked for the roster, and so hears of its changes (RFC 6121's "interested resource"). */
@@ -84,7 +100,10 @@ final class LocalResource {
     }
 
     void interested(boolean asked) {
-        interested = asked;
+        if (interested != asked) {
+            interested = asked;
+            client.stateChanged();
+        }
     }
 
     /** Its last presence broadcast, from its full address; null while it is unavailable. */
@@ -94,6 +113,93 @@ final class LocalResource {
 
     void presence(XmlElement broadcast) {
         presence = broadcast;
+        client.stateChanged();
+    }
+
+    /**
+     * A room's message for the client, live, unless it is catching up: then it follows the messages it missed.
+     *
+     * @param id the message's id in the room
+     */
+    void roomMessage(String room, long id, XmlElement stanza) {
+        if (held != null) {
+            held.add(new Held(room, id, stanza));
+            return;
+        }
+        roomFloors.merge(room, id, Math::max);
+        send(stanza);
+        client.stateChanged();
+    }
+
+    /** A direct message for the client, as {@link #roomMessage} does a room's. */
+    void directMessage(long id, XmlElement stanza) {
+        if (held != null) {
+            held.add(new Held(null, id, stanza));
+            return;
+        }
+        directFloor = Math.max(directFloor, id);
+        send(stanza);
+        client.stateChanged();
+    }
+
+    /** The room's messages up to {@code id} need not reach the client: it was shown those it wanted on joining. */
+    void roomFloor(String room, long id) {
+        roomFloors.merge(room, id, Math::max);
+        client.stateChanged();
+    }
+
+    /** @return the newest message of the room the client has, or had no need of; null when none is known */
+    Long roomFloor(String room) {
+        return roomFloors.get(room);
+    }
+
+    long directFloor() {
+        return directFloor;
+    }
+
+    void forgetRoom(String room) {
+        roomFloors.remove(room);
+    }
+
+    /** Resumed elsewhere, it catches up: live messages wait until the missed ones went ahead of them. */
+    void catchingUp(Map<String, Long> rooms, long direct) {
+        roomFloors.putAll(rooms);
+        directFloor = direct;
+        held = new ArrayList<>();
+    }
+
+    /** A missed message, sent while catching up. @param room its room; null for a direct message */
+    void missed(String room, long id, XmlElement stanza) {
+        replayed.add(room + "\n" + id);
+        if (room == null) {
+            directFloor = Math.max(directFloor, id);
+        } else {
+            roomFloors.merge(room, id, Math::max);
+        }
+        send(stanza);
+    }
+
+    /** Caught up: the live messages held meanwhile follow, those already sent as missed left out. */
+    void caughtUp() {
+        List<Held> waiting = held;
+        held = null;
+        if (waiting == null) {
+            return;
+        }
+        for (Held message : waiting) {
+            if (!replayed.contains(message.room() + "\n" + message.id())) {
+                if (message.room() == null) {
+                    directMessage(message.id(), message.stanza());
+                } else {
+                    roomMessage(message.room(), message.id(), message.stanza());
+                }
+            }
+        }
+        replayed.clear();
+        client.stateChanged();
+    }
+
+    private record Held(String room, long id, XmlElement stanza) {
     }
 
     /**

@@ -259,6 +259,11 @@ final class MultiUserChat {
                             .attribute("from", roomJid(room)).build()));
         }
         resource.send(subject(room, settings.subjectBy(), settings.subject(), resource.jid()));
+        if (!said.isEmpty()) {
+            resource.roomFloor(room, said.get(said.size() - 1).id());
+        } else {
+            resource.client().stateChanged();
+        }
         if (newOccupant) {
             tell(self);
         }
@@ -316,6 +321,7 @@ final class MultiUserChat {
                         String user = connection.user();
                         connection.seat(room, new RoomConnection.Seat(nick, role(settings,
                                 settings.affiliation(user))));
+                        resource.client().stateChanged();
                         RoomNews went = news(room, old, user, connection.id(), resource.jid(), settings, false, nick);
                         RoomNews came = news(room, nick, user, connection.id(), resource.jid(), settings, true,
                                 null);
@@ -549,9 +555,80 @@ final class MultiUserChat {
                 }
                 LocalResource.Echo echo = message.user().equalsIgnoreCase(occupant.user()) ? resource.sent(key) : null;
                 String id = echo != null && echo.clientId() != null ? echo.clientId() : Long.toString(message.id());
-                resource.send(groupchat(room, message, from, resource.jid(), id, null));
+                resource.roomMessage(room, message.id(), groupchat(room, message, from, resource.jid(), id, null));
             });
         }
+    }
+
+    /**
+     * Seats a restored resource again where it sat on the node that died (XEP-0198 resumption elsewhere), under the
+     * same nickname, without welcoming it: it knows the room. The others hear it came back if they heard it went.
+     * When the nickname was taken meanwhile, or the room will not have it back, it hears it is out.
+     */
+    CompletableFuture<Void> reseat(RoomConnection connection, String room, String nick) {
+        LocalResource resource = connection.resource();
+        String user = connection.user();
+        connection.seat(room, new RoomConnection.Seat(nick, "participant"));
+        return seats.claim(room, nick, user, connection.id(), node).thenCompose(claim -> {
+            if (claim == OccupantStore.Claim.TAKEN) {
+                unseated(connection, room, nick);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return rooms.join(connection, room, true, null).thenCompose(joined -> {
+                if (joined instanceof Answer.Refused<List<String>>) {
+                    seats.release(room, nick, connection.id(), node);
+                    unseated(connection, room, nick);
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+                List<String> members = ((Answer.Done<List<String>>) joined).value();
+                return rooms.settings().find(room).thenCompose(found -> seats.in(room).thenAccept(seated ->
+                        resource.execute(() -> {
+                            RoomSettings settings = found.orElse(RoomSettings.OPEN);
+                            RoomNews self = news(room, nick, user, connection.id(), resource.jid(), settings, true,
+                                    null);
+                            connection.seat(room, new RoomConnection.Seat(nick, self.role()));
+                            Map<String, RoomNews> here = nicks.computeIfAbsent(room, name -> new ConcurrentHashMap<>());
+                            roster(room, seated, members, settings).forEach(other -> here.put(other.nick(), other));
+                            if (claim == OccupantStore.Claim.NEW) {
+                                tell(self);
+                            }
+                            resource.client().stateChanged();
+                        })));
+            });
+        }).exceptionally(error -> {
+            log.warn("user {}: back in room {} as {} after a resumption not recorded", user, room, nick, error);
+            return null;
+        });
+    }
+
+    /** A restored resource is not back in the room: it hears it is out, as one whose room was closed does. */
+    private void unseated(RoomConnection connection, String room, String nick) {
+        LocalResource resource = connection.resource();
+        resource.execute(() -> {
+            connection.unseat(room);
+            resource.forgetRoom(room);
+            resource.client().stateChanged();
+            RoomNews went = new RoomNews(room, nick, connection.user(), connection.id(), resource.jid(), null, "none",
+                    false, null, false, null);
+            resource.send(OccupantPresence.self(went, occupantJid(room, nick), false));
+        });
+    }
+
+    /** The room's messages said after {@code after} (its id; null for all kept), for a restored resource. */
+    CompletableFuture<List<ChatMessage>> missed(RoomConnection connection, String room, Long after) {
+        return history.room(connection.user(), room, null, after == null ? 0L : after, MAX_HISTORY).thenApply(page ->
+                page instanceof Answer.Done<List<ChatMessage>> done ? done.value() : List.of());
+    }
+
+    /** A room's message the restored resource missed, sent with the time it was said. */
+    void sendMissed(RoomConnection connection, String room, ChatMessage message) {
+        LocalResource resource = connection.resource();
+        String id = message.user().equalsIgnoreCase(connection.user()) && message.clientId() != null
+                ? message.clientId() : Long.toString(message.id());
+        resource.missed(room, message.id(), groupchat(room, message, senderOf(room, message), resource.jid(), id,
+                XmlElement.builder("delay", XmppNamespaces.DELAY)
+                        .attribute("stamp", Instant.ofEpochMilli(message.ts()).toString())
+                        .attribute("from", roomJid(room)).build()));
     }
 
     /** A web user is in the room now: shown under their account name, unless they sit there under a nickname. */
@@ -602,6 +679,26 @@ final class MultiUserChat {
             rooms.left(connection, room);
             if (seat != null) {
                 vacate(connection, room, seat, false);
+            }
+        }
+    }
+
+    /**
+     * The resource's session moved to another node, which seats it again: it is out of its rooms here, its seats
+     * given back, without anyone told it went.
+     */
+    void moved(RoomConnection connection) {
+        for (String room : connection.rooms()) {
+            RoomConnection.Seat seat = connection.seat(room);
+            connection.exit(room);
+            rooms.left(connection, room);
+            if (seat != null) {
+                seats.release(room, seat.nick(), connection.id(), node).thenAccept(gone -> forgetIfEmpty(room))
+                        .exceptionally(error -> {
+                            log.warn("user {}: the seat {} in room {} of a session gone elsewhere was not freed",
+                                    connection.user(), seat.nick(), room, error);
+                            return null;
+                        });
             }
         }
     }

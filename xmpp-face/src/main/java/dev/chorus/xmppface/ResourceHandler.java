@@ -4,7 +4,10 @@ import dev.chorus.xmpp.stream.StanzaError;
 import dev.chorus.xmpp.stream.StanzaHandler;
 import dev.chorus.xmpp.stream.Stanzas;
 import dev.chorus.xmpp.xml.XmlElement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
@@ -24,11 +27,14 @@ final class ResourceHandler implements StanzaHandler {
     private final Rosters rosters;
     private final Subscriptions subscriptions;
     private final Availability availability;
+    private final Restoration restoration;
     private final String domain;
+    /** While a restored resource waits for its client to have {@code <resumed/>}: when it is back in its rooms. */
+    private CompletableFuture<Void> restoring;
 
     ResourceHandler(RoomConnection connection, DirectChat direct, MultiUserChat muc, RoomOwner owner,
             Discovery discovery, Archive archive, StanzaRouter router, Rosters rosters, Subscriptions subscriptions,
-            Availability availability, String domain) {
+            Availability availability, Restoration restoration, String domain) {
         this.connection = connection;
         this.direct = direct;
         this.muc = muc;
@@ -39,6 +45,7 @@ final class ResourceHandler implements StanzaHandler {
         this.rosters = rosters;
         this.subscriptions = subscriptions;
         this.availability = availability;
+        this.restoration = restoration;
         this.domain = domain;
     }
 
@@ -147,6 +154,46 @@ final class ResourceHandler implements StanzaHandler {
         } catch (XmppStringprepException e) {
             return null;
         }
+    }
+
+    @Override
+    public String state() {
+        LocalResource resource = connection.resource();
+        Map<String, String> rooms = new HashMap<>();
+        Map<String, Long> floors = new HashMap<>();
+        for (String room : connection.rooms()) {
+            RoomConnection.Seat seat = connection.seat(room);
+            if (seat != null) {
+                rooms.put(room, seat.nick());
+                Long floor = resource.roomFloor(room);
+                if (floor != null) {
+                    floors.put(room, floor);
+                }
+            }
+        }
+        XmlElement presence = resource.presence();
+        return new ResourceState(rooms, floors, resource.directFloor(), presence == null ? null
+                : presence.toXml(null), resource.carbons(), resource.interested()).json();
+    }
+
+    /** Puts a resource restored here back as its state says, on its thread. @return when it is back in its rooms */
+    CompletableFuture<Void> restore(ResourceState state) {
+        restoring = restoration.restore(connection, state);
+        return restoring;
+    }
+
+    @Override
+    public void resumed() {
+        if (restoring != null) {
+            restoration.catchUp(connection, restoring);
+            restoring = null;
+        }
+    }
+
+    @Override
+    public void moved() {
+        connection.resource().presence(null);
+        muc.moved(connection);
     }
 
     @Override

@@ -54,6 +54,8 @@ final class RoomConnection implements Connection {
         rooms.remove(room);
         seats.remove(room);
         occupants.remove(room, this);
+        resource.forgetRoom(room);
+        resource.client().stateChanged();
     }
 
     /** Its seat in the room; null when it has none. */

@@ -47,9 +47,10 @@ public final class XmppFace {
         Rosters rosters = new Rosters(contacts, router, domain);
         this.availability = new Availability(contacts, router, bound, domain, node);
         Subscriptions subscriptions = new Subscriptions(contacts, rosters, availability, router, domain);
+        Restoration restoration = new Restoration(muc, direct, availability, chat.history());
         this.resources = new XmppResources(connections, domain, node, bound, resource -> new ResourceHandler(
                 new RoomConnection(resource, occupants), direct, muc, owner, discovery, archive, router, rosters,
-                subscriptions, availability, domain));
+                subscriptions, availability, restoration, domain), clock);
         connections.onVanished(vanished -> {
             availability.vanished(vanished);
             muc.vanished(vanished.node());

@@ -9,6 +9,7 @@ import dev.chorus.xmpp.stream.XmppClient;
 import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.XmlElement;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +29,8 @@ public final class XmppResources implements ResourceBinder {
     private final UserConnections connections;
     private final String domain;
     private final BoundResources bound;
-    private final Function<LocalResource, StanzaHandler> handlers;
+    private final Function<LocalResource, ResourceHandler> handlers;
+    private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
     private final String node;
 
@@ -38,32 +40,44 @@ public final class XmppResources implements ResourceBinder {
      * @param handlers what handles the stanzas of each resource bound
      */
     XmppResources(UserConnections connections, String domain, String node, BoundResources bound,
-            Function<LocalResource, StanzaHandler> handlers) {
+            Function<LocalResource, ResourceHandler> handlers, Clock clock) {
         this.connections = connections;
         this.domain = domain;
         this.node = node;
         this.bound = bound;
         this.handlers = handlers;
+        this.clock = clock;
     }
 
     @Override
     public CompletableFuture<Binding> bind(XmppClient client, String username, String requested) {
         String resourcepart = requested != null ? requested : "chorus-" + Long.toHexString(RANDOM.nextLong());
+        return bound(client, username, resourcepart, null);
+    }
+
+    @Override
+    public CompletableFuture<Binding> restore(XmppClient client, String username, String resource, String state) {
+        return bound(client, username, resource, ResourceState.read(state));
+    }
+
+    /** @param restored the state of a resource restored here; null for one bound afresh */
+    private CompletableFuture<Binding> bound(XmppClient client, String username, String resourcepart,
+            ResourceState restored) {
         String bareJid = username.toLowerCase(Locale.ROOT) + "@" + domain;
         String connection = CONNECTION_PREFIX + node + "-" + ids.incrementAndGet() + ":" + resourcepart;
-        return connections.add(username, connection).thenApply(added -> {
+        return connections.add(username, connection).thenCompose(added -> {
             if (!added) {
                 connections.remove(username, connection);
                 throw new BindRefusedException(StanzaError.RESOURCE_CONSTRAINT,
                         "at most " + connections.maxPerUser() + " connections per user");
             }
-            LocalResource resource = new LocalResource(username, bareJid, client, connection);
+            LocalResource resource = new LocalResource(username, bareJid, client, connection, clock.millis());
             LocalResource previous = bound.put(bareJid + "/" + resourcepart, resource);
             if (previous != null) {
                 previous.client().end(StreamError.CONFLICT, "the resource was bound by a newer stream");
             }
-            StanzaHandler handler = handlers.apply(resource);
-            return new Binding(resourcepart, new StanzaHandler() {
+            ResourceHandler handler = handlers.apply(resource);
+            Binding binding = new Binding(resourcepart, new StanzaHandler() {
                 @Override
                 public boolean handle(XmlElement stanza) {
                     return handler.handle(stanza);
@@ -74,7 +88,30 @@ public final class XmppResources implements ResourceBinder {
                     unbind(bareJid + "/" + resourcepart, resource);
                     handler.closed();
                 }
+
+                @Override
+                public void moved() {
+                    unbind(bareJid + "/" + resourcepart, resource);
+                    handler.moved();
+                }
+
+                @Override
+                public String state() {
+                    return handler.state();
+                }
+
+                @Override
+                public void resumed() {
+                    handler.resumed();
+                }
             });
+            if (restored == null) {
+                return CompletableFuture.completedFuture(binding);
+            }
+            // Bound once back in its rooms: what the client sends again after <resumed/> finds it there.
+            CompletableFuture<Binding> back = new CompletableFuture<>();
+            resource.execute(() -> handler.restore(restored).whenComplete((done, error) -> back.complete(binding)));
+            return back;
         });
     }
 

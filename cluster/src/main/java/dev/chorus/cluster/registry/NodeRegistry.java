@@ -227,6 +227,13 @@ public final class NodeRegistry implements AutoCloseable {
         return card.thenCombine(alive, (found, beating) -> found != null && beating > 0 ? parse(found) : null);
     }
 
+    /**
+     * Whether a node is still listed in the cluster: it is until it left, or was found dead and its purges ran.
+     */
+    public static CompletableFuture<Boolean> isListed(RedisBackbone redis, String prefix, String id) {
+        return redis.strings().hexists(nodesKey(prefix), id).toCompletableFuture();
+    }
+
     /** Claims a dead node's purge, so that one survivor runs it, then strikes the node from the cluster. */
     private void purge(String deadId) {
         redis.strings().set(purgeKey(deadId), self.id(), SetArgs.Builder.nx().px(PURGE_CLAIM.toMillis()))

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * Two nodes in one Redis, for {@link SmackClients#DOMAIN}, to kill one: the survivor runs in this JVM, the victim
- * in a process of its own (password logins, its XMPP port chosen here), which a test can SIGKILL.
+ * in a process of its own (password logins, its XMPP port chosen here, the survivor's certificate), which a test
+ * can SIGKILL.
  */
 final class SurvivorAndVictim implements AutoCloseable {
     private final RedisServer redis;
@@ -34,9 +35,14 @@ final class SurvivorAndVictim implements AutoCloseable {
             survivor = Node.start(TestNodes.settings(data.resolve("survivor")).with(Keys.REDIS, redis.url())
                     .with(Keys.ROUTE, "survivor").with(Keys.XMPP_DOMAIN, SmackClients.DOMAIN));
             int victimXmppPort = RedisServer.freePort();
+            // One certificate for the cluster's domain, as a deployment has: a client resuming its stream on the
+            // survivor trusts the server it reaches there.
+            Path certificates = data.resolve("survivor").resolve("xmpp");
             NodeProcess victim = NodeProcess.start(data.resolve("victim"), redis.url(), "--auth", "password",
                     "--route", "victim", "--xmpp-domain", SmackClients.DOMAIN, "--xmpp-port",
-                    Integer.toString(victimXmppPort));
+                    Integer.toString(victimXmppPort), "--xmpp-certificate",
+                    certificates.resolve(SmackClients.DOMAIN + ".crt").toString(), "--xmpp-certificate-key",
+                    certificates.resolve(SmackClients.DOMAIN + ".key").toString());
             return new SurvivorAndVictim(redis, survivor, victim, victimXmppPort, data);
         } catch (Exception | Error e) {
             if (survivor != null) {
@@ -59,15 +65,9 @@ final class SurvivorAndVictim implements AutoCloseable {
         return victimXmppPort;
     }
 
-    /** The certificate the survivor made for its XMPP streams (PEM). */
-    Path survivorCertificate() {
+    /** The certificate both nodes serve XMPP streams with (PEM): the one the survivor made. */
+    Path certificate() {
         return data.resolve("survivor").resolve("xmpp").resolve(SmackClients.DOMAIN + ".crt");
-    }
-
-    /** The certificate the victim made for its XMPP streams (PEM). */
-    Path victimCertificate() {
-        return data.resolve("victim").resolve("data-" + victim.port()).resolve("xmpp")
-                .resolve(SmackClients.DOMAIN + ".crt");
     }
 
     @Override

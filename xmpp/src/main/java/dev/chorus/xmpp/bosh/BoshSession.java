@@ -244,6 +244,12 @@ final class BoshSession implements StreamTransport {
     }
 
     @Override
+    public void drop() {
+        // BOSH has no connection to lose: the session ends, and its client opens another and resumes there.
+        close(null);
+    }
+
+    @Override
     public void close(XmlElement error) {
         if (terminated) {
             return;

@@ -13,4 +13,27 @@ public interface StanzaHandler {
 
     /** The stream ended, however: what the resource held is given back. */
     void closed();
+
+    /**
+     * The session moved to another node, where the resource lives on: what it held here is given back without
+     * anyone told it went.
+     */
+    default void moved() {
+        closed();
+    }
+
+    /**
+     * What another node needs to {@link ResourceBinder#restore restore} the resource, should this one die while
+     * its session may be resumed; asked for after {@link XmppClient#stateChanged}.
+     */
+    default String state() {
+        return null;
+    }
+
+    /**
+     * The session was resumed on a new stream, which got {@code <resumed/>} and the stanzas the client had not
+     * acknowledged: what else it missed may follow.
+     */
+    default void resumed() {
+    }
 }

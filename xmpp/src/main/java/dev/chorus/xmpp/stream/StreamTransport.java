@@ -17,6 +17,12 @@ public interface StreamTransport {
     /** Writes the stream's end (the error first, when not null) and closes the connection once it is written. */
     void close(XmlElement error);
 
+    /**
+     * Closes the connection without the stream's end, as a lost connection is: its client comes back, to this node
+     * or another, and resumes its session.
+     */
+    void drop();
+
     /** Whether no one can read along: TLS, or a connection that never leaves this machine. */
     boolean isProtected();
 

@@ -12,6 +12,12 @@ public interface XmppClient {
     /** Sends a stanza to the client; from any thread. */
     void send(XmlElement stanza);
 
+    /**
+     * What the application keeps of the resource changed ({@link StanzaHandler#state}): the session's record beyond
+     * this node is to be rewritten. From the stream's thread.
+     */
+    void stateChanged();
+
     /** Ends the stream with a stream error (RFC 6120 §4.9); from any thread. */
     void end(StreamError error, String text);
 

@@ -5,8 +5,10 @@ import dev.chorus.xmpp.xml.XmlElement;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * is lost it waits a while, the resource still bound, for the client to resume it on a new stream: the stanzas sent
  * meanwhile, and those the old connection lost, then reach it. Its state lives on the executor of the stream that
  * bound it, whichever stream carries it later.
+ *
+ * <p>In a cluster a resumable session is also recorded beyond its node ({@link ResumptionStore}), so that another
+ * node can resume it when this one dies: a stanza reaches the client only once it is recorded, so the record holds
+ * every stanza the client may lack; the count of stanzas received is recorded once it has settled, so that what
+ * they asked was done before the record says the client need not send them again.
  */
 public final class XmppSession implements XmppClient {
     private static final Logger log = LoggerFactory.getLogger(XmppSession.class);
@@ -25,6 +32,12 @@ public final class XmppSession implements XmppClient {
     private static final long COUNTER = 1L << 32;
     /** The server asks for an acknowledgement this long after the first stanza it is still owed one for. */
     private static final Duration ACK_REQUEST_DELAY = Duration.ofSeconds(1);
+    /**
+     * How old a count of received stanzas must be to be recorded: long enough for what they asked of the cluster to
+     * be under way first. A stanza counted later is sent again by a client resuming elsewhere, and a message the
+     * cluster knows by its client's id is not stored twice.
+     */
+    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final EventExecutor executor;
     private final StreamSettings settings;
@@ -36,7 +49,7 @@ public final class XmppSession implements XmppClient {
     private XmppStream stream;
     private boolean managed;
     private String resumptionId;
-    /** Stanzas received from the client since management began (its {@code h}). */
+    /** Stanzas received from the client since management began; its {@code h} is this modulo 2^32. */
     private long received;
     /** Stanzas sent to the client since management began. */
     private long sent;
@@ -46,6 +59,18 @@ public final class XmppSession implements XmppClient {
     private ScheduledFuture<?> ackRequest;
     private ScheduledFuture<?> expiry;
     private boolean ended;
+    /** The session's record beyond this node; null when it has none. */
+    private ResumptionRecord record;
+    /** Sent since the last write of the record. */
+    private final List<XmlElement> unrecorded = new ArrayList<>();
+    /** Sent, and acknowledgements given, waiting for the record before the stream gets them. */
+    private final List<XmlElement> unwritten = new ArrayList<>();
+    private long acknowledgedUnrecorded;
+    private boolean stateChanged;
+    private boolean writeScheduled;
+    /** Counts waiting to settle, oldest first: each is recorded once it is {@link #SETTLE_NANOS} old. */
+    private final Deque<Long> settling = new ArrayDeque<>();
+    private long recordedReceived;
 
     /** @param stream the stream binding the session's resource, which carries it from the start */
     XmppSession(XmppStream stream, EventExecutor executor, StreamSettings settings, Resumptions resumptions) {
@@ -60,6 +85,32 @@ public final class XmppSession implements XmppClient {
         this.username = username;
         this.jid = jid;
         this.handler = handler;
+    }
+
+    /**
+     * A session another node recorded, taken over here ({@link ResumptionStore#claim}): managed, resumable under the
+     * same id, its unacknowledged stanzas kept, waiting for {@link #resume}; its record is this node's to write now.
+     */
+    static XmppSession restored(String id, ResumptionStore.Recorded recorded, EventExecutor executor,
+            StreamSettings settings, Resumptions resumptions) {
+        XmppSession session = new XmppSession(null, executor, settings, resumptions);
+        session.username = recorded.username();
+        session.jid = recorded.jid();
+        session.managed = true;
+        session.resumptionId = id;
+        session.received = recorded.received();
+        session.recordedReceived = recorded.received();
+        recorded.unacked().forEach(xml -> session.unacked.addLast(XmlElement.parse(xml)));
+        session.sent = (recorded.acknowledged() + session.unacked.size()) % COUNTER;
+        session.record = recorded.record();
+        resumptions.adopt(id, session);
+        return session;
+    }
+
+    /** The resource is bound again, here, for a restored session. */
+    void rebound(StanzaHandler handler) {
+        this.handler = handler;
+        scheduleWrite();
     }
 
     @Override
@@ -79,6 +130,16 @@ public final class XmppSession implements XmppClient {
     @Override
     public void send(XmlElement stanza) {
         onThread(() -> deliver(stanza));
+    }
+
+    @Override
+    public void stateChanged() {
+        onThread(() -> {
+            if (record != null && !ended) {
+                stateChanged = true;
+                scheduleWrite();
+            }
+        });
     }
 
     @Override
@@ -110,10 +171,107 @@ public final class XmppSession implements XmppClient {
                 return;
             }
             scheduleAckRequest();
+            if (record != null) {
+                unrecorded.add(stanza);
+                if (stream != null) {
+                    unwritten.add(stanza);
+                }
+                scheduleWrite();
+                return;
+            }
         }
         if (stream != null) {
             stream.write(stanza);
         }
+    }
+
+    private void scheduleWrite() {
+        if (!writeScheduled) {
+            writeScheduled = true;
+            executor.execute(this::writeRecord);
+        }
+    }
+
+    /**
+     * Records what changed, in one step; the stanzas sent meanwhile go to the stream once recorded, unless the
+     * session moved to another stream (which got them with its {@code <resumed/>}) or another node took it over.
+     */
+    private void writeRecord() {
+        writeScheduled = false;
+        if (ended || record == null) {
+            return;
+        }
+        List<String> sentXml = new ArrayList<>(unrecorded.size());
+        unrecorded.forEach(stanza -> sentXml.add(stanza.toXml(null)));
+        unrecorded.clear();
+        String state = stateChanged && handler != null ? handler.state() : null;
+        stateChanged = false;
+        ResumptionRecord.Change change = new ResumptionRecord.Change(sentXml, acknowledgedUnrecorded,
+                recordedReceived % COUNTER, state);
+        acknowledgedUnrecorded = 0;
+        List<XmlElement> toWrite = List.copyOf(unwritten);
+        unwritten.clear();
+        XmppStream writingTo = stream;
+        record.write(change).whenComplete((kept, error) -> onThread(() -> {
+            if (error != null) {
+                log.warn("the record of XMPP session {} was not written: another node could not resume it", jid,
+                        error);
+            } else if (!kept) {
+                takenOver();
+                return;
+            }
+            if (stream == writingTo && stream != null) {
+                toWrite.forEach(stream::write);
+            }
+        }));
+    }
+
+    /** Another node resumed the session: it is that node's now, and this one lets it go without a word. */
+    private void takenOver() {
+        log.info("XMPP session {} was resumed on another node", jid);
+        record = null;
+        movedAway();
+    }
+
+    /**
+     * The session goes to another node: its client came back there, or this node stops. Its record is written a last
+     * time and released, for that node to take at once; the stream, if any, is dropped as a lost connection is, so
+     * that its client resumes elsewhere; the resource is given back here without anyone told it went.
+     *
+     * @return when the session is gone from this node
+     */
+    CompletableFuture<Void> handOver() {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        onThread(() -> {
+            if (ended || record == null) {
+                gone.complete(null);
+                return;
+            }
+            writeRecord();
+            record = null;
+            resumptions.store().release(resumptionId).whenComplete((released, error) -> onThread(() -> {
+                if (error != null) {
+                    log.warn("XMPP session {} was not released for another node; it is taken once this node is gone",
+                            jid, error);
+                }
+                log.debug("XMPP session {} handed over", jid);
+                movedAway();
+                gone.complete(null);
+            }));
+        });
+        return gone;
+    }
+
+    private void movedAway() {
+        if (ended) {
+            return;
+        }
+        XmppStream previous = stream;
+        stream = null;
+        if (previous != null) {
+            previous.dropped();
+        }
+        finish(null, true);
     }
 
     /** A stanza from the client, stamped with its sender, for the application. On the session's executor. */
@@ -124,8 +282,39 @@ public final class XmppSession implements XmppClient {
     /** Counts a stanza from the client, whoever answers it: the {@code h} of XEP-0198. */
     void counted() {
         if (managed) {
-            received = (received + 1) % COUNTER;
+            received++;
+            if (record != null) {
+                settle(received);
+            }
         }
+    }
+
+    /** The count, once old enough, is recorded: what the stanzas asked of the cluster is under way by then. */
+    private void settle(long count) {
+        boolean first = settling.isEmpty();
+        settling.addLast(count);
+        if (first) {
+            executor.schedule(this::settled, SETTLE_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void settled() {
+        Long count = settling.pollFirst();
+        if (ended || record == null || count == null) {
+            return;
+        }
+        // Younger counts wait one more settling time, as the newest of them: by then it is old enough.
+        while (!settling.isEmpty() && settling.peekFirst() <= count) {
+            settling.pollFirst();
+        }
+        if (!settling.isEmpty()) {
+            long next = settling.pollLast();
+            settling.clear();
+            settling.addLast(next);
+            executor.schedule(this::settled, SETTLE_NANOS, TimeUnit.NANOSECONDS);
+        }
+        recordedReceived = Math.max(recordedReceived, count);
+        scheduleWrite();
     }
 
     /**
@@ -139,6 +328,11 @@ public final class XmppSession implements XmppClient {
         XmlElement.Builder enabled = XmlElement.builder("enabled", Namespaces.SM);
         if (resumable) {
             resumptionId = resumptions.register(this);
+            if (resumptions.store().shared()) {
+                record = resumptions.store().open(resumptionId, username, jid);
+                stateChanged = true;
+                scheduleWrite();
+            }
             enabled.attribute("id", resumptionId).attribute("resume", "true")
                     .attribute("max", Long.toString(settings.resumeWindow().toSeconds()));
         }
@@ -158,6 +352,10 @@ public final class XmppSession implements XmppClient {
         for (long i = 0; i < count; i++) {
             unacked.removeFirst();
         }
+        if (record != null && count > 0) {
+            acknowledgedUnrecorded += count;
+            scheduleWrite();
+        }
         ackRequested = false;
         if (unacked.isEmpty() && ackRequest != null) {
             ackRequest.cancel(false);
@@ -168,9 +366,25 @@ public final class XmppSession implements XmppClient {
         return true;
     }
 
-    /** The answer to the client's {@code <r/>}. */
-    XmlElement acknowledgement() {
-        return XmlElement.builder("a", Namespaces.SM).attribute("h", Long.toString(received)).build();
+    /**
+     * Answers the client's {@code <r/>}. The client forgets what the answer acknowledges, so a recorded session's
+     * count is recorded first, settled or not: a session resumed elsewhere never counts less than its client was
+     * told.
+     */
+    void acknowledge() {
+        XmlElement answer = XmlElement.builder("a", Namespaces.SM).attribute("h", Long.toString(received % COUNTER))
+                .build();
+        if (record == null) {
+            if (stream != null) {
+                stream.write(answer);
+            }
+            return;
+        }
+        recordedReceived = received;
+        if (stream != null) {
+            unwritten.add(answer);
+        }
+        writeRecord();
     }
 
     long sent() {
@@ -237,6 +451,8 @@ public final class XmppSession implements XmppClient {
         if (previous != null) {
             previous.replaced();
         }
+        // The new stream gets all that is unacknowledged now, those still being recorded too.
+        unwritten.clear();
         List<XmlElement> missed = List.copyOf(unacked);
         if (!missed.isEmpty()) {
             scheduleAckRequest();
@@ -245,10 +461,17 @@ public final class XmppSession implements XmppClient {
         return missed;
     }
 
+    /** The new stream got {@code <resumed/>} and the stanzas resent: what else the client missed may follow. */
+    void caughtUp() {
+        if (!ended && handler != null) {
+            handler.resumed();
+        }
+    }
+
     /** The {@code <resumed/>} answer. */
     XmlElement resumed() {
         return XmlElement.builder("resumed", Namespaces.SM).attribute("previd", resumptionId)
-                .attribute("h", Long.toString(received)).build();
+                .attribute("h", Long.toString(received % COUNTER)).build();
     }
 
     boolean ended() {
@@ -256,6 +479,11 @@ public final class XmppSession implements XmppClient {
     }
 
     private void finish(String why) {
+        finish(why, false);
+    }
+
+    /** @param moved whether the session lives on at another node, which now holds what it held */
+    private void finish(String why, boolean moved) {
         if (ended) {
             return;
         }
@@ -266,6 +494,11 @@ public final class XmppSession implements XmppClient {
         if (resumptionId != null) {
             resumptions.remove(resumptionId, this);
         }
+        if (record != null) {
+            record.delete();
+            record = null;
+        }
+        settling.clear();
         if (expiry != null) {
             expiry.cancel(false);
         }
@@ -273,8 +506,14 @@ public final class XmppSession implements XmppClient {
             ackRequest.cancel(false);
         }
         unacked.clear();
+        unrecorded.clear();
+        unwritten.clear();
         if (handler != null) {
-            handler.closed();
+            if (moved) {
+                handler.moved();
+            } else {
+                handler.closed();
+            }
         }
     }
 

@@ -129,6 +129,17 @@ public final class XmppStream {
         });
     }
 
+    /** Its session went to another node: the connection is dropped, for its client to resume the session there. */
+    void dropped() {
+        onThread(() -> {
+            session = null;
+            if (!closed) {
+                finish(false);
+                transport.drop();
+            }
+        });
+    }
+
     String client() {
         return transport.client();
     }
@@ -438,7 +449,7 @@ public final class XmppStream {
                 if (current != null) {
                     current.onThread(() -> {
                         if (current.managed()) {
-                            write(current.acknowledgement());
+                            current.acknowledge();
                         }
                     });
                 }
@@ -458,17 +469,63 @@ public final class XmppStream {
         }
     }
 
-    /** A session of this user's resumed on this stream (XEP-0198 §5), instead of a resource bound afresh. */
+    /**
+     * A session of this user's resumed on this stream (XEP-0198 §5), instead of a resource bound afresh: a session
+     * this node holds, or one another node recorded before it died, restored here first.
+     */
     private void resume(XmlElement request) {
-        XmppSession previous = resumptions.find(request.attribute("previd"));
+        String id = request.attribute("previd");
         long h = counter(request.attribute("h"));
-        if (previous == null || h < 0 || !username.equalsIgnoreCase(previous.username())) {
+        XmppSession held = resumptions.find(id);
+        if (id == null || h < 0 || held != null && !username.equalsIgnoreCase(held.username())) {
             refuseManagement("item-not-found");
             return;
         }
         busy = true;
+        if (held != null) {
+            resumeOn(held, h, false);
+            return;
+        }
+        resumptions.store().claim(id, username).whenComplete((recorded, error) -> onThread(() -> {
+            if (error != null) {
+                log.warn("the session {} of {} could not be taken over from another node", id, username, error);
+            }
+            if (recorded == null) {
+                busy = false;
+                refuseManagement("item-not-found");
+                return;
+            }
+            restore(id, recorded, h);
+        }));
+    }
+
+    /** Binds here, as it was, the resource of a session another node recorded, then resumes it. */
+    private void restore(String id, ResumptionStore.Recorded recorded, long h) {
+        XmppSession restored = XmppSession.restored(id, recorded, transport.executor(), settings, resumptions);
+        String resource = recorded.jid().substring(recorded.jid().indexOf('/') + 1);
+        binder.restore(restored, recorded.username(), resource, recorded.state())
+                .whenComplete((binding, error) -> onThread(() -> {
+                    if (error != null) {
+                        log.warn("the resource {} of a session taken over from another node was not bound here",
+                                recorded.jid(), cause(error));
+                        restored.close(null);
+                        busy = false;
+                        refuseManagement("item-not-found");
+                        return;
+                    }
+                    restored.bound(recorded.username(), recorded.jid(), binding.handler());
+                    log.info("{} resumed here the session it had on another node", recorded.jid());
+                    resumeOn(restored, h, true);
+                }));
+    }
+
+    /** @param restored whether the session was restored for this stream, and has no other to wait for */
+    private void resumeOn(XmppSession previous, long h, boolean restored) {
         previous.onThread(() -> {
             List<XmlElement> missed = previous.ended() ? null : previous.resume(this, h);
+            if (missed == null && restored) {
+                previous.close(null);
+            }
             XmlElement resumed = missed == null ? null : previous.resumed();
             onThread(() -> {
                 busy = false;
@@ -488,6 +545,7 @@ public final class XmppStream {
                 log.debug("{} resumed its session from {}", jid, transport.client());
                 transport.send(resumed);
                 missed.forEach(transport::send);
+                previous.onThread(previous::caughtUp);
             });
         });
     }

@@ -121,6 +121,12 @@ public final class TcpStreamHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public void drop() {
+        closing = true;
+        ctx.close();
+    }
+
+    @Override
     public void close(XmlElement error) {
         if (closing) {
             return;

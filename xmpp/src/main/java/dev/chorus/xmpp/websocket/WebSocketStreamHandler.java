@@ -133,6 +133,12 @@ public final class WebSocketStreamHandler extends SimpleChannelInboundHandler<We
     }
 
     @Override
+    public void drop() {
+        closing = true;
+        ctx.close();
+    }
+
+    @Override
     public void close(XmlElement error) {
         if (closing) {
             return;

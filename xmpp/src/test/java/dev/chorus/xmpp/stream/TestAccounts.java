@@ -27,6 +27,9 @@ final class TestAccounts implements SaslAuthenticator, ResourceBinder {
     /** What each bind was given to send to its resource, in order. */
     final List<XmppClient> clients = new ArrayList<>();
     int closed;
+    int moved;
+    /** What each restore was given as the resource's state. */
+    final List<String> restored = new ArrayList<>();
 
     @Override
     public List<String> mechanisms(boolean protectedStream) {
@@ -58,19 +61,39 @@ final class TestAccounts implements SaslAuthenticator, ResourceBinder {
                     "too many"));
         }
         clients.add(client);
-        return CompletableFuture.completedFuture(new Binding(requested == null ? "given" : requested,
-                new StanzaHandler() {
-                    @Override
-                    public boolean handle(XmlElement stanza) {
-                        handled.add(stanza);
-                        return stanza.name().equals("message");
-                    }
+        return CompletableFuture.completedFuture(new Binding(requested == null ? "given" : requested, handler()));
+    }
 
-                    @Override
-                    public void closed() {
-                        closed++;
-                    }
-                }));
+    @Override
+    public CompletableFuture<Binding> restore(XmppClient client, String username, String resource, String state) {
+        clients.add(client);
+        restored.add(state);
+        return CompletableFuture.completedFuture(new Binding(resource, handler()));
+    }
+
+    private StanzaHandler handler() {
+        return new StanzaHandler() {
+            @Override
+            public boolean handle(XmlElement stanza) {
+                handled.add(stanza);
+                return stanza.name().equals("message");
+            }
+
+            @Override
+            public void closed() {
+                closed++;
+            }
+
+            @Override
+            public void moved() {
+                moved++;
+            }
+
+            @Override
+            public String state() {
+                return "state of " + handled.size();
+            }
+        };
     }
 
     static ScramCredential credential(ScramHash hash, String password) {

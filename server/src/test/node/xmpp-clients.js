@@ -1,19 +1,22 @@
 // XMPP clients as applications use them — @xmpp/client over TCP and over WebSocket, strophe.js over WebSocket and
 // over BOSH — and an official Socket.IO client, in one room of a cluster, through a proxy in front of its nodes. Then a node is killed with SIGKILL mid-conversation: the XMPP users it served come back
-// through the proxies to another node and catch up through MAM; the others see them go and come back. Prints one
+// through the proxies to another node and resume their streams there (@xmpp/client, XEP-0198) or join again and
+// catch up through MAM (strophe.js); the others see them go and come back. Prints one
 // line at the end: XMPP-CLIENTS-RESULT <json>.
 //
 //   node xmpp-clients.js '<json config>'
 //
 // config:
+//   scenario        "kill" (the default) or "rolling"
 //   domain          the XMPP domain of the nodes
 //   password        the XMPP users' password (tess, will, stella, bella)
 //   webCookie       the session cookie of the web user (wendy)
-//   webUrl          the node wendy talks to straight (never the one killed)
+//   webUrl          the node wendy talks to straight (never the one killed); the proxy, for the rolling restart
 //   proxy           {http, xmpp}: the base address of the HTTP proxy in front of the nodes, and the port of its TCP
 //                   one (null when there is none: tess then uses WebSocket too)
 // Once everyone is in and has talked, the script prints XMPP-CLIENTS-READY and waits for a line "KILLED" on its
-// standard input: the test has killed a node.
+// standard input: the test has killed a node. In the rolling restart, it talks until a line "RESTARTED": the test
+// has stopped and started each node in turn.
 // The nodes' certificates must be trusted: NODE_EXTRA_CA_CERTS names them.
 'use strict';
 const readline = require('readline');
@@ -40,8 +43,11 @@ const MUC = 'http://jabber.org/protocol/muc';
 // Back after the cluster has found the dead node (about 3 s): the others see the user leave, then come back. A
 // client back sooner was never away for the room.
 const RECONNECT_DELAY_MS = 5000;
+// A client resuming its stream (XEP-0198) may come back at once: the node it reaches takes its session over once
+// the cluster has found the dead node, so the others still see it leave first.
+const RESUME_DELAY_MS = 1000;
 const result = { error: null };
-const deadline = setTimeout(() => finish('timed out'), 150_000);
+const deadline = setTimeout(() => finish('timed out'), 240_000);
 
 let everyone = [];
 
@@ -80,13 +86,17 @@ class Participant {
     this.presence = [];
     this.dms = [];
     this.online = 0;
+    this.resumed = 0;
     this.drops = 0;
     this.joined = false;
   }
 
-  heard(id, from, text) {
+  /** @param archived whether it came from the archive (MAM), where a client finds what it heard live again */
+  heard(id, from, text, archived = false) {
     if (this.said.has(id)) {
-      this.duplicates = (this.duplicates || 0) + 1;
+      if (!archived) {
+        this.duplicates = (this.duplicates || 0) + 1;
+      }
       return;
     }
     this.said.set(id, `${from}: ${text}`);
@@ -107,11 +117,19 @@ class Participant {
 const joinRoom = (name) => xml('presence', { to: `${ROOM_JID}/${name}` },
   xml('x', { xmlns: MUC }, xml('history', { maxstanzas: '0' })));
 
-/** @xmpp/client over TCP (STARTTLS) or WebSocket; it reconnects by itself, and rejoins the room when it does. */
+/**
+ * @xmpp/client over TCP (STARTTLS) or WebSocket, with stream management; it reconnects by itself and resumes its
+ * stream, still in the room; a stream it could not resume it replaces, and rejoins the room.
+ */
 function xmppClient(participant, service, resource) {
   const xmpp = client({ service, domain: config.domain, username: participant.name, password: config.password,
     resource });
-  xmpp.reconnect.delay = RECONNECT_DELAY_MS;
+  xmpp.reconnect.delay = RESUME_DELAY_MS;
+  xmpp.streamManagement.on('resumed', () => {
+    participant.resumed++;
+    participant.joined = true;
+    participant.joinedAt = Date.now();
+  });
   xmpp.on('error', (error) => { participant.lastError = String(error); });
   xmpp.on('disconnect', () => {
     participant.joined = false;
@@ -135,7 +153,7 @@ function xmppClient(participant, service, resource) {
       const message = stanza.getChild('result', MAM).getChild('forwarded', 'urn:xmpp:forward:0')
         .getChild('message');
       participant.heard(stanza.getChild('result', MAM).attrs.id, message.attrs.from.split('/')[1],
-        message.getChildText('body'));
+        message.getChildText('body'), true);
     }
   });
   return {
@@ -178,7 +196,7 @@ function stropheClient(participant, url, resource) {
       if (result) {
         const forwarded = result.getElementsByTagName('message')[0];
         participant.heard(result.getAttribute('id'), forwarded.getAttribute('from').split('/')[1],
-          forwarded.getElementsByTagName('body')[0].textContent);
+          forwarded.getElementsByTagName('body')[0].textContent, true);
         return true;
       }
       const body = message.getElementsByTagName('body')[0];
@@ -238,10 +256,13 @@ function stropheClient(participant, url, resource) {
   };
 }
 
-/** The web chat's user, on a node that stays: the official Socket.IO client. */
-function webClient(participant, url) {
+/**
+ * The web chat's user, the official Socket.IO client: on a node that stays, or through the proxy, reconnecting and
+ * recovering its session when its node stops.
+ */
+function webClient(participant, url, reconnection) {
   const socket = io(url, { transports: ['websocket'], extraHeaders: { Cookie: config.webCookie },
-    reconnection: false, autoConnect: false });
+    reconnection, reconnectionDelay: 200, autoConnect: false });
   socket.on('message', (m) => { if (m.room === ROOM) participant.heard(String(m.id), m.user, m.text); });
   socket.on('presence', (p) => { if (p.room === ROOM) participant.presence.push(`${p.user} ${p.status}`); });
   socket.on('dm', (m) => participant.dms.push({ id: String(m.id), from: m.from, text: m.text }));
@@ -250,6 +271,11 @@ function webClient(participant, url) {
     start: () => new Promise((resolve, reject) => {
       socket.on('connect', async () => {
         participant.online++;
+        if (socket.recovered) {
+          participant.recoveries = (participant.recoveries || 0) + 1;
+          resolve();
+          return;
+        }
         const joined = await ask('join', { room: ROOM, presence: true });
         participant.joined = !joined.error;
         (joined.members || []).forEach((member) => participant.presence.push(`${member} online`));
@@ -271,9 +297,10 @@ function entrances() {
   return { tcp: config.proxy.xmpp ? `xmpp://127.0.0.1:${config.proxy.xmpp}` : ws, ws, bosh: `${config.proxy.http}/xmpp` };
 }
 
-function killed() {
+/** Says the clients are ready, then waits for the test's word on standard input. */
+function ready(word) {
   const told = new Promise((resolve) => readline.createInterface({ input: process.stdin })
-    .on('line', (line) => { if (line.trim() === 'KILLED') resolve(); }));
+    .on('line', (line) => { if (line.trim() === word) resolve(); }));
   console.log('XMPP-CLIENTS-READY');
   return told;
 }
@@ -292,7 +319,7 @@ async function main() {
     will: xmppClient(will, to.ws, 'ws'),
     stella: stropheClient(stella, to.ws, 'ws'),
     bella: stropheClient(bella, to.bosh, 'bosh'),
-    wendy: webClient(wendy, config.webUrl),
+    wendy: webClient(wendy, config.webUrl, config.scenario === 'rolling'),
   };
   // The room is the web chat's: its web user is in it first, so that no XMPP client creates it (a room an XMPP
   // client creates is locked until that client sets it up, which these clients do not).
@@ -329,11 +356,16 @@ async function main() {
   const history = await clients.wendy.ask('history', { room: ROOM });
   result.roomHistory = history.messages.map((m) => `${m.id} ${m.user}: ${m.text}`);
 
+  if (config.scenario === 'rolling') {
+    await rollingRestart(clients, xmppUsers);
+    return;
+  }
   const lastSeen = Object.fromEntries(everyone.map((p) => [p.name, p.order[p.order.length - 1]]));
   const dropsBefore = Object.fromEntries(everyone.map((p) => [p.name, p.drops]));
   const onlineBefore = Object.fromEntries(everyone.map((p) => [p.name, p.online]));
+  const resumedBefore = Object.fromEntries(everyone.map((p) => [p.name, p.resumed]));
   everyone.forEach((p) => { p.presence.length = 0; });
-  await killed();
+  await ready('KILLED');
   const killedAt = Date.now();
   const away = 10;
   for (let i = 0; i < away; i++) {
@@ -345,16 +377,22 @@ async function main() {
   result.dropped = dropped.map((p) => p.name);
   result.backAfterMs = {};
   await Promise.all(dropped.map(async (p) => {
-    await until(`${p.name} back online elsewhere`, () => p.online > onlineBefore[p.name] && p.joined, 40_000);
-    result.backAfterMs[p.name] = { kind: p.kind, ms: p.joinedAt - killedAt };
-    await clients[p.name].catchUp(lastSeen[p.name]);
+    await until(`${p.name} back online elsewhere`, () => (p.online > onlineBefore[p.name]
+      || p.resumed > resumedBefore[p.name]) && p.joined, 40_000);
+    const resumed = p.resumed > resumedBefore[p.name];
+    result.backAfterMs[p.name] = { kind: p.kind, ms: p.joinedAt - killedAt, resumed };
+    if (!resumed) {
+      await clients[p.name].catchUp(lastSeen[p.name]);
+    }
   }));
+  const resumed = dropped.filter((p) => result.backAfterMs[p.name].resumed);
   await until('everyone heard everything', () => everyone.every((p) => p.order.length === before + away));
-  // Those who stayed heard the room live, in its order; those who came back heard part of it from the archive.
+  // Those who stayed heard the room live, in its order, and so did those who resumed their streams (what they missed
+  // first); those who joined again heard part of it from the archive.
   const byId = (p) => [...p.order].sort((a, b) => Number(a) - Number(b));
   result.afterKill = Object.fromEntries(everyone.map((p) => [p.name, byId(p).map((id) => `${id} ${p.said.get(id)}`)]));
   result.sameOrderAfterKill = everyone.every((p) => JSON.stringify(byId(p)) === JSON.stringify(wendy.order))
-    && everyone.filter((p) => !dropped.includes(p))
+    && everyone.filter((p) => !dropped.includes(p) || resumed.includes(p))
       .every((p) => JSON.stringify(p.order) === JSON.stringify(byId(p)));
   result.duplicates = everyone.reduce((sum, p) => sum + (p.duplicates || 0), 0);
   const stayed = everyone.filter((p) => !dropped.includes(p));
@@ -363,6 +401,50 @@ async function main() {
       && p.presence.some((line) => line === `${gone.name} available` || line === `${gone.name} online`))));
   result.presence = Object.fromEntries(stayed.map((p) => [p.name, p.presence]));
 
+  await Promise.all(Object.values(clients).map((c) => c.stop()));
+  finish(null);
+}
+
+/**
+ * The rolling restart: the test stops each node (SIGTERM) and starts it again, in turn, while the web user talks
+ * through the proxy; then says RESTARTED. Every client comes back each time its node stops — resuming its stream,
+ * recovering its socket, or joining again and catching up through MAM — and hears everything said, once.
+ */
+async function rollingRestart(clients, xmppUsers) {
+  const lastSeen = Object.fromEntries(everyone.map((p) => [p.name, p.order[p.order.length - 1]]));
+  const onlineBefore = Object.fromEntries(everyone.map((p) => [p.name, p.online]));
+  const resumedBefore = Object.fromEntries(everyone.map((p) => [p.name, p.resumed]));
+  const dropsBefore = Object.fromEntries(everyone.map((p) => [p.name, p.drops]));
+  let restarted = false;
+  const told = ready('RESTARTED').then(() => { restarted = true; });
+  for (let i = 0; !restarted && i < 300; i++) {
+    // A message whose answer a stopping node never gave is looked for in the history, like every other.
+    await Promise.race([clients.wendy.say(`during the restarts ${i}`), sleep(5000)]);
+    await sleep(200);
+  }
+  await told;
+  await until('every XMPP user back in the room', () => xmppUsers.every((p) => p.joined), 40_000);
+  const rejoined = xmppUsers.filter((p) => p.online > onlineBefore[p.name]);
+  for (const p of rejoined) {
+    await clients[p.name].catchUp(lastSeen[p.name]);
+  }
+  const history = await clients.wendy.ask('history', { room: ROOM, limit: 100 });
+  const said = history.messages.map((m) => String(m.id)).filter((id) => Number(id) > Number(lastSeen.wendy));
+  await until('everyone heard everything said during the restarts',
+    () => everyone.every((p) => said.every((id) => p.said.has(id))), 30_000);
+  const heardLive = everyone.filter((p) => !rejoined.includes(p));
+  result.rolling = {
+    said: said.length,
+    resumed: Object.fromEntries(xmppUsers.map((p) => [p.name, p.resumed - resumedBefore[p.name]])),
+    rejoined: rejoined.map((p) => p.name),
+    drops: Object.fromEntries(everyone.map((p) => [p.name, p.drops - dropsBefore[p.name]])),
+    webRecoveries: everyone.find((p) => p.name === 'wendy').recoveries || 0,
+    // Those who never joined again heard it live, in the room's order; the others have it all, by id.
+    inOrder: heardLive.every((p) => JSON.stringify(p.order.filter((id) => said.includes(id))) === JSON.stringify(said)),
+    heardLive: heardLive.map((p) => p.name),
+    duplicates: Object.fromEntries(everyone.map((p) => [p.name, p.duplicates || 0])),
+  };
+  result.duplicates = everyone.reduce((sum, p) => sum + (p.duplicates || 0), 0);
   await Promise.all(Object.values(clients).map((c) => c.stop()));
   finish(null);
 }

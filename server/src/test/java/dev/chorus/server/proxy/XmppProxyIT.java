@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * XMPP through the shipped configurations of {@code deploy/} on the real proxies, in front of three node processes:
  * {@code @xmpp/client} over TCP (the proxy's stream port) and WebSocket, strophe.js over WebSocket and BOSH, and a
  * web user, in one room; then the node serving the most XMPP clients is killed with SIGKILL, and its clients come
- * back through the proxy (xmpp-clients.js says how).
+ * back through the proxy: {@code @xmpp/client} resumes its stream on another node (XEP-0198), strophe.js joins again
+ * and catches up through MAM (xmpp-clients.js says how).
  */
 class XmppProxyIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -50,26 +52,10 @@ class XmppProxyIT {
         cluster = ProxiedCluster.start(dir, kind, config, "--auth", "password");
         // The web user talks to the last node straight; the proxies send their first connections to the first.
         int webNode = cluster.ports().get(2);
-        for (String user : List.of("tess", "will", "stella", "bella")) {
-            WebUsers.register(webNode, user);
-        }
-        String wendysCookie = WebUsers.register(webNode, "wendy");
-        Path certificates = dir.resolve("certificates.pem");
-        StringBuilder pem = new StringBuilder();
-        for (Path certificate : cluster.certificates()) {
-            pem.append(Files.readString(certificate));
-        }
-        Files.writeString(certificates, pem);
-
-        Map<String, Object> proxy = new HashMap<>();
-        proxy.put("http", cluster.proxy().url());
-        proxy.put("xmpp", kind == ProxyProcess.Kind.APACHE ? null : cluster.proxy().xmppPort());
-        Map<String, Object> script = new HashMap<>(Map.of("domain", ProxiedCluster.DOMAIN,
-                "password", WebUsers.PASSWORD, "webCookie", wendysCookie, "webUrl", "http://127.0.0.1:" + webNode,
-                "proxy", proxy));
+        Map<String, Object> script = script(kind, "kill", "http://127.0.0.1:" + webNode);
         List<Integer> bound = new ArrayList<>();
         JsonNode result = NodeScript.run("xmpp-clients.js", "XMPP-CLIENTS", script,
-                Map.of("NODE_EXTRA_CA_CERTS", certificates.toString()), in -> {
+                Map.of("NODE_EXTRA_CA_CERTS", trustedCertificates().toString()), in -> {
                     bound.addAll(killBusiestXmppNode());
                     in.write("KILLED\n");
                 }, Duration.ofSeconds(150));
@@ -100,7 +86,90 @@ class XmppProxyIT {
         for (JsonNode gone : result.path("dropped")) {
             assertThat(strings(result.path("presence").path("wendy"))).as("the web user saw them go and come back")
                     .contains(gone.asText() + " offline", gone.asText() + " online");
+            JsonNode back = result.path("backAfterMs").path(gone.asText());
+            if (back.path("kind").asText().startsWith("@xmpp/client")) {
+                assertThat(back.path("resumed").asBoolean()).as("%s resumed its stream on another node", gone)
+                        .isTrue();
+            }
         }
+    }
+
+    /**
+     * A rolling restart under the same clients (the web user through the proxy too): each node stopped with SIGTERM
+     * and started again in turn while the web user talks. The stopping node hands its XMPP sessions over:
+     * {@code @xmpp/client} resumes its stream on another node each time, strophe.js is told {@code system-shutdown},
+     * joins again and catches up through MAM, the web user recovers its socket; everyone hears everything said,
+     * once, and those who never joined again in the room's order.
+     */
+    @Test
+    void xmppClientsOutliveARollingRestartBehindHaproxy() throws Exception {
+        cluster = ProxiedCluster.start(dir, ProxyProcess.Kind.HAPROXY, "haproxy/haproxy-round-robin.cfg", "--auth",
+                "password");
+        Map<String, Object> script = script(ProxyProcess.Kind.HAPROXY, "rolling", cluster.proxy().url());
+        JsonNode result = NodeScript.run("xmpp-clients.js", "XMPP-CLIENTS", script,
+                Map.of("NODE_EXTRA_CA_CERTS", trustedCertificates().toString()), in -> {
+                    for (int i = 0; i < cluster.nodes().size(); i++) {
+                        restart(i);
+                    }
+                    in.write("RESTARTED\n");
+                }, Duration.ofSeconds(150));
+        System.out.println("XMPP clients through a rolling restart behind HAProxy: " + result.path("rolling"));
+
+        assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        JsonNode rolling = result.path("rolling");
+        assertThat(rolling.path("said").asInt()).as("the web user talked through the restarts").isGreaterThan(10);
+        assertThat(rolling.path("inOrder").asBoolean()).as("in the room's order: %s", result).isTrue();
+        assertThat(result.path("duplicates").asInt()).isZero();
+        for (String client : List.of("tess", "will")) {
+            assertThat(rolling.path("drops").path(client).asInt()).as("%s's node stopped under it", client)
+                    .isPositive();
+            assertThat(rolling.path("resumed").path(client).asInt()).as("%s resumed its stream each time", client)
+                    .isEqualTo(rolling.path("drops").path(client).asInt());
+        }
+        assertThat(strings(rolling.path("heardLive"))).as("who resumed never joined again").contains("tess", "will",
+                "wendy");
+        assertThat(rolling.path("webRecoveries").asInt()).as("the web user's socket recovered").isPositive();
+    }
+
+    /** Node {@code i} stopped (SIGTERM: it drains, hands over, leaves) and started again, ready behind the proxy. */
+    private void restart(int i) {
+        try {
+            NodeProcess node = cluster.nodes().get(i);
+            node.terminate(Duration.ofSeconds(60));
+            cluster.nodes().set(i, node.restart());
+            // The proxy's health checks find it back (HAProxy checks every second).
+            Thread.sleep(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The users made, and the script's configuration: the web user talks to {@code webUrl}. */
+    private Map<String, Object> script(ProxyProcess.Kind kind, String scenario, String webUrl) throws Exception {
+        int node = cluster.ports().get(2);
+        for (String user : List.of("tess", "will", "stella", "bella")) {
+            WebUsers.register(node, user);
+        }
+        String wendysCookie = WebUsers.register(node, "wendy");
+        Map<String, Object> proxy = new HashMap<>();
+        proxy.put("http", cluster.proxy().url());
+        proxy.put("xmpp", kind == ProxyProcess.Kind.APACHE ? null : cluster.proxy().xmppPort());
+        return new HashMap<>(Map.of("scenario", scenario, "domain", ProxiedCluster.DOMAIN, "password",
+                WebUsers.PASSWORD, "webCookie", wendysCookie, "webUrl", webUrl, "proxy", proxy));
+    }
+
+    /** The nodes' certificates in one file, for the script's clients to trust. */
+    private Path trustedCertificates() throws IOException {
+        Path certificates = dir.resolve("certificates.pem");
+        StringBuilder pem = new StringBuilder();
+        for (Path certificate : cluster.certificates()) {
+            pem.append(Files.readString(certificate));
+        }
+        Files.writeString(certificates, pem);
+        return certificates;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -59,12 +59,16 @@ public final class XmppSession implements XmppClient {
     private ScheduledFuture<?> ackRequest;
     private ScheduledFuture<?> expiry;
     private boolean ended;
+    /** Its record released for another node to take: nothing more is sent or recorded here. */
+    private boolean handingOver;
     /** The session's record beyond this node; null when it has none. */
     private ResumptionRecord record;
     /** Sent since the last write of the record. */
     private final List<XmlElement> unrecorded = new ArrayList<>();
     /** Sent, and acknowledgements given, waiting for the record before the stream gets them. */
     private final List<XmlElement> unwritten = new ArrayList<>();
+    /** The writes of the record under way, oldest first. */
+    private final Deque<Written> writing = new ArrayDeque<>();
     private long acknowledgedUnrecorded;
     private boolean stateChanged;
     private boolean writeScheduled;
@@ -155,7 +159,8 @@ public final class XmppSession implements XmppClient {
 
     /** A stanza for the client, counted and kept until acknowledged when managed. On the session's executor. */
     void deliver(XmlElement stanza) {
-        if (ended) {
+        if (ended || handingOver) {
+            // Handed over: the other node sends what the client misses from here on (the messages, from history).
             return;
         }
         if (managed) {
@@ -198,7 +203,7 @@ public final class XmppSession implements XmppClient {
      */
     private void writeRecord() {
         writeScheduled = false;
-        if (ended || record == null) {
+        if (ended || handingOver || record == null) {
             return;
         }
         List<String> sentXml = new ArrayList<>(unrecorded.size());
@@ -209,9 +214,9 @@ public final class XmppSession implements XmppClient {
         ResumptionRecord.Change change = new ResumptionRecord.Change(sentXml, acknowledgedUnrecorded,
                 recordedReceived % COUNTER, state);
         acknowledgedUnrecorded = 0;
-        List<XmlElement> toWrite = List.copyOf(unwritten);
+        Written written = new Written(List.copyOf(unwritten), stream);
         unwritten.clear();
-        XmppStream writingTo = stream;
+        writing.addLast(written);
         record.write(change).whenComplete((kept, error) -> onThread(() -> {
             if (error != null) {
                 log.warn("the record of XMPP session {} was not written: another node could not resume it", jid,
@@ -220,10 +225,32 @@ public final class XmppSession implements XmppClient {
                 takenOver();
                 return;
             }
-            if (stream == writingTo && stream != null) {
-                toWrite.forEach(stream::write);
-            }
+            written.done = true;
+            writeRecorded();
         }));
+    }
+
+    /** The stanzas of the writes done, to the stream, in the order they were sent, whichever write was done first. */
+    private void writeRecorded() {
+        while (!writing.isEmpty() && writing.peekFirst().done) {
+            Written written = writing.pollFirst();
+            if (stream == written.to && stream != null) {
+                written.stanzas.forEach(stream::write);
+            }
+        }
+    }
+
+    /** A write of the record under way, and what the stream gets once it is done. */
+    private static final class Written {
+        private final List<XmlElement> stanzas;
+        /** The stream when the write began: one that replaced it got these with its {@code <resumed/>}. */
+        private final XmppStream to;
+        private boolean done;
+
+        Written(List<XmlElement> stanzas, XmppStream to) {
+            this.stanzas = stanzas;
+            this.to = to;
+        }
     }
 
     /** Another node resumed the session: it is that node's now, and this one lets it go without a word. */
@@ -243,18 +270,19 @@ public final class XmppSession implements XmppClient {
     CompletableFuture<Void> handOver() {
         CompletableFuture<Void> gone = new CompletableFuture<>();
         onThread(() -> {
-            if (ended || record == null) {
+            if (ended || handingOver || record == null) {
                 gone.complete(null);
                 return;
             }
             writeRecord();
-            record = null;
+            handingOver = true;
             resumptions.store().release(resumptionId).whenComplete((released, error) -> onThread(() -> {
                 if (error != null) {
                     log.warn("XMPP session {} was not released for another node; it is taken once this node is gone",
                             jid, error);
                 }
                 log.debug("XMPP session {} handed over", jid);
+                record = null;
                 movedAway();
                 gone.complete(null);
             }));
@@ -508,6 +536,7 @@ public final class XmppSession implements XmppClient {
         unacked.clear();
         unrecorded.clear();
         unwritten.clear();
+        writing.clear();
         if (handler != null) {
             if (moved) {
                 handler.moved();

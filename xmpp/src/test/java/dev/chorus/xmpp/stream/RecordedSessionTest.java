@@ -53,6 +53,23 @@ class RecordedSessionTest {
     }
 
     @Test
+    void stanzasReachTheClientInTheOrderSentWhicheverWriteIsDoneFirst() {
+        enabled();
+        store.completeAll(true);
+        deliver("first");
+        first.channel().runPendingTasks();
+        deliver("second");
+        first.channel().runPendingTasks();
+        assertThat(store.pending).hasSize(2);
+
+        store.pending.get(1).complete(true);
+        assertThat(first.read()).as("not ahead of the first").isEmpty();
+        store.pending.get(0).complete(true);
+        String read = first.read();
+        assertThat(read.indexOf("first")).isNotNegative().isLessThan(read.indexOf("second"));
+    }
+
+    @Test
     void anAcknowledgementIsRecordedBeforeItIsGiven() {
         enabled();
         store.completeAll(true);

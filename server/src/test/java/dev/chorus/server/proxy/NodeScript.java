@@ -43,7 +43,13 @@ final class NodeScript {
     /** The same with more in the script's environment. */
     static JsonNode run(String script, String name, Map<String, Object> config, Map<String, String> environment,
             WhileReady whileReady, Duration resultWithin) throws Exception {
-        Path nodeDir = Path.of(System.getProperty("compat.node.dir"));
+        return run(Path.of(System.getProperty("compat.node.dir")), script, name, config, environment, whileReady,
+                resultWithin);
+    }
+
+    /** The same for a script of another folder (the browser tests'). */
+    static JsonNode run(Path nodeDir, String script, String name, Map<String, Object> config,
+            Map<String, String> environment, WhileReady whileReady, Duration resultWithin) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("node", script, JSON.writeValueAsString(config))
                 .directory(nodeDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);

@@ -131,6 +131,36 @@ class XmppProxyIT {
         assertThat(rolling.path("webRecoveries").asInt()).as("the web user's socket recovered").isPositive();
     }
 
+    /**
+     * converse.js, the node's own XMPP web client, over BOSH through nginx (round robin) with a web chat user: the
+     * node serving converse is killed with SIGKILL; converse finds out, reconnects to another node through the proxy,
+     * is back in the room, and shows what the web user said meanwhile, once; what it says then reaches the web user.
+     */
+    @Test
+    void converseOutlivesTheKillOfItsNodeBehindNginx() throws Exception {
+        cluster = ProxiedCluster.start(dir, ProxyProcess.Kind.NGINX, "nginx/nginx-round-robin.conf", "--auth",
+                "password");
+        WebUsers.register(cluster.ports().get(0), "cora");
+        WebUsers.register(cluster.ports().get(0), "wren");
+        Path screenshots = Path.of("target", "screenshots", "xmpp-client");
+        List<Integer> bound = new ArrayList<>();
+        JsonNode result = NodeScript.run(Path.of(System.getProperty("web.browser.dir")), "xmpp-client.js",
+                "XMPP-CLIENT", Map.of("base", cluster.proxy().url(), "domain", ProxiedCluster.DOMAIN, "user", "cora",
+                        "password", WebUsers.PASSWORD, "webUser", "wren", "webPassword", WebUsers.PASSWORD,
+                        "room", "converse-failover", "screenshots", screenshots.toAbsolutePath().toString(),
+                        "kill", true), Map.of(), in -> {
+                            bound.addAll(killXmppNode(cluster.nodes()));
+                            in.write("KILLED\n");
+                        }, Duration.ofSeconds(120));
+        System.out.println("converse behind nginx: resources bound per node before the kill " + bound
+                + ", back after (ms) " + result.path("backAfterMs"));
+
+        assertThat(bound).as("converse's one resource").containsExactlyInAnyOrder(1, 0, 0);
+        assertThat(strings(result.path("messagesShown")).stream().filter("said while converse was away"::equals))
+                .as("the message said while converse was away, shown once").hasSize(1);
+        assertThat(screenshots.resolve("converse-after-kill.png")).isRegularFile();
+    }
+
     /** Node {@code i} stopped (SIGTERM: it drains, hands over, leaves) and started again, ready behind the proxy. */
     private void restart(int i) {
         try {
@@ -180,11 +210,16 @@ class XmppProxyIT {
 
     /** The node (but the web user's) with the most XMPP resources bound, killed. @return what each node had */
     private List<Integer> killBusiestXmppNode() throws IOException {
+        return killXmppNode(cluster.nodes().subList(0, 2));
+    }
+
+    /** The node of {@code among} with the most XMPP resources bound, killed. @return what each node had */
+    private List<Integer> killXmppNode(List<NodeProcess> among) throws IOException {
         List<Integer> bound = new ArrayList<>();
         for (NodeProcess node : cluster.nodes()) {
             bound.add(boundResources(node.port()));
         }
-        NodeProcess victim = cluster.nodes().subList(0, 2).stream()
+        NodeProcess victim = among.stream()
                 .max(Comparator.comparingInt(node -> bound.get(cluster.nodes().indexOf(node)))).orElseThrow();
         try {
             victim.kill();

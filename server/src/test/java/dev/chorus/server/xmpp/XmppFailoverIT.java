@@ -174,7 +174,8 @@ class XmppFailoverIT {
             XMPPTCPConnection alice = new SmackClients(DOMAIN, balancer.port(), nodes.certificate())
                     .connection("resa", PASSWORD, "phone", "SCRAM-SHA-1");
             BlockingQueue<Message> atAlice = new LinkedBlockingQueue<>();
-            alice.addAsyncStanzaListener(stanza -> {
+            // In the order received: Smack's asynchronous listeners may run out of order.
+            alice.addSyncStanzaListener(stanza -> {
                 Message message = (Message) stanza;
                 if (message.getBody() != null) {
                     atAlice.add(message);

@@ -5,7 +5,6 @@ import dev.chorus.xmpp.xml.XmlElement;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +20,8 @@ import org.slf4j.LoggerFactory;
  * meanwhile, and those the old connection lost, then reach it. Its state lives on the executor of the stream that
  * bound it, whichever stream carries it later.
  *
- * <p>In a cluster a resumable session is also recorded beyond its node ({@link ResumptionStore}), so that another
- * node can resume it when this one dies: a stanza reaches the client only once it is recorded, so the record holds
- * every stanza the client may lack; the count of stanzas received is recorded once it has settled, so that what
- * they asked was done before the record says the client need not send them again.
+ * <p>In a cluster a resumable session is also recorded beyond its node ({@link SessionRecorder}), so that another
+ * node can resume it when this one dies, and hands itself over to another node that asks for it.
  */
 public final class XmppSession implements XmppClient {
     private static final Logger log = LoggerFactory.getLogger(XmppSession.class);
@@ -32,12 +29,6 @@ public final class XmppSession implements XmppClient {
     private static final long COUNTER = 1L << 32;
     /** The server asks for an acknowledgement this long after the first stanza it is still owed one for. */
     private static final Duration ACK_REQUEST_DELAY = Duration.ofSeconds(1);
-    /**
-     * How old a count of received stanzas must be to be recorded: long enough for what they asked of the cluster to
-     * be under way first. A stanza counted later is sent again by a client resuming elsewhere, and a message the
-     * cluster knows by its client's id is not stored twice.
-     */
-    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final EventExecutor executor;
     private final StreamSettings settings;
@@ -62,19 +53,7 @@ public final class XmppSession implements XmppClient {
     /** Its record released for another node to take: nothing more is sent or recorded here. */
     private boolean handingOver;
     /** The session's record beyond this node; null when it has none. */
-    private ResumptionRecord record;
-    /** Sent since the last write of the record. */
-    private final List<XmlElement> unrecorded = new ArrayList<>();
-    /** Sent, and acknowledgements given, waiting for the record before the stream gets them. */
-    private final List<XmlElement> unwritten = new ArrayList<>();
-    /** The writes of the record under way, oldest first. */
-    private final Deque<Written> writing = new ArrayDeque<>();
-    private long acknowledgedUnrecorded;
-    private boolean stateChanged;
-    private boolean writeScheduled;
-    /** Counts waiting to settle, oldest first: each is recorded once it is {@link #SETTLE_NANOS} old. */
-    private final Deque<Long> settling = new ArrayDeque<>();
-    private long recordedReceived;
+    private SessionRecorder recorder;
 
     /** @param stream the stream binding the session's resource, which carries it from the start */
     XmppSession(XmppStream stream, EventExecutor executor, StreamSettings settings, Resumptions resumptions) {
@@ -103,18 +82,11 @@ public final class XmppSession implements XmppClient {
         session.managed = true;
         session.resumptionId = id;
         session.received = recorded.received();
-        session.recordedReceived = recorded.received();
         recorded.unacked().forEach(xml -> session.unacked.addLast(XmlElement.parse(xml)));
         session.sent = (recorded.acknowledged() + session.unacked.size()) % COUNTER;
-        session.record = recorded.record();
+        session.recorder = session.recorder(recorded.record(), recorded.received());
         resumptions.adopt(id, session);
         return session;
-    }
-
-    /** The resource is bound again, here, for a restored session. */
-    void rebound(StanzaHandler handler) {
-        this.handler = handler;
-        scheduleWrite();
     }
 
     @Override
@@ -139,9 +111,8 @@ public final class XmppSession implements XmppClient {
     @Override
     public void stateChanged() {
         onThread(() -> {
-            if (record != null && !ended) {
-                stateChanged = true;
-                scheduleWrite();
+            if (recorder != null && !ended) {
+                recorder.stateChanged();
             }
         });
     }
@@ -176,12 +147,8 @@ public final class XmppSession implements XmppClient {
                 return;
             }
             scheduleAckRequest();
-            if (record != null) {
-                unrecorded.add(stanza);
-                if (stream != null) {
-                    unwritten.add(stanza);
-                }
-                scheduleWrite();
+            if (recorder != null) {
+                recorder.sent(stanza);
                 return;
             }
         }
@@ -190,73 +157,36 @@ public final class XmppSession implements XmppClient {
         }
     }
 
-    private void scheduleWrite() {
-        if (!writeScheduled) {
-            writeScheduled = true;
-            executor.execute(this::writeRecord);
-        }
-    }
-
-    /**
-     * Records what changed, in one step; the stanzas sent meanwhile go to the stream once recorded, unless the
-     * session moved to another stream (which got them with its {@code <resumed/>}) or another node took it over.
-     */
-    private void writeRecord() {
-        writeScheduled = false;
-        if (ended || handingOver || record == null) {
-            return;
-        }
-        List<String> sentXml = new ArrayList<>(unrecorded.size());
-        unrecorded.forEach(stanza -> sentXml.add(stanza.toXml(null)));
-        unrecorded.clear();
-        String state = stateChanged && handler != null ? handler.state() : null;
-        stateChanged = false;
-        ResumptionRecord.Change change = new ResumptionRecord.Change(sentXml, acknowledgedUnrecorded,
-                recordedReceived % COUNTER, state);
-        acknowledgedUnrecorded = 0;
-        Written written = new Written(List.copyOf(unwritten), stream);
-        unwritten.clear();
-        writing.addLast(written);
-        record.write(change).whenComplete((kept, error) -> onThread(() -> {
-            if (error != null) {
-                log.warn("the record of XMPP session {} was not written: another node could not resume it", jid,
-                        error);
-            } else if (!kept) {
-                takenOver();
-                return;
+    /** What the session's recorder sees of it. */
+    private SessionRecorder recorder(ResumptionRecord record, long received) {
+        return new SessionRecorder(record, new SessionRecorder.Session() {
+            @Override
+            public XmppStream stream() {
+                return stream;
             }
-            written.done = true;
-            writeRecorded();
-        }));
-    }
 
-    /** The stanzas of the writes done, to the stream, in the order they were sent, whichever write was done first. */
-    private void writeRecorded() {
-        while (!writing.isEmpty() && writing.peekFirst().done) {
-            Written written = writing.pollFirst();
-            if (stream == written.to && stream != null) {
-                written.stanzas.forEach(stream::write);
+            @Override
+            public String state() {
+                return handler == null ? null : handler.state();
             }
-        }
-    }
 
-    /** A write of the record under way, and what the stream gets once it is done. */
-    private static final class Written {
-        private final List<XmlElement> stanzas;
-        /** The stream when the write began: one that replaced it got these with its {@code <resumed/>}. */
-        private final XmppStream to;
-        private boolean done;
+            @Override
+            public void takenOver() {
+                XmppSession.this.takenOver();
+            }
 
-        Written(List<XmlElement> stanzas, XmppStream to) {
-            this.stanzas = stanzas;
-            this.to = to;
-        }
+            @Override
+            public void onThread(Runnable task) {
+                XmppSession.this.onThread(task);
+            }
+        }, executor, jid, received);
     }
 
     /** Another node resumed the session: it is that node's now, and this one lets it go without a word. */
     private void takenOver() {
         log.info("XMPP session {} was resumed on another node", jid);
-        record = null;
+        recorder.stop();
+        recorder = null;
         movedAway();
     }
 
@@ -270,11 +200,11 @@ public final class XmppSession implements XmppClient {
     CompletableFuture<Void> handOver() {
         CompletableFuture<Void> gone = new CompletableFuture<>();
         onThread(() -> {
-            if (ended || handingOver || record == null) {
+            if (ended || handingOver || recorder == null) {
                 gone.complete(null);
                 return;
             }
-            writeRecord();
+            recorder.lastWrite();
             handingOver = true;
             resumptions.store().release(resumptionId).whenComplete((released, error) -> onThread(() -> {
                 if (error != null) {
@@ -282,7 +212,7 @@ public final class XmppSession implements XmppClient {
                             jid, error);
                 }
                 log.debug("XMPP session {} handed over", jid);
-                record = null;
+                recorder = null;
                 movedAway();
                 gone.complete(null);
             }));
@@ -311,38 +241,10 @@ public final class XmppSession implements XmppClient {
     void counted() {
         if (managed) {
             received++;
-            if (record != null) {
-                settle(received);
+            if (recorder != null) {
+                recorder.received(received);
             }
         }
-    }
-
-    /** The count, once old enough, is recorded: what the stanzas asked of the cluster is under way by then. */
-    private void settle(long count) {
-        boolean first = settling.isEmpty();
-        settling.addLast(count);
-        if (first) {
-            executor.schedule(this::settled, SETTLE_NANOS, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void settled() {
-        Long count = settling.pollFirst();
-        if (ended || record == null || count == null) {
-            return;
-        }
-        // Younger counts wait one more settling time, as the newest of them: by then it is old enough.
-        while (!settling.isEmpty() && settling.peekFirst() <= count) {
-            settling.pollFirst();
-        }
-        if (!settling.isEmpty()) {
-            long next = settling.pollLast();
-            settling.clear();
-            settling.addLast(next);
-            executor.schedule(this::settled, SETTLE_NANOS, TimeUnit.NANOSECONDS);
-        }
-        recordedReceived = Math.max(recordedReceived, count);
-        scheduleWrite();
     }
 
     /**
@@ -357,9 +259,8 @@ public final class XmppSession implements XmppClient {
         if (resumable) {
             resumptionId = resumptions.register(this);
             if (resumptions.store().shared()) {
-                record = resumptions.store().open(resumptionId, username, jid);
-                stateChanged = true;
-                scheduleWrite();
+                recorder = recorder(resumptions.store().open(resumptionId, username, jid), 0);
+                recorder.stateChanged();
             }
             enabled.attribute("id", resumptionId).attribute("resume", "true")
                     .attribute("max", Long.toString(settings.resumeWindow().toSeconds()));
@@ -380,9 +281,8 @@ public final class XmppSession implements XmppClient {
         for (long i = 0; i < count; i++) {
             unacked.removeFirst();
         }
-        if (record != null && count > 0) {
-            acknowledgedUnrecorded += count;
-            scheduleWrite();
+        if (recorder != null && count > 0) {
+            recorder.acknowledged(count);
         }
         ackRequested = false;
         if (unacked.isEmpty() && ackRequest != null) {
@@ -402,17 +302,11 @@ public final class XmppSession implements XmppClient {
     void acknowledge() {
         XmlElement answer = XmlElement.builder("a", Namespaces.SM).attribute("h", Long.toString(received % COUNTER))
                 .build();
-        if (record == null) {
-            if (stream != null) {
-                stream.write(answer);
-            }
-            return;
+        if (recorder != null) {
+            recorder.acknowledge(answer, received);
+        } else if (stream != null) {
+            stream.write(answer);
         }
-        recordedReceived = received;
-        if (stream != null) {
-            unwritten.add(answer);
-        }
-        writeRecord();
     }
 
     long sent() {
@@ -479,8 +373,9 @@ public final class XmppSession implements XmppClient {
         if (previous != null) {
             previous.replaced();
         }
-        // The new stream gets all that is unacknowledged now, those still being recorded too.
-        unwritten.clear();
+        if (recorder != null) {
+            recorder.streamReplaced();
+        }
         List<XmlElement> missed = List.copyOf(unacked);
         if (!missed.isEmpty()) {
             scheduleAckRequest();
@@ -522,11 +417,10 @@ public final class XmppSession implements XmppClient {
         if (resumptionId != null) {
             resumptions.remove(resumptionId, this);
         }
-        if (record != null) {
-            record.delete();
-            record = null;
+        if (recorder != null) {
+            recorder.delete();
+            recorder = null;
         }
-        settling.clear();
         if (expiry != null) {
             expiry.cancel(false);
         }
@@ -534,9 +428,6 @@ public final class XmppSession implements XmppClient {
             ackRequest.cancel(false);
         }
         unacked.clear();
-        unrecorded.clear();
-        unwritten.clear();
-        writing.clear();
         if (handler != null) {
             if (moved) {
                 handler.moved();

@@ -42,6 +42,7 @@ public final class XmppStream {
     private final SaslAuthenticator authenticator;
     private final ResourceBinder binder;
     private final Resumptions resumptions;
+    private final StreamManagement management;
     /** The stream header the client must send next: at the start, after TLS, after SASL. */
     private boolean awaitingHeader = true;
     private SaslMechanism mechanism;
@@ -68,6 +69,7 @@ public final class XmppStream {
         this.authenticator = authenticator;
         this.binder = binder;
         this.resumptions = resumptions;
+        this.management = new StreamManagement(this, transport, binder, resumptions, settings);
         this.budget = new StanzaBudget(settings.stanzaRate(), settings.stanzaBurst());
         this.authDeadline = transport.executor().schedule(() -> {
             if (jid == null) {
@@ -144,7 +146,7 @@ public final class XmppStream {
         return transport.client();
     }
 
-    private void onThread(Runnable task) {
+    void onThread(Runnable task) {
         if (transport.executor().inEventLoop()) {
             task.run();
         } else {
@@ -422,151 +424,28 @@ public final class XmppStream {
 
     /** Stream management (XEP-0198): its requests before a resource is bound, and after. */
     private void management(XmlElement element) {
-        XmppSession current = session;
-        switch (element.name()) {
-            case "resume" -> {
-                if (current == null) {
-                    resume(element);
-                } else {
-                    refuseManagement("unexpected-request");
-                }
-            }
-            case "enable" -> {
-                if (current == null) {
-                    refuseManagement("unexpected-request");
-                } else {
-                    current.onThread(() -> {
-                        if (current.managed()) {
-                            write(failed("unexpected-request"));
-                        } else {
-                            write(current.enable("true".equals(element.attribute("resume"))
-                                    || "1".equals(element.attribute("resume"))));
-                        }
-                    });
-                }
-            }
-            case "r" -> {
-                if (current != null) {
-                    current.onThread(() -> {
-                        if (current.managed()) {
-                            current.acknowledge();
-                        }
-                    });
-                }
-            }
-            case "a" -> {
-                long h = counter(element.attribute("h"));
-                if (current != null) {
-                    current.onThread(() -> {
-                        if (current.managed() && (h < 0 || !current.acknowledged(h))) {
-                            end(StreamError.UNDEFINED_CONDITION, "acknowledged " + element.attribute("h")
-                                    + " stanzas of " + current.sent() + " sent");
-                        }
-                    });
-                }
-            }
-            default -> fail(StreamError.UNSUPPORTED_STANZA_TYPE, "<" + element.name() + "/> in " + Namespaces.SM);
+        if (!management.handle(element, session, username)) {
+            fail(StreamError.UNSUPPORTED_STANZA_TYPE, "<" + element.name() + "/> in " + Namespaces.SM);
         }
     }
 
-    /**
-     * A session of this user's resumed on this stream (XEP-0198 §5), instead of a resource bound afresh: a session
-     * this node holds, or one another node recorded before it died, restored here first.
-     */
-    private void resume(XmlElement request) {
-        String id = request.attribute("previd");
-        long h = counter(request.attribute("h"));
-        XmppSession held = resumptions.find(id);
-        if (id == null || h < 0 || held != null && !username.equalsIgnoreCase(held.username())) {
-            refuseManagement("item-not-found");
-            return;
-        }
-        busy = true;
-        if (held != null) {
-            resumeOn(held, h, false);
-            return;
-        }
-        resumptions.store().claim(id, username).whenComplete((recorded, error) -> onThread(() -> {
-            if (error != null) {
-                log.warn("the session {} of {} could not be taken over from another node", id, username, error);
-            }
-            if (recorded == null) {
-                busy = false;
-                refuseManagement("item-not-found");
-                return;
-            }
-            restore(id, recorded, h);
-        }));
+    /** The stream now carries a session resumed on it (XEP-0198 §5), which it did not bind. */
+    void carry(XmppSession resumed) {
+        session = resumed;
+        jid = resumed.jid();
+        bareJid = jid.substring(0, jid.indexOf('/'));
+        authDeadline.cancel(false);
+        scheduleIdleCheck();
+        log.debug("{} resumed its session from {}", jid, transport.client());
     }
 
-    /** Binds here, as it was, the resource of a session another node recorded, then resumes it. */
-    private void restore(String id, ResumptionStore.Recorded recorded, long h) {
-        XmppSession restored = XmppSession.restored(id, recorded, transport.executor(), settings, resumptions);
-        String resource = recorded.jid().substring(recorded.jid().indexOf('/') + 1);
-        binder.restore(restored, recorded.username(), resource, recorded.state())
-                .whenComplete((binding, error) -> onThread(() -> {
-                    if (error != null) {
-                        log.warn("the resource {} of a session taken over from another node was not bound here",
-                                recorded.jid(), cause(error));
-                        restored.close(null);
-                        busy = false;
-                        refuseManagement("item-not-found");
-                        return;
-                    }
-                    restored.bound(recorded.username(), recorded.jid(), binding.handler());
-                    log.info("{} resumed here the session it had on another node", recorded.jid());
-                    resumeOn(restored, h, true);
-                }));
+    /** Whether the last negotiation step is still being answered: nothing else may come meanwhile. */
+    void busy(boolean answering) {
+        busy = answering;
     }
 
-    /** @param restored whether the session was restored for this stream, and has no other to wait for */
-    private void resumeOn(XmppSession previous, long h, boolean restored) {
-        previous.onThread(() -> {
-            List<XmlElement> missed = previous.ended() ? null : previous.resume(this, h);
-            if (missed == null && restored) {
-                previous.close(null);
-            }
-            XmlElement resumed = missed == null ? null : previous.resumed();
-            onThread(() -> {
-                busy = false;
-                if (missed == null) {
-                    refuseManagement("item-not-found");
-                    return;
-                }
-                if (closed) {
-                    previous.onThread(() -> previous.detach(this));
-                    return;
-                }
-                session = previous;
-                jid = previous.jid();
-                bareJid = jid.substring(0, jid.indexOf('/'));
-                authDeadline.cancel(false);
-                scheduleIdleCheck();
-                log.debug("{} resumed its session from {}", jid, transport.client());
-                transport.send(resumed);
-                missed.forEach(transport::send);
-                previous.onThread(previous::caughtUp);
-            });
-        });
-    }
-
-    private void refuseManagement(String condition) {
-        transport.send(failed(condition));
-    }
-
-    private static XmlElement failed(String condition) {
-        return XmlElement.builder("failed", Namespaces.SM)
-                .child(XmlElement.empty(condition, Namespaces.STANZA_ERRORS)).build();
-    }
-
-    /** A counter of XEP-0198 (an unsigned 32-bit number); -1 when it is none. */
-    private static long counter(String text) {
-        try {
-            long value = Long.parseLong(text);
-            return value >= 0 && value < (1L << 32) ? value : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    boolean closed() {
+        return closed;
     }
 
     /** @return whether the IQ goes on to the application; false when it was answered here */
@@ -611,7 +490,7 @@ public final class XmppStream {
     }
 
     /** What a future failed with, not its wrapper. */
-    private static Throwable cause(Throwable error) {
+    static Throwable cause(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 

@@ -10,16 +10,18 @@ import dev.chorus.xmpp.xml.StreamEvent;
 import dev.chorus.xmpp.xml.XmlElement;
 import dev.chorus.xmpp.xml.XmppStreamDecoder;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,8 @@ public final class TcpStreamHandler extends ChannelInboundHandlerAdapter impleme
     public static final String DECODER = "xmpp-decoder";
     private static final String TLS = "tls";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a stream ended by the server waits for its client to close the connection (RFC 6120 §4.4). */
+    private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final StreamServices services;
     private final SslContext startTls;
@@ -141,7 +145,30 @@ public final class TcpStreamHandler extends ChannelInboundHandlerAdapter impleme
         }
         end.append("</stream:stream>");
         closing = true;
-        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), end)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), end)).addListener(written -> linger());
+    }
+
+    /**
+     * The stream's end is written: the connection is half closed, and closed once the client closed its side or
+     * after {@link #LINGER}. Closed at once, a connection with bytes of the client's still unread is reset, and a
+     * reset can cost the client the error it was about to read (a client flooding the server, say). What comes
+     * meanwhile is not parsed, only let go.
+     */
+    private void linger() {
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isActive()) {
+            ctx.close();
+            return;
+        }
+        if (ctx.pipeline().get(DECODER) != null) {
+            ctx.pipeline().remove(DECODER);
+        }
+        duplex.shutdownOutput().addListener(shut -> {
+            if (shut.isSuccess()) {
+                ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     @Override

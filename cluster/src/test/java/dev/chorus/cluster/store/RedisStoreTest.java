@@ -9,9 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A real redis-server for each test class, emptied before each test, and a node's backbone to it. */
-abstract class RedisStoreTest {
-    static RedisServer server;
-    static RedisBackbone backbone;
+public abstract class RedisStoreTest {
+    protected static RedisServer server;
+    protected static RedisBackbone backbone;
 
     @BeforeAll
     static void startRedis() {
@@ -30,7 +30,7 @@ abstract class RedisStoreTest {
         server.flushAll();
     }
 
-    static <T> T get(CompletableFuture<T> future) throws Exception {
+    protected static <T> T get(CompletableFuture<T> future) throws Exception {
         return future.get(5, TimeUnit.SECONDS);
     }
 }

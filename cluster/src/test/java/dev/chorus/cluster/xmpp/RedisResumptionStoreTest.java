@@ -2,43 +2,18 @@ package dev.chorus.cluster.xmpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.cluster.store.RedisKeys;
-import dev.chorus.cluster.testsupport.RedisServer;
+import dev.chorus.cluster.store.RedisStoreTest;
 import dev.chorus.xmpp.stream.ResumptionRecord;
 import dev.chorus.xmpp.stream.ResumptionRecord.Change;
 import dev.chorus.xmpp.stream.ResumptionStore.Recorded;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** XMPP sessions recorded in Redis by their node, and taken over by another. */
-class RedisResumptionStoreTest {
+class RedisResumptionStoreTest extends RedisStoreTest {
     private static final Duration LIFETIME = Duration.ofMinutes(15);
-    private static RedisServer server;
-    private static RedisBackbone backbone;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        backbone = RedisBackbone.connect(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        backbone.close();
-        server.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        server.flushAll();
-    }
 
     @Test
     void aLiveNodeAskedForASessionReleasesItAndTheOtherTakesItAsRecorded() throws Exception {
@@ -100,9 +75,5 @@ class RedisResumptionStoreTest {
     /** The node is in the cluster, as its registry lists it. */
     private static void listed(String node) throws Exception {
         get(backbone.strings().hset(RedisKeys.DEFAULT_PREFIX + "nodes", node, "{}").toCompletableFuture());
-    }
-
-    private static <T> T get(CompletableFuture<T> future) throws Exception {
-        return future.get(10, TimeUnit.SECONDS);
     }
 }

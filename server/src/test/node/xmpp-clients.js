@@ -54,8 +54,12 @@ let everyone = [];
 function finish(error) {
   clearTimeout(deadline);
   if (error) {
+    const wendy = everyone.find((p) => p.name === 'wendy');
     result.state = Object.fromEntries(everyone.map((p) => [p.name, { joined: p.joined, online: p.online,
-      drops: p.drops, heard: p.order.length, presence: p.presence, lastError: p.lastError }]));
+      resumed: p.resumed, drops: p.drops, heard: p.order.length, presence: p.presence, lastError: p.lastError,
+      missing: wendy ? wendy.order.filter((id) => !p.said.has(id)).map((id) => `${id} ${wendy.said.get(id)}`) : [],
+      lastHeard: p.order.slice(-3).map((id) => `${id} ${p.said.get(id)}`) }]));
+    result.backAfterMs = result.backAfterMs || {};
   }
   result.error = error ? String(error && error.stack ? error.stack : error) : null;
   console.log('XMPP-CLIENTS-RESULT ' + JSON.stringify(result));

@@ -62,7 +62,8 @@ class XmppProxyIT {
         System.out.println("XMPP clients behind " + config + ": resources bound per node before the kill " + bound
                 + ", back in the room after (ms) " + result.path("backAfterMs"));
 
-        assertThat(result.path("error").isNull()).as("script error: %s", result.path("error")).isTrue();
+        assertThat(result.path("error").isNull()).as("script error: %s; clients: %s", result.path("error"),
+                result.path("state")).isTrue();
         assertThat(result.path("sameOrder").asBoolean()).as("one order, one id per message, everywhere: %s",
                 result.path("orders")).isTrue();
         assertThat(result.path("orders").path("wendy")).hasSize(15);

@@ -82,7 +82,9 @@ class XmppProxyIT {
         assertThat(result.path("dropped")).as("the killed node served XMPP clients").isNotEmpty();
         assertThat(result.path("sameOrderAfterKill").asBoolean())
                 .as("nothing lost, nothing twice, one order: %s", result.path("afterKill")).isTrue();
-        assertThat(result.path("afterKill").path("wendy")).hasSize(25);
+        assertThat(result.path("afterKill").path("wendy")).as("15 before, 2 last words, 10 while away: %s",
+                result.path("afterKill").path("wendy")).hasSize(27);
+        result.path("heard").forEach(heard -> assertThat(heard.asInt()).as("every client heard 27").isEqualTo(27));
         assertThat(result.path("duplicates").asInt()).isZero();
         for (JsonNode gone : result.path("dropped")) {
             assertThat(strings(result.path("presence").path("wendy"))).as("the web user saw them go and come back")

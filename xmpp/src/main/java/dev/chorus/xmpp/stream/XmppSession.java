@@ -237,14 +237,24 @@ public final class XmppSession implements XmppClient {
         return !ended && handler.handle(stanza);
     }
 
-    /** Counts a stanza from the client, whoever answers it: the {@code h} of XEP-0198. */
-    void counted() {
-        if (managed) {
-            received++;
-            if (recorder != null) {
-                recorder.received(received);
-            }
+    /**
+     * Counts a stanza from the client, whoever answers it: the {@code h} of XEP-0198.
+     *
+     * @return the stanza, a message without an id of its own given one its session will give it again
+     */
+    XmlElement counted(XmlElement stanza) {
+        if (!managed) {
+            return stanza;
         }
+        received++;
+        if (recorder == null) {
+            return stanza;
+        }
+        recorder.received(received);
+        // A client resuming on another node sends again what the record does not count yet, in the same order,
+        // so the same count names the same stanza there: the cluster knows a message it already stored by this id.
+        return stanza.name().equals("message") && stanza.attribute("id") == null
+                ? stanza.withAttribute("id", "sm-" + resumptionId + "-" + received % COUNTER) : stanza;
     }
 
     /**

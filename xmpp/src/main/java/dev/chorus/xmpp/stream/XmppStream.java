@@ -407,8 +407,8 @@ public final class XmppStream {
     }
 
     /** A stanza of the client's, on its session's thread: counted, then answered here or handed on. */
-    private void handle(XmppSession current, XmlElement stamped) {
-        current.counted();
+    private void handle(XmppSession current, XmlElement received) {
+        XmlElement stamped = current.counted(received);
         String to = stamped.attribute("to");
         if (to != null && !isJid(to)) {
             answer(current, stamped, StanzaError.JID_MALFORMED, "not an address: " + to);

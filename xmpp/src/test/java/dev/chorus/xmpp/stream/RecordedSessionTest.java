@@ -130,9 +130,22 @@ class RecordedSessionTest {
         assertThat(accounts.restored).containsExactly("where it was");
         assertThat(resumed).startsWith("<resumed xmlns='urn:xmpp:sm:3' previd='elsewhere' h='3'/>")
                 .contains("<body>missed</body>");
-        assertThat(second.send("<message to='bob@example.com' id='m2'><body>back</body></message>")).isEmpty();
+        assertThat(second.send("<message to='bob@example.com'><body>sent again</body></message>")).isEmpty();
         assertThat(accounts.handled).extracting(stanza -> stanza.attribute("from"))
                 .containsExactly("alice@example.com/phone");
+        assertThat(accounts.handled.get(0).attribute("id")).as("named by its count, as the first node named it")
+                .isEqualTo("sm-elsewhere-4");
+    }
+
+    @Test
+    void aMessageWithoutAnIdIsNamedByItsCountSoThatASecondNodeKnowsItsResend() {
+        String id = enabled();
+        store.completeAll(true);
+        first.send("<message to='bob@example.com'><body>no id</body></message>");
+        first.send("<message to='bob@example.com' id='own'><body>its own</body></message>");
+
+        assertThat(accounts.handled).extracting(stanza -> stanza.attribute("id"))
+                .containsExactly("sm-" + id + "-1", "own");
     }
 
     @Test

@@ -58,10 +58,14 @@ async function converseSees(page, text, timeout = STEP_TIMEOUT_MS) {
   await page.locator('converse-muc .chat-msg__text', { hasText: text }).first().waitFor({ timeout });
 }
 
-/** Says the pages are ready, then waits for the test's word that converse's node is dead. */
+/**
+ * Says the pages are ready, then waits for the test's word that converse's node is dead. The kill may come at once:
+ * from here on converse's requests to that node may fail.
+ */
 function whenKilled() {
   const told = new Promise((resolve) => readline.createInterface({ input: process.stdin })
     .on('line', (line) => { if (line.trim() === 'KILLED') resolve(); }));
+  killed = true;
   console.log('XMPP-CLIENT-READY');
   return told;
 }
@@ -104,7 +108,6 @@ function whenKilled() {
     const result = { transport: 'bosh' };
     if (config.kill) {
       await whenKilled();
-      killed = true;
       const killedAt = Date.now();
       await send(web, 'said while converse was away');
       await converseSees(xmpp, 'said while converse was away', BACK_TIMEOUT_MS);

@@ -153,12 +153,13 @@ final class ClusterBackend implements Backend {
         return engine.sessionIds(sessionIds::next).sessionHolders(this::holderOf);
     }
 
-    /** BOSH sessions are routed as Engine.IO ones are: by the node their id names. */
+    /** XMPP sessions a client may resume are recorded in Redis, for any node to take over. */
     @Override
     public ResumptionStore resumptions() {
         return resumptions;
     }
 
+    /** BOSH sessions are routed as Engine.IO ones are: by the node their id names. */
     @Override
     public BoshRouting routeBosh() {
         return new ForwardedBoshSessions(sessionIds::next, this::holderOf);

@@ -80,7 +80,7 @@ final class DirectChat {
     void deliver(Conversation.Direct direct, ChatMessage message, List<LocalResource> recipients,
             List<LocalResource> senders) {
         String fromBare = direct.from().toLowerCase(Locale.ROOT) + "@" + domain;
-        String fromJid = message.sentAs() == null ? fromBare : fromBare + "/" + message.sentAs();
+        String fromJid = sender(message);
         String toJid = direct.to().toLowerCase(Locale.ROOT) + "@" + domain;
         for (LocalResource recipient : recipients) {
             recipient.execute(() -> recipient.directMessage(message.id(), chat(message, fromJid, recipient.jid(),
@@ -113,9 +113,13 @@ final class DirectChat {
         if (message.user().equalsIgnoreCase(resource.username())) {
             return;
         }
-        String fromBare = message.user().toLowerCase(Locale.ROOT) + "@" + domain;
-        String fromJid = message.sentAs() == null ? fromBare : fromBare + "/" + message.sentAs();
-        resource.missed(null, message.id(), chat(message, fromJid, resource.jid(), resource.bareJid()));
+        resource.missed(null, message.id(), chat(message, sender(message), resource.jid(), resource.bareJid()));
+    }
+
+    /** The address a message is from: its sender's resource that sent it, else the sender. */
+    private String sender(ChatMessage message) {
+        String bare = message.user().toLowerCase(Locale.ROOT) + "@" + domain;
+        return message.sentAs() == null ? bare : bare + "/" + message.sentAs();
     }
 
     /** The message as its archive's owner sees it: its sender's id, and the id it is stored under. */

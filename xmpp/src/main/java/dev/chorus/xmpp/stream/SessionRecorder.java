@@ -58,6 +58,8 @@ final class SessionRecorder {
     private final Deque<Long> settling = new ArrayDeque<>();
     private long acknowledged;
     private long recordedReceived;
+    /** The count of stanzas received the record holds. */
+    private long writtenReceived;
     private boolean stateChanged;
     private boolean writeScheduled;
     private boolean stopped;
@@ -69,6 +71,7 @@ final class SessionRecorder {
         this.executor = executor;
         this.jid = jid;
         this.recordedReceived = received;
+        this.writtenReceived = received;
     }
 
     /** A stanza for the client: recorded, then written to the stream carrying the session now, if any. */
@@ -146,9 +149,12 @@ final class SessionRecorder {
      */
     void write() {
         writeScheduled = false;
-        if (stopped) {
+        boolean unchanged = unrecorded.isEmpty() && unwritten.isEmpty() && acknowledged == 0 && !stateChanged
+                && recordedReceived == writtenReceived;
+        if (stopped || unchanged) {
             return;
         }
+        writtenReceived = recordedReceived;
         List<String> sent = new ArrayList<>(unrecorded.size());
         unrecorded.forEach(stanza -> sent.add(stanza.toXml(null)));
         unrecorded.clear();

@@ -1,6 +1,7 @@
 package dev.chorus.xmpp.tcp;
 
 import dev.chorus.xmpp.stream.Namespaces;
+import dev.chorus.xmpp.stream.RandomIds;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.stream.StreamTransport;
 import dev.chorus.xmpp.stream.StreamXml;
@@ -19,7 +20,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,7 +34,6 @@ public final class TcpStreamHandler extends ChannelInboundHandlerAdapter impleme
     /** The name of the stream decoder in the pipeline, replaced at each restart. */
     public static final String DECODER = "xmpp-decoder";
     private static final String TLS = "tls";
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a stream ended by the server waits for its client to close the connection (RFC 6120 §4.4). */
     private static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -137,7 +136,7 @@ public final class TcpStreamHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (!headerWritten && error != null) {
             // A stream error is said inside a stream, even when the client's header never came (RFC 6120 §4.9.1.1).
-            open(Long.toHexString(RANDOM.nextLong()), services.settings().domain());
+            open(RandomIds.next(12), services.settings().domain());
         }
         StringBuilder end = new StringBuilder();
         if (error != null) {

@@ -220,7 +220,11 @@ function stropheClient(participant, url, resource) {
       connection = c;
       handlers(c);
       let connected = false;
-      c.connect(`${participant.name}@${config.domain}/${resource}`, config.password, (status) => {
+      c.connect(`${participant.name}@${config.domain}/${resource}`, config.password, (status, condition) => {
+        if (connected && condition) {
+          // Why a connection that was up went down, for the report.
+          participant.lastError = `strophe: status ${status}, ${condition} (${resource})`;
+        }
         if (status === Strophe.Status.CONNECTED) {
           connected = true;
           participant.online++;

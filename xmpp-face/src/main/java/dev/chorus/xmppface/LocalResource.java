@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +18,11 @@ import java.util.Set;
 final class LocalResource {
     /** Sends in flight kept to recognise their own echo by; a bound, should echoes be lost. */
     private static final int MAX_IN_FLIGHT = 64;
+    /**
+     * Missed messages kept to recognise their live copy by: one stored while the resource caught up may reach it
+     * both ways, the live copy even after the catch-up ended. The newest are the ones at risk; a bound on the rest.
+     */
+    private static final int MAX_REPLAYED = 256;
 
     private final String username;
     private final String bareJid;
@@ -34,7 +39,7 @@ final class LocalResource {
     private long directFloor;
     /** While it catches up after a resumption elsewhere: the messages that came meanwhile, to follow. */
     private List<Held> held;
-    private final Set<String> replayed = new HashSet<>();
+    private final Set<String> replayed = new LinkedHashSet<>();
 
     /** @param boundAt when it was bound, in the milliseconds message ids are made of: the messages it need not miss */
     LocalResource(String username, String bareJid, XmppClient client, String connection, long boundAt) {
@@ -126,6 +131,9 @@ final class LocalResource {
             held.add(new Held(room, id, stanza));
             return;
         }
+        if (replayed.remove(replayKey(room, id))) {
+            return;
+        }
         roomFloors.merge(room, id, Math::max);
         send(stanza);
         client.stateChanged();
@@ -135,6 +143,9 @@ final class LocalResource {
     void directMessage(long id, XmlElement stanza) {
         if (held != null) {
             held.add(new Held(null, id, stanza));
+            return;
+        }
+        if (replayed.remove(replayKey(null, id))) {
             return;
         }
         directFloor = Math.max(directFloor, id);
@@ -170,7 +181,10 @@ final class LocalResource {
 
     /** A missed message, sent while catching up. @param room its room; null for a direct message */
     void missed(String room, long id, XmlElement stanza) {
-        replayed.add(room + "\n" + id);
+        replayed.add(replayKey(room, id));
+        if (replayed.size() > MAX_REPLAYED) {
+            replayed.remove(replayed.iterator().next());
+        }
         if (room == null) {
             directFloor = Math.max(directFloor, id);
         } else {
@@ -187,16 +201,17 @@ final class LocalResource {
             return;
         }
         for (Held message : waiting) {
-            if (!replayed.contains(message.room() + "\n" + message.id())) {
-                if (message.room() == null) {
-                    directMessage(message.id(), message.stanza());
-                } else {
-                    roomMessage(message.room(), message.id(), message.stanza());
-                }
+            if (message.room() == null) {
+                directMessage(message.id(), message.stanza());
+            } else {
+                roomMessage(message.room(), message.id(), message.stanza());
             }
         }
-        replayed.clear();
         client.stateChanged();
+    }
+
+    private static String replayKey(String room, long id) {
+        return room + "\n" + id;
     }
 
     private record Held(String room, long id, XmlElement stanza) {

@@ -104,6 +104,25 @@ class XmppBoshIT {
                 .contains("type='terminate'", "condition='item-not-found'");
     }
 
+    /**
+     * A held request whose connection broke (a proxy or the node forwarding it died) is sent again: the repeat is
+     * held in its place, not taken for a stranger's, and the session goes on.
+     */
+    @Test
+    void aHeldRequestSentAgainIsHeldInItsPlace() throws Exception {
+        String session = create(3000);
+        String empty = "<body xmlns='" + HTTPBIND + "'/>";
+
+        CompletableFuture<HttpResponse<String>> first = postAsync(request(session, 3001, ""));
+        Thread.sleep(300);
+        HttpResponse<String> again = post(request(session, 3001, ""));
+
+        assertThat(again.body()).as("held, then answered empty after its wait").isEqualTo(empty);
+        assertThat(first.get(5, TimeUnit.SECONDS).body()).as("the abandoned first answered, not left open")
+                .isEqualTo(empty);
+        assertThat(post(request(session, 3002, "")).body()).as("the session goes on").isEqualTo(empty);
+    }
+
     @Test
     void aFloodOfRequestsForNoSessionLeavesTheNodeServing() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();

@@ -11,10 +11,9 @@ import dev.chorus.xmpp.xml.XmlElement;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,7 +53,7 @@ final class BoshSession implements StreamTransport {
     private long nextRid;
     private final Map<Long, Request> early = new TreeMap<>();
     /** Requests held, oldest first, each with its wait timer. */
-    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    private final LinkedList<Waiting> waiting = new LinkedList<>();
     /** What the stream wrote that no answer carried yet. */
     private final List<String> pending = new ArrayList<>();
     /** The last answers, by rid, for requests the client repeats. */
@@ -105,7 +104,11 @@ final class BoshSession implements StreamTransport {
         }
         if (rid < nextRid) {
             String answered = answers.get(rid);
-            held.answer(answered != null ? answered : terminate("item-not-found", null));
+            if (answered != null) {
+                held.answer(answered);
+            } else if (!holdAgain(rid, held)) {
+                held.answer(terminate("item-not-found", null));
+            }
             return;
         }
         if (rid >= nextRid + hold + 1) {
@@ -113,7 +116,10 @@ final class BoshSession implements StreamTransport {
             end("item-not-found");
             return;
         }
-        early.put(rid, new Request(rid, body, held));
+        Request repeated = early.put(rid, new Request(rid, body, held));
+        if (repeated != null && repeated.held() != null) {
+            repeated.held().answer(body(List.of()));
+        }
         for (Request next = early.remove(nextRid); next != null; next = early.remove(nextRid)) {
             nextRid++;
             take(next);
@@ -121,6 +127,25 @@ final class BoshSession implements StreamTransport {
         if (early.containsKey(rid)) {
             executor.schedule(() -> answerEarly(rid), wait.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A held request sent again (XEP-0124 §14.3): its connection broke on the way — a proxy or a forwarding node
+     * died — so the client, or a proxy retrying it elsewhere, repeats it. The repeat is answered in its place; the
+     * first, abandoned, is answered empty at once rather than left open.
+     *
+     * @return whether {@code rid} was held
+     */
+    private boolean holdAgain(long rid, Held held) {
+        for (var requests = waiting.listIterator(); requests.hasNext();) {
+            Waiting first = requests.next();
+            if (first.rid() == rid) {
+                requests.set(new Waiting(rid, held, first.timer()));
+                first.held().answer(body(List.of()));
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
 /** A node in a cluster: everything shared lives in Redis, and the node announces itself there. */
 final class ClusterBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
-    private static final String PREFIX = RedisKeys.DEFAULT_PREFIX;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final RedisBackbone redis;
+    /** What every key and channel of this node starts with: empty for the cluster's, a private one's own. */
+    private final String namespace;
+    private final String prefix;
     private final ClusterBus bus;
     private final String nodeId;
     private final RedisResumptionStore resumptions;
@@ -59,29 +61,32 @@ final class ClusterBackend implements Backend {
     private final RedisUserConnections connections;
     private final ChatStores stores;
 
-    private ClusterBackend(RedisBackbone redis, ClusterBus bus, Settings settings, Clock clock, String nodeId,
-            String route) {
+    private ClusterBackend(RedisBackbone redis, String namespace, ClusterBus bus, Settings settings, Clock clock,
+            String nodeId, String route) {
         this.redis = redis;
+        this.namespace = namespace;
+        this.prefix = namespace + RedisKeys.DEFAULT_PREFIX;
         this.bus = bus;
         this.nodeId = nodeId;
         this.sessionIds = new SessionIds(nodeId);
         // A live stream is silent at most a ping interval and its wait for the answer; a lost one waits the window.
-        this.resumptions = new RedisResumptionStore(redis, PREFIX, nodeId, settings.get(Keys.XMPP_PING_INTERVAL)
+        this.resumptions = new RedisResumptionStore(redis, prefix, nodeId, settings.get(Keys.XMPP_PING_INTERVAL)
                 .multipliedBy(2).plus(settings.get(Keys.XMPP_RESUME_WINDOW)));
         this.route = route;
         this.clock = clock;
-        this.presence = new RedisPresence(redis, nodeId, settings.get(Keys.MAX_ROOMS_PER_USER));
-        this.connections = new RedisUserConnections(redis, nodeId, settings.get(Keys.MAX_CONNECTIONS_PER_USER));
+        this.presence = new RedisPresence(redis, nodeId, settings.get(Keys.MAX_ROOMS_PER_USER), prefix);
+        this.connections = new RedisUserConnections(redis, nodeId, settings.get(Keys.MAX_CONNECTIONS_PER_USER),
+                prefix);
         RedisPublisher.Limits limits = new RedisPublisher.Limits(settings.get(Keys.MESSAGE_RATE),
                 settings.get(Keys.MESSAGE_BURST), settings.get(Keys.HISTORY_SIZE), settings.get(Keys.HISTORY_MAX_AGE), REMEMBER_SENT);
-        this.stores = new ChatStores(new RedisAccountStore(redis), new RedisContactStore(redis),
-                new RedisSessionStore(redis, settings.get(Keys.SESSION_MAX)), new RedisHistoryStore(redis, PREFIX),
+        this.stores = new ChatStores(new RedisAccountStore(redis, prefix), new RedisContactStore(redis, prefix),
+                new RedisSessionStore(redis, settings.get(Keys.SESSION_MAX), prefix), new RedisHistoryStore(redis, prefix),
                 nsp -> new RedisPublisher(redis, post -> {
                     // The id is the script's to give: the stream entry carries a slot where the payload's id goes.
                     MessageEmits.Emit emit = MessageEmits.of(post, 0);
                     return bus.storedBroadcast(nsp.name(), emit.event(), emit.rooms(), emit.payload());
-                }, limits, clock, PREFIX), presence, new RedisRoomSettingsStore(redis, PREFIX),
-                new RedisOccupantStore(redis, PREFIX), connections, new RedisBudgets(redis, clock, PREFIX));
+                }, limits, clock, prefix), presence, new RedisRoomSettingsStore(redis, prefix),
+                new RedisOccupantStore(redis, prefix), connections, new RedisBudgets(redis, clock, prefix));
     }
 
     /** What the node does once it finds it must wait for Redis (it listens, to say it is not ready). */
@@ -92,9 +97,12 @@ final class ClusterBackend implements Backend {
     /**
      * Connects to Redis, on the node's event loops, and joins the cluster stream; the node is announced by
      * {@link #announce}.
+     *
+     * @param namespace put before every key and channel: empty for the cluster's own; another gives a node a cluster
+     *     of its own in the same Redis, whose keys are deleted when it closes (a warm-up's private node)
      */
-    static ClusterBackend start(Settings settings, RecoveryOptions recovery, Clock clock, String nodeId,
-            String route, EventLoopGroup loops, MeterRegistry meters, Waiting whileWaiting)
+    static ClusterBackend start(Settings settings, String namespace, RecoveryOptions recovery, Clock clock,
+            String nodeId, String route, EventLoopGroup loops, MeterRegistry meters, Waiting whileWaiting)
             throws InterruptedException {
         RedisBackbone redis = RedisBackbone.connectWhenReachable(settings.get(Keys.REDIS), loops, meters, why -> {
             log.warn("redis {}: not reachable ({}); waiting for it, the node is not ready meanwhile",
@@ -107,10 +115,12 @@ final class ClusterBackend implements Backend {
             }
         });
         try {
-            ClusterBus bus = ClusterBus.start(redis, ClusterBus.Settings.defaults(), recovery)
+            ClusterBus.Settings shared = ClusterBus.Settings.defaults();
+            ClusterBus bus = ClusterBus.start(redis, new ClusterBus.Settings(namespace + shared.streamName(),
+                    namespace + shared.channelPrefix(), namespace + shared.sessionPrefix(), shared.maxLength()), recovery)
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             bus.instrument(meters);
-            return new ClusterBackend(redis, bus, settings, clock, nodeId, route);
+            return new ClusterBackend(redis, namespace, bus, settings, clock, nodeId, route);
         } catch (ExecutionException | TimeoutException e) {
             redis.close();
             throw new IllegalStateException("could not join the cluster in " + redis.describe() + ": " + e, e);
@@ -122,7 +132,7 @@ final class ClusterBackend implements Backend {
 
     @Override
     public void announce(String address, Supplier<Map<String, Object>> load) throws InterruptedException {
-        NodeRegistry joined = new NodeRegistry(redis, PREFIX, new ClusterNode(nodeId, address, route, clock.millis()));
+        NodeRegistry joined = new NodeRegistry(redis, prefix, new ClusterNode(nodeId, address, route, clock.millis()));
         joined.reportLoad(load);
         joined.onNodeDead(dead -> CompletableFuture.allOf(presence.purgeNode(dead), connections.purgeNode(dead)));
         try {
@@ -173,7 +183,7 @@ final class ClusterBackend implements Backend {
         }
         NodeRegistry current = registry;
         // Until this node has announced itself it serves requests already; the holder is found all the same.
-        return (current == null ? NodeRegistry.findLive(redis, PREFIX, holder) : current.findLive(holder))
+        return (current == null ? NodeRegistry.findLive(redis, prefix, holder) : current.findLive(holder))
                 .thenApply(node -> node == null ? null : node.socketAddress());
     }
 
@@ -213,6 +223,15 @@ final class ClusterBackend implements Backend {
     public void close() {
         if (registry != null) {
             registry.close();
+        }
+        if (!namespace.isEmpty()) {
+            try {
+                RedisKeys.deleteAll(redis, namespace).get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("the keys under {} in {} were not all deleted", namespace, redis.describe(), e);
+            }
         }
         bus.close();
         redis.close();

@@ -95,6 +95,18 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(Settings settings) throws InterruptedException {
+        return start(settings, "");
+    }
+
+    /**
+     * A node of a cluster of its own: in a cluster's Redis, every key and channel it makes starts with
+     * {@code namespace}, and they are deleted when it closes. It does not wait for Redis: unreachable, it fails.
+     */
+    static Node startPrivate(Settings settings, String namespace) throws InterruptedException {
+        return start(settings, namespace);
+    }
+
+    private static Node start(Settings settings, String namespace) throws InterruptedException {
         Clock clock = Clock.systemUTC();
         // The web chat's files, read from the classpath now: no disk on the event loop.
         StaticFiles web = StaticFiles.fromClasspath(Node.class.getClassLoader(), "web");
@@ -130,9 +142,13 @@ public final class Node implements AutoCloseable {
                     settings.get(Keys.IDLE_TIMEOUT), refusals);
             AtomicReference<HttpServer> early = new AtomicReference<>();
             Backend backend = parts.add(settings.clustered()
-                    ? ClusterBackend.start(settings, recovery, clock, nodeId, route, loops, metrics.registry(),
-                            () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute, deadlines, cap),
-                                    HttpServer::close)))
+                    ? ClusterBackend.start(settings, namespace, recovery, clock, nodeId, route, loops,
+                            metrics.registry(), namespace.isEmpty()
+                                    ? () -> early.set(parts.add(HttpServer.bind(host, port, loops, listenRoute,
+                                            deadlines, cap), HttpServer::close))
+                                    : () -> {
+                                        throw new IllegalStateException("Redis is not reachable");
+                                    })
                     : new EmbeddedBackend(settings, recovery, clock, nodeId), Backend::close);
             HttpServer http = early.get() != null ? early.get()
                     : parts.add(HttpServer.bind(host, port, loops, route, deadlines, cap), HttpServer::close);

@@ -3,8 +3,10 @@ package dev.chorus.server;
 import dev.chorus.server.config.ConfigException;
 import dev.chorus.server.config.Configuration;
 import dev.chorus.server.config.Keys;
+import dev.chorus.server.config.Keys.LogLevel;
 import dev.chorus.server.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -42,7 +44,12 @@ final class ServeCommand implements Callable<Integer> {
         Logging.apply(config.get(Keys.LOG_LEVEL), config.get(Keys.LOG_FORMAT));
         log.info("configuration{}: {}", config.file().path() == null ? "" : " (file " + config.file().path() + ")",
                 config.summary());
+        WarmUp.Report warmedUp = warmUp(config, settings);
         Node node = Node.start(settings);
+        if (warmedUp != null) {
+            log.info("warmed up in {} ms before serving, on a private node: {} connections, {} messages, {} deliveries",
+                    warmedUp.took().toMillis(), warmedUp.connections(), warmedUp.messages(), warmedUp.delivered());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (a rolling restart, a scale-down): hand the clients over, then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -57,5 +64,30 @@ final class ServeCommand implements Callable<Integer> {
         }, "chorus-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * See {@link WarmUp}: its private node's lines are kept out of the log unless they warn.
+     *
+     * @return what it did; null when it was not done
+     */
+    private static WarmUp.Report warmUp(Configuration config, Settings settings) throws InterruptedException {
+        Duration budget = settings.get(Keys.WARM_UP);
+        if (budget.isZero()) {
+            return null;
+        }
+        if (config.get(Keys.LOG_LEVEL).compareTo(LogLevel.WARN) < 0) {
+            Logging.apply(LogLevel.WARN, config.get(Keys.LOG_FORMAT));
+        }
+        try {
+            return WarmUp.run(settings, budget);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.warn("the warm-up failed; serving without it", e);
+            return null;
+        } finally {
+            Logging.apply(config.get(Keys.LOG_LEVEL), config.get(Keys.LOG_FORMAT));
+        }
     }
 }

@@ -1,5 +1,10 @@
 package dev.chorus.cluster.store;
 
+import dev.chorus.cluster.redis.RedisBackbone;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import java.util.concurrent.CompletableFuture;
+
 /** What the Redis stores name their keys with. */
 public final class RedisKeys {
     /**
@@ -9,6 +14,29 @@ public final class RedisKeys {
      */
     public static final String DEFAULT_PREFIX = "chorus:";
 
+    /** Keys a scan step reads and deletes at once. */
+    private static final int SCAN_COUNT = 1000;
+
     private RedisKeys() {
+    }
+
+    /**
+     * Deletes every key whose name starts with {@code namespace}, a scan step at a time (never {@code KEYS}, which
+     * would stop a shared Redis while it looks).
+     */
+    public static CompletableFuture<Void> deleteAll(RedisBackbone redis, String namespace) {
+        if (namespace.isEmpty() || namespace.contains("*") || namespace.contains("?") || namespace.contains("[")) {
+            throw new IllegalArgumentException("not a namespace of its own: '" + namespace + "'");
+        }
+        return deleteFrom(redis, ScanCursor.INITIAL, ScanArgs.Builder.matches(namespace + "*").limit(SCAN_COUNT));
+    }
+
+    private static CompletableFuture<Void> deleteFrom(RedisBackbone redis, ScanCursor cursor, ScanArgs match) {
+        return redis.strings().scan(cursor, match).toCompletableFuture().thenCompose(step -> {
+            CompletableFuture<?> deleted = step.getKeys().isEmpty() ? CompletableFuture.completedFuture(null)
+                    : redis.strings().unlink(step.getKeys().toArray(String[]::new)).toCompletableFuture();
+            return deleted.thenCompose(done -> step.isFinished() ? CompletableFuture.<Void>completedFuture(null)
+                    : deleteFrom(redis, step, match));
+        });
     }
 }

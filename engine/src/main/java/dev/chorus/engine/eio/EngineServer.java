@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -147,12 +149,16 @@ public final class EngineServer {
         return listener;
     }
 
-    /** @return the new session, or null when its client address has {@link EngineOptions#maxSessionsPerAddress} */
+    /**
+     * @return the new session, or null when its client address has {@link EngineOptions#maxSessionsPerAddress}; a
+     *     client on this machine has no such cap: it is a proxy whose clients' addresses are not told (with one count
+     *     for all of them the whole site would be capped), or the operator's own tools
+     */
     EngineSession open(EventLoop loop, EngineRequest request) {
         boolean[] admitted = new boolean[1];
         perAddress.compute(clientAddress(request), (address, open) -> {
             int count = open == null ? 0 : open;
-            admitted[0] = count < options.maxSessionsPerAddress();
+            admitted[0] = count < options.maxSessionsPerAddress() || isLoopback(address);
             return admitted[0] ? count + 1 : open;
         });
         if (!admitted[0]) {
@@ -182,6 +188,12 @@ public final class EngineServer {
     /** How many sessions the client at this address has open now. */
     public int sessionsOf(String clientAddress) {
         return perAddress.getOrDefault(clientAddress, 0);
+    }
+
+    /** Only a literal address counts: a name is never looked up here, on an event loop. */
+    private static boolean isLoopback(String address) {
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
+        return literal != null && literal.isLoopbackAddress();
     }
 
     String clientAddress(EngineRequest request) {

@@ -17,20 +17,38 @@ class EngineLimitsTest {
         try (TestNode node = TestNode.start(b -> b.maxSessionsPerAddress(2)
                 .trustedProxies(TrustedProxies.of(List.of("127.0.0.1"))))) {
             Polling polling = node.enginePolling();
-            String first = polling.handshake();
-            polling.handshake();
+            String first = Polling.sid(handshakeFrom(polling, "198.51.100.6").body());
+            handshakeFrom(polling, "198.51.100.6");
 
-            HttpResponse<String> third = polling.send(polling.request("EIO=4&transport=polling").GET());
+            HttpResponse<String> third = handshakeFrom(polling, "198.51.100.6");
             assertThat(third.statusCode()).isEqualTo(429);
             assertThat(third.body()).isEqualTo("{\"code\":4,\"message\":\"Too many sessions from this address\"}");
-            assertThat(polling.send(polling.request("EIO=4&transport=polling")
-                    .header("X-Forwarded-For", "198.51.100.7").GET()).statusCode())
+            assertThat(handshakeFrom(polling, "198.51.100.7").statusCode())
                     .as("another client behind the trusted proxy").isEqualTo(200);
 
             polling.post(first, "1");
-            await().untilAsserted(() -> assertThat(polling.send(polling.request("EIO=4&transport=polling").GET())
-                    .statusCode()).as("a session closed makes room").isEqualTo(200));
+            await().untilAsserted(() -> assertThat(handshakeFrom(polling, "198.51.100.6").statusCode())
+                    .as("a session closed makes room").isEqualTo(200));
         }
+    }
+
+    /**
+     * A client on this machine is a proxy in front whose clients' addresses are not told (all of them would share
+     * one count, the whole site capped at the limit) or the operator's own tools: it is not capped per address.
+     */
+    @Test
+    void aClientOnThisMachineIsNotCappedPerAddress() {
+        try (TestNode node = TestNode.start(b -> b.maxSessionsPerAddress(2))) {
+            Polling polling = node.enginePolling();
+            for (int i = 0; i < 5; i++) {
+                polling.handshake();
+            }
+            assertThat(node.echo().sessionsOf("127.0.0.1")).isEqualTo(5);
+        }
+    }
+
+    private static HttpResponse<String> handshakeFrom(Polling polling, String client) {
+        return polling.send(polling.request("EIO=4&transport=polling").header("X-Forwarded-For", client).GET());
     }
 
     @Test

@@ -90,7 +90,8 @@ public final class Keys {
             "Most TCP connections the node holds at once; past it a new one is answered 503 and closed. 0: one per "
                     + "32 KiB of the JVM's maximum heap.", 0, integer(0, 10_000_000), String::valueOf, false);
     public static final Key<Integer> MAX_SESSIONS_PER_ADDRESS = new Key<>("max-sessions-per-address", "N",
-            "Socket.IO sessions one client address may have open on the node; past it a handshake is answered 429.",
+            "Socket.IO sessions one client address may have open on the node; past it a handshake is answered 429. "
+                    + "Clients on this machine (loopback: a proxy in front, tools) are not capped.",
             1000, integer(1, 10_000_000), String::valueOf, false);
     public static final Key<Integer> MAX_HANDSHAKES_IN_FLIGHT = new Key<>("max-handshakes-in-flight", "N",
             "Socket.IO sessions opened whose login is not checked yet, at once; past it a handshake is answered 503 "
@@ -155,6 +156,13 @@ public final class Keys {
             "Route id this node names in the chorus_route cookie, for proxies with sticky sessions. Unset: the "
                     + "node id, when clustered.",
             null, cookieValue(), Function.identity(), false);
+    public static final Key<Duration> WARM_UP = new Key<>("warm-up", "SECONDS",
+            "Before it serves, the node spends this long exercising a private copy of itself over loopback (in a "
+                    + "cluster on its Redis under keys of its own, deleted after; alone on embedded stores in a "
+                    + "temporary folder), so that its first clients meet compiled code, not the JVM's interpreter; 0 "
+                    + "to serve at once.",
+            Duration.ofSeconds(6), duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS),
+            false);
     public static final Key<Duration> DRAIN_TIMEOUT = new Key<>("drain-timeout", "SECONDS",
             "On SIGTERM, the longest the node spends handing its clients to the other nodes before it stops.",
             Duration.ofSeconds(30), duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS),
@@ -234,7 +242,7 @@ public final class Keys {
             REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, REQUEST_RATE,
             REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, MAX_CONTACTS_PER_USER,
             CORS_ORIGIN,
-            CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, DRAIN_TIMEOUT,
+            CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, WARM_UP, DRAIN_TIMEOUT,
             DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
             XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_BOSH_WAIT,
             XMPP_BOSH_INACTIVITY, XMPP_RESUME_WINDOW, XMPP_STANZA_RATE,

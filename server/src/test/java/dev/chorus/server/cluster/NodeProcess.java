@@ -67,6 +67,11 @@ public final class NodeProcess implements AutoCloseable {
         if (!List.of(extraArgs).contains("--auth")) {
             command.addAll(List.of("--auth", "guest"));
         }
+        // A test's nodes serve at once: the warm-up is seconds of a start that a test of the cluster does not need
+        // (WarmUpIT is about it).
+        if (!List.of(extraArgs).contains("--warm-up")) {
+            command.addAll(List.of("--warm-up", "0"));
+        }
         command.addAll(List.of(extraArgs));
         return run(command, port, dir.resolve("node-" + port + ".log"));
     }

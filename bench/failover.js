@@ -10,6 +10,7 @@
 // Starts no server (bench/failover does, each node in its own process group). Prints one JSON object on stdout;
 // progress, then one RESULT line, on stderr.
 const net = require('net');
+const { fork } = require('child_process');
 const { parseArgs } = require('util');
 const { io } = require('socket.io-client');
 
@@ -29,6 +30,8 @@ const { values: opt } = parseArgs({
     'connect-concurrency': { type: 'string', default: '100' },
     'max-time': { type: 'string', default: '120' },
     label: { type: 'string', default: '' },
+    // Internal: this process is the failover proxy of the node at this index of --targets (see spawnProxy).
+    'proxy-first': { type: 'string' },
   },
 });
 const num = (name) => {
@@ -38,7 +41,8 @@ const num = (name) => {
 };
 const targets = (opt.targets || '').split(',').filter(Boolean);
 const pgid = Number(opt['kill-pgid']);
-if (targets.length < 2 || !(pgid > 1)) {
+const proxyOnly = opt['proxy-first'] !== undefined;
+if (targets.length < 2 || !(pgid > 1 || proxyOnly)) {
   console.error('usage: failover.js --targets URL,URL[,...] --kill-pgid PGID (the first target\'s process group)');
   process.exit(2);
 }
@@ -57,7 +61,7 @@ const errors = {};
 const count = (what) => { errors[what] = (errors[what] || 0) + 1; };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (...a) => console.error(`[failover ${opt.label}]`, ...a);
-const deadline = setTimeout(() => finish('timed out'), num('max-time') * 1000);
+const deadline = proxyOnly ? null : setTimeout(() => finish('timed out'), num('max-time') * 1000);
 
 // One listener per node: listener k hands each new TCP connection to node k, or to the next node that accepts
 // when that one refuses — a balancer whose health check is a refused connect. A client always uses the same
@@ -83,6 +87,17 @@ function failoverProxy(first) {
     attempt(0);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// A proxy holds two sockets per client, so each runs in a process of its own: with the clients' own sockets, 10 000
+// clients in one process would pass the 20 000 open files a process may have here.
+function spawnProxy(first) {
+  const child = fork(__filename, ['--targets', opt.targets, '--proxy-first', String(first)],
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`proxy ${first} exited (${code})`)));
+  });
 }
 
 async function login(base, user) {
@@ -260,8 +275,8 @@ function finish(error) {
 }
 
 async function main() {
-  const proxies = await Promise.all(ports.map((_, k) => failoverProxy(k)));
-  const proxyUrls = proxies.map((p) => `http://127.0.0.1:${p.address().port}`);
+  const proxyPorts = await Promise.all(ports.map((_, k) => spawnProxy(k)));
+  const proxyUrls = proxyPorts.map((port) => `http://127.0.0.1:${port}`);
 
   log(`connecting ${CLIENTS} clients in ${ROOMS} rooms through the failover proxy`);
   const connectMs = [];
@@ -308,4 +323,10 @@ async function main() {
   finish(null);
 }
 
-main().catch((e) => finish(String((e && e.stack) || e)));
+if (proxyOnly) {
+  // Lives as long as the run that forked it.
+  failoverProxy(num('proxy-first')).then((server) => process.send({ port: server.address().port }));
+  process.on('disconnect', () => process.exit(0));
+} else {
+  main().catch((e) => finish(String((e && e.stack) || e)));
+}

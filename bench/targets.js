@@ -11,7 +11,8 @@ const fs = require('fs');
 const path = require('path');
 
 const [peerDir, chorusDir, peerFailover, chorusFailover, peerStorm, chorusStorm] = process.argv.slice(2);
-if (!peerDir || !chorusDir) {
+// A run with only bench/ scenarios has no run folder of the shared bench: its arguments are empty.
+if (process.argv.length < 4) {
   console.error('usage: node bench/targets.js PEER_RUN_DIR CHORUS_RUN_DIR [PEER_FAILOVER_JSON CHORUS_FAILOVER_JSON'
     + ' [PEER_STORM_JSON CHORUS_STORM_JSON]]');
   process.exit(2);
@@ -25,7 +26,7 @@ function read(file) {
   }
 }
 
-const result = (dir, scenario) => read(path.join(dir, `result-${scenario}.json`));
+const result = (dir, scenario) => (dir ? read(path.join(dir, `result-${scenario}.json`)) : null);
 const firstRun = (r, label) => (r ? (label ? r.runs.find((x) => x.label && x.label.includes(label)) : r.runs[0]) : null);
 
 const fmt = (x) => {

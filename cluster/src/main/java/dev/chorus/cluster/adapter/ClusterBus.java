@@ -111,8 +111,12 @@ public final class ClusterBus implements AutoCloseable {
     /** Creates the adapter of each namespace of the Socket.IO server. */
     public AdapterFactory adapterFactory() {
         return nsp -> {
-            RedisStreamsAdapter adapter = new RedisStreamsAdapter(nsp, this);
-            adapters.put(nsp.name(), adapter);
+            RedisStreamsAdapter adapter;
+            // The adapter keeps the broadcasts delivered from where the reader is on: none may pass in between.
+            synchronized (deliveryLock) {
+                adapter = new RedisStreamsAdapter(nsp, this);
+                adapters.put(nsp.name(), adapter);
+            }
             redis.pubSub().async().subscribe(publicChannel(nsp.name()), privateChannel(nsp.name(), adapter.uid()),
                     settings.channelPrefix() + "-request#" + nsp.name() + "#");
             redis.pubSub().async().psubscribe(settings.channelPrefix() + "#" + nsp.name() + "#*");

@@ -37,6 +37,8 @@ final class RedisStreamsAdapter implements Adapter {
     private static final Logger log = LoggerFactory.getLogger(RedisStreamsAdapter.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int REPLAY_PAGE = 500;
+    /** Broadcasts kept for recoveries to replay from memory: some 25 s of a busy cluster at 400 messages a second. */
+    private static final int RECENT = 10_000;
     
     private final Namespace nsp;
     private final ClusterBus bus;
@@ -52,6 +54,7 @@ final class RedisStreamsAdapter implements Adapter {
     private final Set<String> persisted = ConcurrentHashMap.newKeySet();
     /** Recovered sockets that already have every entry up to an offset the reader has not reached yet. */
     private final Map<String, StreamId> resumedAt = new ConcurrentHashMap<>();
+    private final RecentBroadcasts recent;
 
     RedisStreamsAdapter(Namespace nsp, ClusterBus bus) {
         this.nsp = nsp;
@@ -65,6 +68,7 @@ final class RedisStreamsAdapter implements Adapter {
         this.emitter = new EmitterBridge(nsp, local, transport, this::applyRequest);
         this.sessions = new RecoverySessions(bus.redis().strings(), bus.settings().sessionPrefix(),
                 bus.settings().streamName(), uid);
+        this.recent = new RecentBroadcasts(bus.positionAfterDelivery(), RECENT);
     }
 
     String uid() {
@@ -137,6 +141,10 @@ final class RedisStreamsAdapter implements Adapter {
             eventData.add(offset);
         }
         local.deliver(Packet.event(nsp.name(), eventData), options, offset);
+        StreamId id = offset == null ? null : StreamId.parse(offset);
+        if (id != null) {
+            recent.add(id, options, eventData, offset);
+        }
     }
 
     /** A request of another node (or a Node peer), for this node's sockets alone. */
@@ -345,8 +353,9 @@ final class RedisStreamsAdapter implements Adapter {
     }
 
     /**
-     * The entries after the client's offset up to where this node's reader is; what comes later reaches the socket
-     * live, as it is in its rooms already. A reader behind the client's offset means the client has more than this
+     * The entries after the client's offset up to where this node's reader is, from the broadcasts kept in memory
+     * when they reach back that far, else read from the stream; what comes later reaches the socket live, as it is
+     * in its rooms already. A reader behind the client's offset means the client has more than this
      * node delivered: nothing to replay, and what the reader delivers up to that offset is skipped for it.
      */
     @Override
@@ -359,6 +368,10 @@ final class RedisStreamsAdapter implements Adapter {
         if (upTo.compareTo(after) <= 0) {
             resumedAt.put(session.sid(), after);
             return CompletableFuture.completedFuture(List.of());
+        }
+        List<ReplayedPacket> kept = recent.replay(after, upTo, session.rooms());
+        if (kept != null) {
+            return CompletableFuture.completedFuture(kept);
         }
         List<ReplayedPacket> missed = new ArrayList<>();
         return replayPage(session, after, upTo, missed);

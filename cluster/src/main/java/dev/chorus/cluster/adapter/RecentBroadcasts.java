@@ -1,0 +1,65 @@
+package dev.chorus.cluster.adapter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.chorus.engine.sio.BroadcastOptions;
+import dev.chorus.engine.sio.ReplayedPacket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The durable broadcasts of a namespace this node delivered lately, as they were delivered: a client recovering
+ * here is replayed what it missed from memory instead of from the cluster stream. When a node dies its clients all
+ * recover on the others at once, each missing the last seconds of every room; read from Redis, each recovery would
+ * fetch and parse every entry since its offset, whatever its room — thousands of clients times thousands of
+ * entries. Entries are added by the stream's reader, in stream order; replays read them from any thread.
+ */
+final class RecentBroadcasts {
+    private final int capacity;
+    private final ConcurrentSkipListMap<StreamId, Kept> kept = new ConcurrentSkipListMap<>();
+    /** Every broadcast after this one is kept, up to the newest added. */
+    private volatile StreamId keptAfter;
+    /** The reader's own count: the map's size is not a constant-time read. */
+    private int size;
+
+    /** @param keptAfter where the reader is now: every broadcast it delivers from here on is added */
+    RecentBroadcasts(StreamId keptAfter, int capacity) {
+        this.keptAfter = keptAfter;
+        this.capacity = capacity;
+    }
+
+    /** A broadcast just delivered, its offset already at the end of its data; on the reader's thread. */
+    void add(StreamId id, BroadcastOptions options, ArrayNode eventData, String offset) {
+        kept.put(id, new Kept(options, new ReplayedPacket(offset, eventData)));
+        size++;
+        while (size > capacity) {
+            StreamId oldest = kept.firstKey();
+            // Forgotten only once it no longer counts as kept, so that a replay never misses it unknowingly.
+            keptAfter = oldest;
+            kept.remove(oldest);
+            size--;
+        }
+    }
+
+    /**
+     * @return the broadcasts after {@code after}, up to {@code upTo}, that reached a socket in {@code rooms}, oldest
+     *     first; null when some of them may be older than what is kept
+     */
+    List<ReplayedPacket> replay(StreamId after, StreamId upTo, Set<String> rooms) {
+        if (after.compareTo(keptAfter) < 0) {
+            return null;
+        }
+        List<ReplayedPacket> missed = new ArrayList<>();
+        for (Kept broadcast : kept.subMap(after, false, upTo, true).values()) {
+            if (broadcast.audience().includes(rooms)) {
+                missed.add(broadcast.packet());
+            }
+        }
+        // Entries forgotten while they were read may have been skipped.
+        return after.compareTo(keptAfter) < 0 ? null : missed;
+    }
+
+    private record Kept(BroadcastOptions audience, ReplayedPacket packet) {
+    }
+}

@@ -150,7 +150,8 @@ public final class RedisResumptionStore implements ResumptionStore {
                 }
                 return claim.<List<Object>>run(ScriptOutputType.MULTI, keys, node,
                         username.toLowerCase(Locale.ROOT), from, Long.toString(lifetime.toMillis()))
-                        .thenApply(taken -> taken == null || taken.isEmpty() ? null : recorded(keys, taken));
+                        // The script's false arrives as a list holding one null.
+                        .thenApply(taken -> taken == null || taken.size() < 6 ? null : recorded(keys, taken));
             });
         });
     }

@@ -33,11 +33,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -126,7 +124,8 @@ final class XmppService implements AutoCloseable {
         }
         BiFunction<Channel, HttpRequest, Caller> callers = (channel, request) -> {
             String client = proxies.clientAddress(channel.remoteAddress(), request.headers());
-            boolean secure = proxies.secure(channel.remoteAddress(), request.headers()) || isLoopback(client);
+            boolean secure = proxies.secure(channel.remoteAddress(), request.headers())
+                    || TrustedProxies.onThisMachine(client);
             return new Caller(client, secure, cors.permits(request.headers().get(HttpHeaderNames.ORIGIN),
                     request.headers().get(HttpHeaderNames.HOST)));
         };
@@ -171,12 +170,6 @@ final class XmppService implements AutoCloseable {
                     + "{} to serve it over TCP too", settings.get(key), WEBSOCKET_PATH, key);
             return null;
         }
-    }
-
-    private static boolean isLoopback(String address) {
-        // Only a literal address counts: a name would be looked up, on the event loop.
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
-        return literal != null && literal.isLoopbackAddress();
     }
 
     /**

@@ -1,11 +1,10 @@
 package dev.chorus.engine.eio;
 
+import dev.chorus.engine.http.TrustedProxies;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -158,7 +157,7 @@ public final class EngineServer {
         boolean[] admitted = new boolean[1];
         perAddress.compute(clientAddress(request), (address, open) -> {
             int count = open == null ? 0 : open;
-            admitted[0] = count < options.maxSessionsPerAddress() || isLoopback(address);
+            admitted[0] = count < options.maxSessionsPerAddress() || TrustedProxies.onThisMachine(address);
             return admitted[0] ? count + 1 : open;
         });
         if (!admitted[0]) {
@@ -188,12 +187,6 @@ public final class EngineServer {
     /** How many sessions the client at this address has open now. */
     public int sessionsOf(String clientAddress) {
         return perAddress.getOrDefault(clientAddress, 0);
-    }
-
-    /** Only a literal address counts: a name is never looked up here, on an event loop. */
-    private static boolean isLoopback(String address) {
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
-        return literal != null && literal.isLoopbackAddress();
     }
 
     String clientAddress(EngineRequest request) {

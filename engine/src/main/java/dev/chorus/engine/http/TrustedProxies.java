@@ -1,6 +1,8 @@
 package dev.chorus.engine.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -50,6 +52,15 @@ public final class TrustedProxies {
             }
         }
         return client;
+    }
+
+    /**
+     * Whether a client address, as {@link #clientAddress} tells it, is this machine's own (loopback). Only a literal
+     * address counts: a name is never looked up, on an event loop.
+     */
+    public static boolean onThisMachine(String clientAddress) {
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(clientAddress);
+        return literal != null && literal.isLoopbackAddress();
     }
 
     /** Whether the client came over https, which only a trusted proxy can say (the node itself speaks plain HTTP). */

@@ -5,16 +5,17 @@
 // failover.json of bench/failover.
 //
 //   node bench/targets.js PEER_RUN_DIR CHORUS_RUN_DIR [PEER_FAILOVER_JSON CHORUS_FAILOVER_JSON [PEER_STORM_JSON
-//     CHORUS_STORM_JSON]]
+//     CHORUS_STORM_JSON [PEER_IDLE_LARGE_JSON CHORUS_IDLE_LARGE_JSON]]]
 
 const fs = require('fs');
 const path = require('path');
 
-const [peerDir, chorusDir, peerFailover, chorusFailover, peerStorm, chorusStorm] = process.argv.slice(2);
+const [peerDir, chorusDir, peerFailover, chorusFailover, peerStorm, chorusStorm, peerIdleLarge, chorusIdleLarge] =
+  process.argv.slice(2);
 // A run with only bench/ scenarios has no run folder of the shared bench: its arguments are empty.
 if (process.argv.length < 4) {
   console.error('usage: node bench/targets.js PEER_RUN_DIR CHORUS_RUN_DIR [PEER_FAILOVER_JSON CHORUS_FAILOVER_JSON'
-    + ' [PEER_STORM_JSON CHORUS_STORM_JSON]]');
+    + ' [PEER_STORM_JSON CHORUS_STORM_JSON [PEER_IDLE_LARGE_JSON CHORUS_IDLE_LARGE_JSON]]]');
   process.exit(2);
 }
 
@@ -113,8 +114,14 @@ for (const [scenario, bound] of [['rooms-steady', 0.5], ['rooms', 0.75]]) {
     const run = firstRun(r);
     return run && run.idle ? run.idle.stages : [];
   };
-  const peer = stages(result(peerDir, 'idle'));
-  const chorus = stages(result(chorusDir, 'idle'));
+  // bench/idle-large's stages (up to 19 000) after the shared idle's, where both measured a count
+  const large = (file) => {
+    const r = file ? read(file) : null;
+    return r && r.idle ? r.idle.stages : [];
+  };
+  const merged = (shared, own) => [...shared, ...own.filter((s) => !shared.some((t) => t.connections === s.connections))];
+  const peer = merged(stages(result(peerDir, 'idle')), large(peerIdleLarge));
+  const chorus = merged(stages(result(chorusDir, 'idle')), large(chorusIdleLarge));
   const counts = [...new Set([...peer, ...chorus].map((s) => s.connections))].sort((a, b) => a - b);
   for (const conns of counts) {
     const p = peer.find((s) => s.connections === conns);

@@ -50,6 +50,8 @@ final class RedisStreamsAdapter implements Adapter {
     private final RecoverySessions sessions;
     /** Live sockets with a recovery session in Redis: socket id to pid. */
     private final Map<String, String> liveSessions = new ConcurrentHashMap<>();
+    /** Live sockets whose rooms changed since their session was last written. */
+    private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
     /** Sockets whose disconnection was just persisted for recovery: their session key must stay. */
     private final Set<String> persisted = ConcurrentHashMap.newKeySet();
     /** Recovered sockets that already have every entry up to an offset the reader has not reached yet. */
@@ -260,19 +262,26 @@ final class RedisStreamsAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> rooms) {
+        boolean changed = !local.isInAll(socketId, rooms);
         local.addAll(socketId, rooms);
-        saveLiveSession(socketId);
+        if (changed) {
+            saveLiveSession(socketId);
+        }
     }
 
     @Override
     public void del(String socketId, String room) {
+        boolean changed = local.isInAll(socketId, Set.of(room));
         local.del(socketId, room);
-        saveLiveSession(socketId);
+        if (changed) {
+            saveLiveSession(socketId);
+        }
     }
 
     @Override
     public void delAll(String socketId) {
         local.delAll(socketId);
+        unsaved.remove(socketId);
         resumedAt.remove(socketId);
         String pid = liveSessions.remove(socketId);
         if (pid != null && !persisted.remove(socketId)) {
@@ -284,16 +293,30 @@ final class RedisStreamsAdapter implements Adapter {
     @Override
     public void release(String socketId) {
         local.delAll(socketId);
+        unsaved.remove(socketId);
         resumedAt.remove(socketId);
         liveSessions.remove(socketId);
         persisted.remove(socketId);
     }
 
+    /**
+     * Writes the socket's session once the work under way on its loop is done: the rooms a connection joins on
+     * connecting (its own, its user's), or a room and its presence channel, go to Redis in one write.
+     */
     private void saveLiveSession(String socketId) {
         Socket socket = nsp.socket(socketId);
-        if (socket == null || socket.pid() == null) {
+        if (socket == null || socket.pid() == null || !unsaved.add(socketId)) {
             return;
         }
+        socket.executeLater(() -> {
+            if (unsaved.remove(socketId)) {
+                writeLiveSession(socket);
+            }
+        });
+    }
+
+    private void writeLiveSession(Socket socket) {
+        String socketId = socket.id();
         liveSessions.put(socketId, socket.pid());
         PersistedSession session = new PersistedSession(socketId, socket.pid(), local.socketRooms(socketId),
                 socket.data().deepCopy());
@@ -323,6 +346,7 @@ final class RedisStreamsAdapter implements Adapter {
     /** Keeps the session for the recovery window, unless another node's socket took it over meanwhile. */
     @Override
     public CompletableFuture<Void> persistSession(PersistedSession session) {
+        unsaved.remove(session.sid());
         persisted.add(session.sid());
         return sessions.save(session, bus.recovery().maxDisconnectionDuration()).thenApply(saved -> null);
     }

@@ -23,10 +23,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.NettyCustomizer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
@@ -158,6 +161,15 @@ public final class RedisBackbone implements AutoCloseable {
         if (loops != null) {
             builder.eventLoopGroupProvider(new SharedEventLoops(loops));
         }
+        builder.nettyCustomizer(new NettyCustomizer() {
+            @Override
+            public void afterChannelInitialized(Channel channel) {
+                // Lettuce flushes every command: under load, a write to the socket and a read in Redis for each.
+                // The commands of one turn of the event loop (a batch of answers read, the tasks queued) go in one.
+                channel.pipeline().addFirst(new FlushConsolidationHandler(
+                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+            }
+        });
         if (meters != null) {
             // Lettuce's own timers, lettuce.command.completion and .firstresponse by command and Redis address.
             // Blocking reads (XREAD BLOCK) wait on purpose: their times are the wait.

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chorus.cluster.testsupport.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,29 @@ class RedisBackboneTest {
             assertThatThrownBy(() -> RedisBackbone.connect("redis://:wrong@127.0.0.1:" + redis.port()).close())
                     .hasStackTraceContaining("WRONGPASS");
         }
+    }
+
+    /** Commands issued together reach Redis in few writes, not one each: its reads counted. */
+    @Test
+    void commandsIssuedTogetherGoOutTogether() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+                RedisBackbone backbone = RedisBackbone.connect(redis.url())) {
+            long before = readsProcessed(backbone);
+            List<CompletableFuture<String>> sets = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                sets.add(backbone.strings().set("key-" + i, "value").toCompletableFuture());
+            }
+            CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            long reads = readsProcessed(backbone) - before - 1;
+            assertThat(reads).as("reads Redis needed for 500 commands").isLessThan(100);
+        }
+    }
+
+    private static long readsProcessed(RedisBackbone backbone) throws Exception {
+        String stats = backbone.strings().info("stats").get(5, TimeUnit.SECONDS);
+        return stats.lines().filter(line -> line.startsWith("total_reads_processed:"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim())).findFirst()
+                .orElseThrow();
     }
 
     @Test

@@ -74,6 +74,12 @@ public final class LocalRooms {
         });
     }
 
+    /** Whether the socket is in every one of the rooms already. */
+    public boolean isInAll(String socketId, Set<String> rooms) {
+        Set<String> joined = socketRooms.get(socketId);
+        return joined == null ? rooms.isEmpty() : joined.containsAll(rooms);
+    }
+
     public Set<String> socketRooms(String socketId) {
         Set<String> joined = socketRooms.get(socketId);
         return joined == null ? Set.of() : Set.copyOf(joined);

@@ -98,6 +98,14 @@ public final class Socket {
         client.session().execute(task);
     }
 
+    /**
+     * Runs a task on this socket's event loop once the work under way there is done, even when called from it: what
+     * the task looks at has then every change of that work in it.
+     */
+    public void executeLater(Runnable task) {
+        client.session().eventLoop().execute(task);
+    }
+
     /** Whether this socket came back through connection state recovery. */
     public boolean recovered() {
         return recovered;

@@ -1,6 +1,7 @@
 package dev.chorus.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +10,16 @@ import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.Node;
 import dev.chorus.server.TestNodes;
 import dev.chorus.server.config.Keys;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +163,45 @@ class ClusterRecoveryIT {
         awaitMessage(again, "after the second recovery");
         again.close();
         sender.close();
+    }
+
+    /**
+     * A live socket's recovery session is kept in Redis as its rooms change: written once for what one turn of its
+     * loop changed — its own room and its user's on connecting, a room and its presence channel on a join — and not
+     * for a leave of a room it was not in.
+     */
+    @Test
+    void aSocketsSessionIsWrittenOnceOnConnectingAndOncePerJoin() throws Exception {
+        String grace = new AuthApi(http, nodes.get(0).port()).guestLogin("grace").session();
+        RedisClient client = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> commands = client.connect();
+                StatefulRedisPubSubConnection<String, String> events = client.connectPubSub()) {
+            commands.sync().configSet("notify-keyspace-events", "K$");
+            List<String> writes = new CopyOnWriteArrayList<>();
+            events.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String pattern, String channel, String message) {
+                    writes.add(channel.substring(channel.indexOf(':') + 1) + " " + message);
+                }
+            });
+            events.sync().psubscribe("__keyspace@0__:sio:session:*");
+            RawSocketIo socket = RawSocketIo.open(http, nodes.get(0).port(), grace);
+            socket.send("40");
+            String session = "sio:session:" + JSON.readTree(socket.next().substring(2)).path("pid").asText();
+            String written = session + " set";
+            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(1));
+
+            socket.send("421[\"join\",{\"room\":\"graces-room\"}]");
+            awaitAck(socket, "431[");
+            socket.send("422[\"join\",{\"room\":\"graces-other-room\",\"presence\":true}]");
+            awaitAck(socket, "432[");
+            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(3));
+            Thread.sleep(300);
+            assertThat(writes).as("nothing more").filteredOn(written::equals).hasSize(3);
+            socket.close();
+        } finally {
+            client.shutdown();
+        }
     }
 
     private static RawSocketIo recover(String session, int node, Lost lost) throws Exception {

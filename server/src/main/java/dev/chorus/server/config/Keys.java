@@ -95,8 +95,8 @@ public final class Keys {
             1000, integer(1, 10_000_000), String::valueOf, false);
     public static final Key<Integer> MAX_HANDSHAKES_IN_FLIGHT = new Key<>("max-handshakes-in-flight", "N",
             "Socket.IO sessions opened whose login is not checked yet, at once; past it a handshake is answered 503 "
-                    + "(clients retry, proxies try another node).", 1000, integer(1, 10_000_000), String::valueOf,
-            false);
+                    + "(clients retry, proxies try another node). A node that takes over the clients of one that "
+                    + "died meets them all at once.", 10_000, integer(1, 10_000_000), String::valueOf, false);
     public static final Key<Integer> LOGIN_FAILURES = new Key<>("login-failures", "N",
             "Failed logins allowed per account from one client address in 15 minutes; then 429 until they refill.",
             5, integer(1, 1_000_000), String::valueOf, false);

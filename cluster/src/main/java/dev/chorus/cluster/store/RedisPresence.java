@@ -23,17 +23,21 @@ import java.util.function.BiConsumer;
  * newline cannot be part of one.
  */
 public final class RedisPresence implements Presence {
-    // ARGV[3]: the user's most rooms, or -1 for a connection coming back to a room it was in.
+    // ARGV[3]: the user's most rooms, or -1 for a connection coming back to a room it was in; ARGV[4]: '1' for the
+    // room's members too. Returns {-1} (too many rooms), or {1 (first) or 0 (again)[, members]}.
     private static final String ENTER = """
             local max = tonumber(ARGV[3])
             if max >= 0 and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0
-                and redis.call('SCARD', KEYS[4]) >= max then return -1 end
-            local total = redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+                and redis.call('SCARD', KEYS[4]) >= max then return {-1} end
+            local entered = 0
+            if redis.call('HINCRBY', KEYS[1], ARGV[2], 1) == 1 then
+              redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+              redis.call('SADD', KEYS[4], ARGV[1])
+              entered = 1
+            end
             redis.call('HINCRBY', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2], 1)
-            if total > 1 then return 0 end
-            redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-            redis.call('SADD', KEYS[4], ARGV[1])
-            return 1
+            if ARGV[4] == '1' then return {entered, redis.call('HKEYS', KEYS[1])} end
+            return {entered}
             """;
     // A node that has no share there (it was purged while cut off) subtracts nothing: its users were already
     // announced gone by the node that purged it.
@@ -102,16 +106,23 @@ public final class RedisPresence implements Presence {
     }
 
     @Override
-    public CompletableFuture<Entered> enter(String room, String user) {
-        return enter.<Long>run(ScriptOutputType.INTEGER, keys(room, user), room, user,
-                Integer.toString(maxRoomsPerUser)).thenApply(entered -> entered < 0 ? Entered.TOO_MANY_ROOMS
-                        : entered == 1 ? Entered.FIRST : Entered.AGAIN);
+    public CompletableFuture<Entry> enter(String room, String user) {
+        return enter.<List<Object>>run(ScriptOutputType.MULTI, keys(room, user), room, user,
+                Integer.toString(maxRoomsPerUser), "1").thenApply(result -> {
+                    long entered = (Long) result.get(0);
+                    if (entered < 0) {
+                        return new Entry(Entered.TOO_MANY_ROOMS, List.of());
+                    }
+                    List<String> members = ((List<?>) result.get(1)).stream().map(String.class::cast).sorted()
+                            .toList();
+                    return new Entry(entered == 1 ? Entered.FIRST : Entered.AGAIN, members);
+                });
     }
 
     @Override
     public CompletableFuture<Boolean> returned(String room, String user) {
-        return enter.<Long>run(ScriptOutputType.INTEGER, keys(room, user), room, user, "-1")
-                .thenApply(entered -> entered == 1);
+        return enter.<List<Object>>run(ScriptOutputType.MULTI, keys(room, user), room, user, "-1", "0")
+                .thenApply(result -> (Long) result.get(0) == 1);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.chorus.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.core.presence.Presence;
 import dev.chorus.core.presence.Presence.Entered;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,12 @@ class RedisPresenceTest extends RedisStoreTest {
     void aUserIsInARoomUntilTheirLastSocketLeaves() throws Exception {
         RedisPresence presence = new RedisPresence(backbone, "node-a", 10);
 
-        assertThat(get(presence.enter("lobby", "alice"))).as("first socket").isEqualTo(Entered.FIRST);
-        assertThat(get(presence.enter("lobby", "alice"))).as("second tab").isEqualTo(Entered.AGAIN);
-        assertThat(get(presence.enter("lobby", "bob"))).isEqualTo(Entered.FIRST);
+        assertThat(get(presence.enter("lobby", "alice")).how()).as("first socket").isEqualTo(Entered.FIRST);
+        assertThat(get(presence.enter("lobby", "alice")).how()).as("second tab").isEqualTo(Entered.AGAIN);
+        Presence.Entry bob = get(presence.enter("lobby", "bob"));
+        assertThat(bob.how()).isEqualTo(Entered.FIRST);
+        assertThat(bob.members()).as("who is there, read in the same step, in name order")
+                .containsExactly("alice", "bob");
         assertThat(get(presence.members("lobby"))).containsExactly("alice", "bob");
         assertThat(get(presence.rooms())).isEqualTo(Map.of("lobby", 2));
 
@@ -35,9 +39,9 @@ class RedisPresenceTest extends RedisStoreTest {
         RedisPresence a = new RedisPresence(backbone, "node-a", 10);
         RedisPresence b = new RedisPresence(backbone, "node-b", 10);
 
-        assertThat(get(a.enter("lobby", "alice"))).isEqualTo(Entered.FIRST);
-        assertThat(get(b.enter("lobby", "alice"))).as("already there on node a").isEqualTo(Entered.AGAIN);
-        assertThat(get(b.enter("dev", "bob"))).isEqualTo(Entered.FIRST);
+        assertThat(get(a.enter("lobby", "alice")).how()).isEqualTo(Entered.FIRST);
+        assertThat(get(b.enter("lobby", "alice")).how()).as("already there on node a").isEqualTo(Entered.AGAIN);
+        assertThat(get(b.enter("dev", "bob")).how()).isEqualTo(Entered.FIRST);
         assertThat(get(a.rooms())).isEqualTo(Map.of("dev", 1, "lobby", 1));
 
         assertThat(get(a.exit("lobby", "alice"))).as("still there on node b").isFalse();
@@ -76,21 +80,21 @@ class RedisPresenceTest extends RedisStoreTest {
         RedisPresence a = new RedisPresence(backbone, "node-a", 2);
         RedisPresence b = new RedisPresence(backbone, "node-b", 2);
 
-        assertThat(get(a.enter("one", "alice"))).isEqualTo(Entered.FIRST);
-        assertThat(get(b.enter("two", "alice"))).isEqualTo(Entered.FIRST);
-        assertThat(get(a.enter("three", "alice"))).as("a third room, on any node").isEqualTo(Entered.TOO_MANY_ROOMS);
+        assertThat(get(a.enter("one", "alice")).how()).isEqualTo(Entered.FIRST);
+        assertThat(get(b.enter("two", "alice")).how()).isEqualTo(Entered.FIRST);
+        assertThat(get(a.enter("three", "alice")).how()).as("a third room, on any node").isEqualTo(Entered.TOO_MANY_ROOMS);
         assertThat(get(b.members("three"))).as("nothing counted").isEmpty();
-        assertThat(get(a.enter("two", "alice"))).as("a room she is in already").isEqualTo(Entered.AGAIN);
+        assertThat(get(a.enter("two", "alice")).how()).as("a room she is in already").isEqualTo(Entered.AGAIN);
         assertThat(get(b.returned("three", "alice"))).as("a recovered connection comes back regardless").isTrue();
         assertThat(get(a.rooms())).isEqualTo(Map.of("one", 1, "two", 1, "three", 1));
 
         get(b.exit("three", "alice"));
         get(b.exit("two", "alice"));
-        assertThat(get(a.enter("two", "alice"))).as("still in it through node a").isEqualTo(Entered.AGAIN);
+        assertThat(get(a.enter("two", "alice")).how()).as("still in it through node a").isEqualTo(Entered.AGAIN);
         get(a.exit("two", "alice"));
-        assertThat(get(b.enter("four", "alice"))).as("two rooms still").isEqualTo(Entered.TOO_MANY_ROOMS);
+        assertThat(get(b.enter("four", "alice")).how()).as("two rooms still").isEqualTo(Entered.TOO_MANY_ROOMS);
         get(a.exit("two", "alice"));
-        assertThat(get(b.enter("four", "alice"))).as("room again").isEqualTo(Entered.FIRST);
+        assertThat(get(b.enter("four", "alice")).how()).as("room again").isEqualTo(Entered.FIRST);
         get(a.exit("one", "alice"));
         get(b.exit("four", "alice"));
         assertThat(get(backbone.strings().dbsize().toCompletableFuture())).as("no empty key left").isZero();
@@ -101,11 +105,11 @@ class RedisPresenceTest extends RedisStoreTest {
         RedisPresence dead = new RedisPresence(backbone, "node-dead", 1);
         RedisPresence alive = new RedisPresence(backbone, "node-alive", 1);
         get(dead.enter("lobby", "alice"));
-        assertThat(get(alive.enter("dev", "alice"))).isEqualTo(Entered.TOO_MANY_ROOMS);
+        assertThat(get(alive.enter("dev", "alice")).how()).isEqualTo(Entered.TOO_MANY_ROOMS);
 
         get(alive.purgeNode("node-dead"));
 
-        assertThat(get(alive.enter("dev", "alice"))).isEqualTo(Entered.FIRST);
+        assertThat(get(alive.enter("dev", "alice")).how()).isEqualTo(Entered.FIRST);
     }
 
     @Test
@@ -115,7 +119,7 @@ class RedisPresenceTest extends RedisStoreTest {
 
         get(backbone.strings().scriptFlush().toCompletableFuture());
 
-        assertThat(get(presence.enter("lobby", "bob"))).isEqualTo(Entered.FIRST);
+        assertThat(get(presence.enter("lobby", "bob")).how()).isEqualTo(Entered.FIRST);
         assertThat(get(presence.members("lobby"))).containsExactly("alice", "bob");
     }
 }

@@ -22,13 +22,14 @@ public final class EmbeddedPresence implements Presence {
     }
 
     @Override
-    public synchronized CompletableFuture<Entered> enter(String room, String user) {
+    public synchronized CompletableFuture<Entry> enter(String room, String user) {
         Map<String, Integer> present = rooms.get(room);
         if ((present == null || !present.containsKey(user))
                 && roomsOf.getOrDefault(user, Set.of()).size() >= maxRoomsPerUser) {
-            return CompletableFuture.completedFuture(Entered.TOO_MANY_ROOMS);
+            return CompletableFuture.completedFuture(new Entry(Entered.TOO_MANY_ROOMS, List.of()));
         }
-        return CompletableFuture.completedFuture(add(room, user) ? Entered.FIRST : Entered.AGAIN);
+        Entered how = add(room, user) ? Entered.FIRST : Entered.AGAIN;
+        return CompletableFuture.completedFuture(new Entry(how, sortedMembers(room)));
     }
 
     @Override
@@ -66,8 +67,12 @@ public final class EmbeddedPresence implements Presence {
 
     @Override
     public synchronized CompletableFuture<List<String>> members(String room) {
+        return CompletableFuture.completedFuture(sortedMembers(room));
+    }
+
+    private List<String> sortedMembers(String room) {
         Map<String, Integer> users = rooms.get(room);
-        return CompletableFuture.completedFuture(users == null ? List.of() : users.keySet().stream().sorted().toList());
+        return users == null ? List.of() : users.keySet().stream().sorted().toList();
     }
 
     @Override

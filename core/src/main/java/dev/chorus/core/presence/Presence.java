@@ -21,8 +21,18 @@ public interface Presence {
         TOO_MANY_ROOMS
     }
 
+    /**
+     * What came of an {@link #enter}, and who is in the room now, in name order (read in the same step: a join
+     * answers with them); none when the user had too many rooms.
+     */
+    record Entry(Entered how, List<String> members) {
+        public Entry {
+            members = List.copyOf(members);
+        }
+    }
+
     /** A connection of the user enters the room, unless that would put the user in too many rooms. */
-    CompletableFuture<Entered> enter(String room, String user);
+    CompletableFuture<Entry> enter(String room, String user);
 
     /**
      * A connection of the user is back in a room it was in (its client recovered it), whatever the user's room

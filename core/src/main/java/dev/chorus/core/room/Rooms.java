@@ -141,18 +141,18 @@ public final class Rooms {
         }
         connection.enter(room);
         connection.watchPresence(room, watchPresence);
-        return presence.enter(room, connection.user()).thenCompose(entered -> {
-            if (entered == Presence.Entered.TOO_MANY_ROOMS) {
+        return presence.enter(room, connection.user()).thenCompose(entry -> {
+            if (entry.how() == Presence.Entered.TOO_MANY_ROOMS) {
                 return connection.execute(() -> {
                     connection.exit(room);
                     return CompletableFuture.completedFuture(Answer.<List<String>>refused(
                             "too many rooms: a user may be in " + presence.maxRoomsPerUser() + " at once"));
                 });
             }
-            if (entered == Presence.Entered.FIRST) {
+            if (entry.how() == Presence.Entered.FIRST) {
                 events.online(room, connection.user(), connection.id());
             }
-            return presence.members(room).thenApply(Answer::done);
+            return CompletableFuture.completedFuture(Answer.done(entry.members()));
         });
     }
 

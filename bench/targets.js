@@ -2,7 +2,7 @@
 'use strict';
 // The one table of a side-by-side run: for each figure the issue sets a target on, the peer's, Chorus's, their
 // ratio, the target and whether Chorus meets it. Reads the shared bench's result-*.json of both run folders and the
-// failover.json of bench/failover.
+// failover.json of bench/failover and idle-large.json of bench/idle-large.
 //
 //   node bench/targets.js PEER_RUN_DIR CHORUS_RUN_DIR [PEER_FAILOVER_JSON CHORUS_FAILOVER_JSON [PEER_STORM_JSON
 //     CHORUS_STORM_JSON [PEER_IDLE_LARGE_JSON CHORUS_IDLE_LARGE_JSON]]]
@@ -114,7 +114,7 @@ for (const [scenario, bound] of [['rooms-steady', 0.5], ['rooms', 0.75]]) {
     const run = firstRun(r);
     return run && run.idle ? run.idle.stages : [];
   };
-  // bench/idle-large's stages (up to 19 000) after the shared idle's, where both measured a count
+  // bench/idle-large's stages (up to 19 000) after the shared idle's; a count both measured keeps the shared one's
   const large = (file) => {
     const r = file ? read(file) : null;
     return r && r.idle ? r.idle.stages : [];

@@ -150,7 +150,7 @@ public final class RedisResumptionStore implements ResumptionStore {
                 }
                 return claim.<List<Object>>run(ScriptOutputType.MULTI, keys, node,
                         username.toLowerCase(Locale.ROOT), from, Long.toString(lifetime.toMillis()))
-                        // The script's false arrives as a list holding one null.
+                        // The script's false arrives as a list holding one null; a record has its six fields.
                         .thenApply(taken -> taken == null || taken.size() < 6 ? null : recorded(keys, taken));
             });
         });

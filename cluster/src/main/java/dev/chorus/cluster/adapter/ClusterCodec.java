@@ -84,6 +84,11 @@ final class ClusterCodec {
         return data;
     }
 
+    /** A broadcast's event arguments, read from its stream data, with its offset added last as recovery wants. */
+    static ArrayNode eventWithOffset(JsonNode data, String offset) {
+        return ((ArrayNode) data.path("packet").get("data")).add(offset);
+    }
+
     /** A stream entry's data cut in two where the id goes. */
     record Slotted(String before, String after) {
     }

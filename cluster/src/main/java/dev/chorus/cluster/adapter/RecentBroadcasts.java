@@ -1,6 +1,5 @@
 package dev.chorus.cluster.adapter;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.ReplayedPacket;
 import java.util.ArrayList;
@@ -14,6 +13,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * recover on the others at once, each missing the last seconds of every room; read from Redis, each recovery would
  * fetch and parse every entry since its offset, whatever its room — thousands of clients times thousands of
  * entries. Entries are added by the stream's reader, in stream order; replays read them from any thread.
+ *
+ * <p>A broadcast is kept as the stream carried it, one string, and decoded again only for a socket it is replayed
+ * to: the last 10 000 broadcasts live for seconds, long enough for the collector to move them to the old generation,
+ * and as trees of a dozen objects each they made every young collection copy thousands of objects (the p99 of a
+ * room's message doubled with them).
  */
 final class RecentBroadcasts {
     private final int capacity;
@@ -29,9 +33,13 @@ final class RecentBroadcasts {
         this.capacity = capacity;
     }
 
-    /** A broadcast just delivered, its offset already at the end of its data; on the reader's thread. */
-    void add(StreamId id, BroadcastOptions options, ArrayNode eventData, String offset) {
-        kept.put(id, new Kept(options, new ReplayedPacket(offset, eventData)));
+    /**
+     * A broadcast just delivered; on the reader's thread.
+     *
+     * @param streamData the entry's {@code data} field, as read from the stream
+     */
+    void add(StreamId id, String offset, BroadcastOptions options, String streamData) {
+        kept.put(id, new Kept(offset, options, streamData));
         size++;
         while (size > capacity) {
             StreamId oldest = kept.firstKey();
@@ -53,13 +61,15 @@ final class RecentBroadcasts {
         List<ReplayedPacket> missed = new ArrayList<>();
         for (Kept broadcast : kept.subMap(after, false, upTo, true).values()) {
             if (broadcast.audience().includes(rooms)) {
-                missed.add(broadcast.packet());
+                missed.add(new ReplayedPacket(broadcast.offset(),
+                        ClusterCodec.eventWithOffset(ClusterCodec.readStreamData(broadcast.streamData()),
+                                broadcast.offset())));
             }
         }
         // Entries forgotten while they were read may have been skipped.
         return after.compareTo(keptAfter) < 0 ? null : missed;
     }
 
-    private record Kept(BroadcastOptions audience, ReplayedPacket packet) {
+    private record Kept(String offset, BroadcastOptions audience, String streamData) {
     }
 }

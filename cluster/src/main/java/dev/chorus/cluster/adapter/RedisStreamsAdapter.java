@@ -119,7 +119,7 @@ final class RedisStreamsAdapter implements Adapter {
         }
         JsonNode data = ClusterCodec.readStreamData(rawData);
         switch (type) {
-            case BROADCAST -> deliverBroadcast(data, entryId);
+            case BROADCAST -> deliverBroadcast(data, entryId, rawData);
             case SOCKETS_JOIN, SOCKETS_LEAVE, DISCONNECT_SOCKETS -> {
                 // Node peers apply their own at once; entries of this node's uid are theirs to ignore, not ours.
                 if (!uid.equals(fields.get("uid"))) {
@@ -130,23 +130,21 @@ final class RedisStreamsAdapter implements Adapter {
         }
     }
 
-    private void deliverBroadcast(JsonNode data, String entryId) {
+    /** @param entryId its stream entry's id, and {@code rawData} that entry's data; both null from pub/sub */
+    private void deliverBroadcast(JsonNode data, String entryId, String rawData) {
         JsonNode packet = data.path("packet");
         if (!packet.path("data").isArray()) {
             return;
         }
-        ArrayNode eventData = (ArrayNode) packet.get("data");
         BroadcastOptions options = ClusterCodec.readOptions(data.path("opts"));
-        String offset = null;
-        if (packet.path("type").asInt() == 2 && !packet.has("id") && !options.isVolatile()) {
-            offset = entryId;
-            eventData.add(offset);
+        boolean durable = packet.path("type").asInt() == 2 && !packet.has("id") && !options.isVolatile();
+        StreamId id = durable && entryId != null ? StreamId.parse(entryId) : null;
+        if (id == null) {
+            local.deliver(Packet.event(nsp.name(), (ArrayNode) packet.get("data")), options, null);
+            return;
         }
-        local.deliver(Packet.event(nsp.name(), eventData), options, offset);
-        StreamId id = offset == null ? null : StreamId.parse(offset);
-        if (id != null) {
-            recent.add(id, options, eventData, offset);
-        }
+        local.deliver(Packet.event(nsp.name(), ClusterCodec.eventWithOffset(data, entryId)), options, entryId);
+        recent.add(id, entryId, options, rawData);
     }
 
     /** A request of another node (or a Node peer), for this node's sockets alone. */
@@ -241,7 +239,7 @@ final class RedisStreamsAdapter implements Adapter {
                 if (data.has("requestId")) {
                     peers.broadcastWithAck(data, message.path("uid").asText());
                 } else {
-                    deliverBroadcast(data, null);
+                    deliverBroadcast(data, null, null);
                 }
             }
             case FETCH_SOCKETS -> peers.answerFetch(data, message.path("uid").asText());
@@ -428,9 +426,7 @@ final class RedisStreamsAdapter implements Adapter {
                 || !options.includes(session.rooms())) {
             return;
         }
-        ArrayNode eventData = (ArrayNode) packet.get("data");
-        eventData.add(entry.getId());
-        missed.add(new ReplayedPacket(entry.getId(), eventData));
+        missed.add(new ReplayedPacket(entry.getId(), ClusterCodec.eventWithOffset(data, entry.getId())));
     }
 
     @Override

@@ -37,9 +37,23 @@ class RecentBroadcastsTest {
         assertThat(texts(recent.replay(id(101), id(104), Set.of("lobby")))).containsExactly("m102", "m103", "m104");
     }
 
+    @Test
+    void aReplayedBroadcastIsTheEventAsItWasSentWithItsOffsetLast() {
+        add(101, "lobby", "one");
+
+        ReplayedPacket replayed = recent.replay(id(100), id(101), Set.of("lobby")).get(0);
+        assertThat(replayed.offset()).isEqualTo("101-0");
+        assertThat(replayed.data().toString()).isEqualTo("[\"message\",\"one\",\"101-0\"]");
+        assertThat(recent.replay(id(100), id(101), Set.of("lobby")).get(0).data())
+                .as("each replay decodes its own copy").isNotSameAs(replayed.data()).isEqualTo(replayed.data());
+    }
+
+    /** As the stream carries it, without the offset, which the entry's id is. */
     private void add(long millis, String room, String text) {
-        ArrayNode data = JsonNodeFactory.instance.arrayNode().add("message").add(text).add(millis + "-0");
-        recent.add(id(millis), new BroadcastOptions(Set.of(room), Set.of(), false, false), data, millis + "-0");
+        BroadcastOptions options = new BroadcastOptions(Set.of(room), Set.of(), false, false);
+        ArrayNode event = JsonNodeFactory.instance.arrayNode().add("message").add(text);
+        recent.add(id(millis), millis + "-0", options,
+                ClusterCodec.streamData(ClusterCodec.broadcastData(event, options)));
     }
 
     private static StreamId id(long millis) {

@@ -1,6 +1,9 @@
 package dev.chorus.engine.sio;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,7 +35,35 @@ public class InMemoryAdapter implements Adapter {
     private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
     private long lastOffset;
 
-    private record LoggedPacket(long offset, long emittedAtMillis, ArrayNode data, BroadcastOptions options) {
+    /**
+     * An event's arguments as JSON, one array the collector copies at once, where a tree of a dozen objects per event
+     * kept for the recovery window made every young collection longer; binary arguments stay a tree.
+     */
+    private record LoggedPacket(long offset, long emittedAtMillis, BroadcastOptions options, byte[] json,
+            ArrayNode binary) {
+        static LoggedPacket of(long offset, long emittedAtMillis, BroadcastOptions options, ArrayNode data,
+                ObjectMapper mapper) {
+            if (Packet.hasBinary(data)) {
+                return new LoggedPacket(offset, emittedAtMillis, options, null, data);
+            }
+            try {
+                return new LoggedPacket(offset, emittedAtMillis, options, mapper.writeValueAsBytes(data), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** A copy of its own for each replay. */
+        ArrayNode data(ObjectMapper mapper) {
+            if (binary != null) {
+                return binary.deepCopy();
+            }
+            try {
+                return (ArrayNode) mapper.readTree(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private record StoredSession(PersistedSession session, long disconnectedAtMillis) {
@@ -99,7 +130,7 @@ public class InMemoryAdapter implements Adapter {
                 offset = Long.toString(next, 36);
                 ArrayNode data = (ArrayNode) packet.data();
                 data.add(offset);
-                log.addLast(new LoggedPacket(next, clock.millis(), data, options));
+                log.addLast(LoggedPacket.of(next, clock.millis(), options, data, nsp.server().mapper()));
                 pruneLog();
             }
             local.deliver(packet, options, offset);
@@ -158,7 +189,7 @@ public class InMemoryAdapter implements Adapter {
                     break;
                 }
                 if (packet.options().includes(session.rooms())) {
-                    missed.add(new ReplayedPacket(Long.toString(packet.offset(), 36), packet.data().deepCopy()));
+                    missed.add(new ReplayedPacket(Long.toString(packet.offset(), 36), packet.data(nsp.server().mapper())));
                 }
             }
             Collections.reverse(missed);

@@ -19,7 +19,7 @@ public final class Configuration {
      * and the keys are taken for misspelt settings.
      */
     private static final List<String> NOT_SETTINGS = List.of("CHORUS_CONFIG", "CHORUS_JAVA_OPTS", "CHORUS_NO_BUILD",
-            "CHORUS_CDS", "CHORUS_PROTOCOL_SUITES", "CHORUS_TEST_", "CHORUS_BENCH_");
+            "CHORUS_MEMORY", "CHORUS_CDS", "CHORUS_PROTOCOL_SUITES", "CHORUS_TEST_", "CHORUS_BENCH_");
 
     /** A setting's effective value and its source. */
     public record Value<T>(T value, Source source) {

@@ -62,6 +62,9 @@ class ConfigurationTest {
                 .hasMessageContaining("CHORUS_HISTORY_SIZE");
         assertThatCode(() -> resolve(Map.of(), Map.of("CHORUS_JAVA_OPTS", "-Xmx1g", "CHORUS_TEST_LOG_LEVEL",
                 "DEBUG", "HOME", "/root"), ConfigFile.none())).doesNotThrowAnyException();
+        assertThatCode(() -> resolve(Map.of(), Map.of("CHORUS_MEMORY", "jvm", "CHORUS_CDS", "off",
+                "CHORUS_CDS_ARCHIVE", "/tmp/chorus.jsa", "CHORUS_NO_BUILD", "1"), ConfigFile.none()))
+                .as("the launcher's own").doesNotThrowAnyException();
     }
 
     @Test

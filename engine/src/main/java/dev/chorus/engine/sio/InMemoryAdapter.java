@@ -189,7 +189,8 @@ public class InMemoryAdapter implements Adapter {
                     break;
                 }
                 if (packet.options().includes(session.rooms())) {
-                    missed.add(new ReplayedPacket(Long.toString(packet.offset(), 36), packet.data(nsp.server().mapper())));
+                    missed.add(new ReplayedPacket(Long.toString(packet.offset(), 36),
+                            packet.data(nsp.server().mapper())));
                 }
             }
             Collections.reverse(missed);

@@ -54,7 +54,8 @@ const show = (v) => {
 };
 
 console.log(`Runs: ${dirs.join(', ')}\n`);
-console.log('| scenario | figure | peer, each run | Chorus, each run | peer median | Chorus median | Chorus / peer | target |');
+console.log('| scenario | figure | peer, each run | Chorus, each run | peer median | Chorus median | Chorus / peer'
+  + ' | target |');
 console.log('| --- | --- | --- | --- | ---: | ---: | ---: | --- |');
 for (const { scenario, figure, target, peer, chorus } of figures.values()) {
   const p = median(peer);

@@ -84,7 +84,10 @@ final class ClusterCodec {
         return data;
     }
 
-    /** A broadcast's event arguments, read from its stream data, with its offset added last as recovery wants. */
+    /**
+     * A broadcast's event arguments, read from its stream data, with its offset added last as recovery wants: the
+     * array in {@code data}, changed in place.
+     */
     static ArrayNode eventWithOffset(JsonNode data, String offset) {
         return ((ArrayNode) data.path("packet").get("data")).add(offset);
     }

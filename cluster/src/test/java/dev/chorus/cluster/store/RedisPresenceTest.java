@@ -82,7 +82,8 @@ class RedisPresenceTest extends RedisStoreTest {
 
         assertThat(get(a.enter("one", "alice")).how()).isEqualTo(Entered.FIRST);
         assertThat(get(b.enter("two", "alice")).how()).isEqualTo(Entered.FIRST);
-        assertThat(get(a.enter("three", "alice")).how()).as("a third room, on any node").isEqualTo(Entered.TOO_MANY_ROOMS);
+        assertThat(get(a.enter("three", "alice")).how()).as("a third room, on any node")
+                .isEqualTo(Entered.TOO_MANY_ROOMS);
         assertThat(get(b.members("three"))).as("nothing counted").isEmpty();
         assertThat(get(a.enter("two", "alice")).how()).as("a room she is in already").isEqualTo(Entered.AGAIN);
         assertThat(get(b.returned("three", "alice"))).as("a recovered connection comes back regardless").isTrue();

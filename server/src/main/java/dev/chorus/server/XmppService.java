@@ -179,7 +179,7 @@ final class XmppService implements AutoCloseable {
      * closing here, which are presence to the users' XMPP contacts.
      */
     void listen(Namespace sockets, Chat chat) {
-        sockets.onBroadcast(HeardBroadcasts.by(face.messages(), face.roomEvents()));
+        sockets.onBroadcast(HeardBroadcasts.by(face.messages(), face.roomEvents(), face::hasOccupantsIn));
         chat.admission().onConnections(new Admission.ConnectionListener() {
             @Override
             public void opened(String user, String connectionId) {

@@ -538,6 +538,10 @@ final class MultiUserChat {
         return user;
     }
 
+    boolean hasOccupantsHere(String room) {
+        return !occupants.in(room).isEmpty();
+    }
+
     /** A room's message, stored by any node: reflected to every occupant here, its sender's copy by the sender's id. */
     void posted(ChatMessage message) {
         String room = message.room();

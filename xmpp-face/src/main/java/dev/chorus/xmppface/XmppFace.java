@@ -79,6 +79,11 @@ public final class XmppFace {
         return this::posted;
     }
 
+    /** Whether a room has occupants on this node, whom its messages are for. */
+    public boolean hasOccupantsIn(String room) {
+        return muc.hasOccupantsHere(room);
+    }
+
     /** Hears who comes to and goes from the rooms, on any node. */
     public RoomEvents roomEvents() {
         return new RoomEvents() {

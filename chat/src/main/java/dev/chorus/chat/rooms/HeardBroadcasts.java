@@ -5,6 +5,8 @@ import dev.chorus.core.message.MessageListener;
 import dev.chorus.core.room.RoomEvents;
 import dev.chorus.engine.sio.BroadcastListener;
 import dev.chorus.engine.sio.PacketType;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the Socket.IO face broadcasts, read back into the core's terms on every node it reaches: the messages, and
@@ -18,14 +20,22 @@ public final class HeardBroadcasts {
     private HeardBroadcasts() {
     }
 
-    /** @param rooms told of presence and typing; {@code closed} is not broadcast, and never told here */
-    public static BroadcastListener by(MessageListener messages, RoomEvents rooms) {
+    /**
+     * @param rooms   told of presence and typing; {@code closed} is not broadcast, and never told here
+     * @param watched whether a chat room has listeners on this node: the messages of other rooms are not read at
+     *                all, and reach the sockets as the cluster carried them
+     */
+    public static BroadcastListener by(MessageListener messages, RoomEvents rooms, Predicate<String> watched) {
         return (packet, options) -> {
-            JsonNode data = packet.data();
-            if (packet.type() != PacketType.EVENT || !data.path(1).isObject()) {
+            String event = packet.event();
+            if (packet.type() != PacketType.EVENT || event == null
+                    || event.equals(MessageEmits.ROOM_EVENT) && unwatched(options.rooms(), watched)) {
                 return;
             }
-            String event = data.path(0).asText();
+            JsonNode data = packet.data();
+            if (!data.path(1).isObject()) {
+                return;
+            }
             JsonNode payload = data.get(1);
             String origin = options.except().isEmpty() ? null : options.except().iterator().next();
             switch (event) {
@@ -43,5 +53,10 @@ public final class HeardBroadcasts {
                 default -> MessageEmits.read(event, payload, messages);
             }
         };
+    }
+
+    /** A room's message goes to that room alone. */
+    private static boolean unwatched(Set<String> to, Predicate<String> watched) {
+        return !to.isEmpty() && to.stream().noneMatch(watched);
     }
 }

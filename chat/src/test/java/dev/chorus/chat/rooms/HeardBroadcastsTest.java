@@ -8,11 +8,13 @@ import dev.chorus.core.history.ChatMessage;
 import dev.chorus.core.message.Conversation;
 import dev.chorus.core.message.Post;
 import dev.chorus.core.room.RoomEvents;
+import dev.chorus.engine.sio.BroadcastListener;
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.Packet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** The Socket.IO face's broadcasts read back into the core's terms, as the other faces hear them. */
@@ -35,6 +37,8 @@ class HeardBroadcastsTest {
         public void closed(String room) {
         }
     };
+
+    private static final Predicate<String> EVERY_ROOM = room -> true;
 
     private final List<Post> posts = new ArrayList<>();
     private final List<ChatMessage> messages = new ArrayList<>();
@@ -86,12 +90,12 @@ class HeardBroadcastsTest {
         for (String status : List.of("online", "offline")) {
             ArrayNode data = JSON.createArrayNode().add("presence")
                     .add(JSON.valueToTree(ChatSockets.presence("lobby", "alice", status)));
-            HeardBroadcasts.by((post, message) -> posts.add(post), heard).broadcast(Packet.event("/", data),
+            HeardBroadcasts.by((post, message) -> posts.add(post), heard, EVERY_ROOM).broadcast(Packet.event("/", data),
                     new BroadcastOptions(Set.of(Channels.presence("lobby")), Set.of("socket-1"), false, false));
         }
         ArrayNode typing = JSON.createArrayNode().add("typing").add(JSON.createObjectNode().put("room", "lobby")
                 .put("user", "bob"));
-        HeardBroadcasts.by((post, message) -> posts.add(post), heard).broadcast(Packet.event("/", typing),
+        HeardBroadcasts.by((post, message) -> posts.add(post), heard, EVERY_ROOM).broadcast(Packet.event("/", typing),
                 new BroadcastOptions(Set.of("lobby"), Set.of(), true, false));
 
         assertThat(events).containsExactly("online lobby alice socket-1", "offline lobby alice socket-1",
@@ -103,10 +107,25 @@ class HeardBroadcastsTest {
     void otherEventsAreNotMessages() {
         ArrayNode data = JSON.createArrayNode().add("room-closed").add(JSON.createObjectNode().put("room", "lobby"));
 
-        HeardBroadcasts.by((post, message) -> posts.add(post), NO_EVENTS).broadcast(Packet.event("/", data),
+        HeardBroadcasts.by((post, message) -> posts.add(post), NO_EVENTS, EVERY_ROOM).broadcast(Packet.event("/", data),
                 BroadcastOptions.toRoom("lobby"));
 
         assertThat(posts).isEmpty();
+    }
+
+    @Test
+    void theMessagesOfARoomWatchedByNoOneHereAreNotRead() {
+        BroadcastListener watchingDen = HeardBroadcasts.by((post, message) -> posts.add(post), NO_EVENTS,
+                room -> room.equals("den"));
+        MessageEmits.Emit inDen = MessageEmits.of(new Post("alice", new Conversation.Room("den"), "hi", 1_000, null),
+                3);
+
+        watchingDen.broadcast(Packet.encodedEvent("/", "message", "not JSON: reading it would fail"),
+                BroadcastOptions.toRoom("lobby"));
+        watchingDen.broadcast(Packet.event("/", JSON.createArrayNode().add(inDen.event())
+                .add(JSON.valueToTree(inDen.payload()))), BroadcastOptions.toRoom("den"));
+
+        assertThat(posts).extracting(post -> post.conversation().key()).containsExactly("den");
     }
 
     /** Broadcasts the message as the face does, with the offset a cluster adds, and reads it back. */
@@ -117,7 +136,7 @@ class HeardBroadcastsTest {
         HeardBroadcasts.by((heard, message) -> {
             posts.add(heard);
             messages.add(message);
-        }, NO_EVENTS).broadcast(Packet.event("/", data), new BroadcastOptions(Set.copyOf(emit.rooms()), Set.of(),
+        }, NO_EVENTS, EVERY_ROOM).broadcast(Packet.event("/", data), new BroadcastOptions(Set.copyOf(emit.rooms()), Set.of(),
                 false, false));
     }
 }

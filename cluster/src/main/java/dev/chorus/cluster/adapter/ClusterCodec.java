@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.Packet;
 import dev.chorus.engine.sio.PersistedSession;
+import dev.chorus.engine.sio.ReplayedPacket;
 import dev.chorus.engine.sio.Socket;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
@@ -90,6 +91,26 @@ final class ClusterCodec {
      */
     static ArrayNode eventWithOffset(JsonNode data, String offset) {
         return ((ArrayNode) data.path("packet").get("data")).add(offset);
+    }
+
+    /**
+     * The event a recovering socket in {@code rooms} missed, from its stream entry's data.
+     *
+     * @return null when the entry is no durable event broadcast or goes to none of the rooms
+     */
+    static ReplayedPacket replayed(String nsp, String offset, String streamData, Set<String> rooms) {
+        EncodedBroadcast broadcast = EncodedBroadcast.read(streamData, offset);
+        if (broadcast != null) {
+            return broadcast.options().includes(rooms) ? new ReplayedPacket(offset, broadcast.packet(nsp)) : null;
+        }
+        JsonNode data = readStreamData(streamData);
+        JsonNode packet = data.path("packet");
+        BroadcastOptions options = readOptions(data.path("opts"));
+        if (!packet.path("data").isArray() || packet.path("type").asInt() != EVENT || packet.has("id")
+                || options.isVolatile() || !options.includes(rooms)) {
+            return null;
+        }
+        return new ReplayedPacket(offset, Packet.event(nsp, eventWithOffset(data, offset)));
     }
 
     /** A stream entry's data cut in two where the id goes. */

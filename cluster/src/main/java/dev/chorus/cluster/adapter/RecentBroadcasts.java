@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * room's message doubled with them).
  */
 final class RecentBroadcasts {
+    private final String nsp;
     private final int capacity;
     private final ConcurrentSkipListMap<StreamId, Kept> kept = new ConcurrentSkipListMap<>();
     /** Every broadcast after this one is kept, up to the newest added. */
@@ -28,7 +29,8 @@ final class RecentBroadcasts {
     private int size;
 
     /** @param keptAfter where the reader is now: every broadcast it delivers from here on is added */
-    RecentBroadcasts(StreamId keptAfter, int capacity) {
+    RecentBroadcasts(String nsp, StreamId keptAfter, int capacity) {
+        this.nsp = nsp;
         this.keptAfter = keptAfter;
         this.capacity = capacity;
     }
@@ -60,10 +62,10 @@ final class RecentBroadcasts {
         }
         List<ReplayedPacket> missed = new ArrayList<>();
         for (Kept broadcast : kept.subMap(after, false, upTo, true).values()) {
-            if (broadcast.audience().includes(rooms)) {
-                missed.add(new ReplayedPacket(broadcast.offset(),
-                        ClusterCodec.eventWithOffset(ClusterCodec.readStreamData(broadcast.streamData()),
-                                broadcast.offset())));
+            ReplayedPacket replayed = broadcast.audience().includes(rooms)
+                    ? ClusterCodec.replayed(nsp, broadcast.offset(), broadcast.streamData(), rooms) : null;
+            if (replayed != null) {
+                missed.add(replayed);
             }
         }
         // Entries forgotten while they were read may have been skipped.

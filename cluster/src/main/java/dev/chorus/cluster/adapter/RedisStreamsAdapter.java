@@ -70,7 +70,7 @@ final class RedisStreamsAdapter implements Adapter {
         this.emitter = new EmitterBridge(nsp, local, transport, this::applyRequest);
         this.sessions = new RecoverySessions(bus.redis().strings(), bus.settings().sessionPrefix(),
                 bus.settings().streamName(), uid);
-        this.recent = new RecentBroadcasts(bus.positionAfterDelivery(), RECENT);
+        this.recent = new RecentBroadcasts(nsp.name(), bus.positionAfterDelivery(), RECENT);
     }
 
     String uid() {
@@ -116,6 +116,15 @@ final class RedisStreamsAdapter implements Adapter {
         String rawData = fields.get("data");
         if (rawData == null) {
             return;
+        }
+        if (type == MessageType.BROADCAST) {
+            StreamId id = StreamId.parse(entryId);
+            EncodedBroadcast broadcast = id == null ? null : EncodedBroadcast.read(rawData, entryId);
+            if (broadcast != null) {
+                local.deliver(broadcast.packet(nsp.name()), broadcast.options(), entryId);
+                recent.add(id, entryId, broadcast.options(), rawData);
+                return;
+            }
         }
         JsonNode data = ClusterCodec.readStreamData(rawData);
         switch (type) {
@@ -419,14 +428,11 @@ final class RedisStreamsAdapter implements Adapter {
                 || fields.get("data") == null) {
             return;
         }
-        JsonNode data = ClusterCodec.readStreamData(fields.get("data"));
-        JsonNode packet = data.path("packet");
-        BroadcastOptions options = ClusterCodec.readOptions(data.path("opts"));
-        if (!packet.path("data").isArray() || packet.has("id") || options.isVolatile()
-                || !options.includes(session.rooms())) {
-            return;
+        ReplayedPacket replayed = ClusterCodec.replayed(nsp.name(), entry.getId(), fields.get("data"),
+                session.rooms());
+        if (replayed != null) {
+            missed.add(replayed);
         }
-        missed.add(new ReplayedPacket(entry.getId(), ClusterCodec.eventWithOffset(data, entry.getId())));
     }
 
     @Override

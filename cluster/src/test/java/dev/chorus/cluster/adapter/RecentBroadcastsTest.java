@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Broadcasts delivered lately, replayed from memory to a recovering socket, or not at all when some are gone. */
 class RecentBroadcastsTest {
-    private final RecentBroadcasts recent = new RecentBroadcasts(id(100), 3);
+    private final RecentBroadcasts recent = new RecentBroadcasts("/", id(100), 3);
 
     @Test
     void aSocketIsReplayedTheBroadcastsOfItsRoomsAfterItsOffsetUpToTheReader() {
@@ -43,9 +43,21 @@ class RecentBroadcastsTest {
 
         ReplayedPacket replayed = recent.replay(id(100), id(101), Set.of("lobby")).get(0);
         assertThat(replayed.offset()).isEqualTo("101-0");
-        assertThat(replayed.data().toString()).isEqualTo("[\"message\",\"one\",\"101-0\"]");
-        assertThat(recent.replay(id(100), id(101), Set.of("lobby")).get(0).data())
-                .as("each replay decodes its own copy").isNotSameAs(replayed.data()).isEqualTo(replayed.data());
+        assertThat(replayed.packet().data().toString()).isEqualTo("[\"message\",\"one\",\"101-0\"]");
+        assertThat(recent.replay(id(100), id(101), Set.of("lobby")).get(0).packet().data())
+                .as("each replay decodes its own copy").isNotSameAs(replayed.packet().data())
+                .isEqualTo(replayed.packet().data());
+    }
+
+    @Test
+    void aBroadcastWithBinaryIsReplayedWithItsBytes() {
+        BroadcastOptions options = new BroadcastOptions(Set.of("lobby"), Set.of(), false, false);
+        ArrayNode event = JsonNodeFactory.instance.arrayNode().add("file").add(new byte[] {1, 2, 3});
+        recent.add(id(101), "101-0", options, ClusterCodec.streamData(ClusterCodec.broadcastData(event, options)));
+
+        ArrayNode replayed = (ArrayNode) recent.replay(id(100), id(101), Set.of("lobby")).get(0).packet().data();
+        assertThat(replayed.get(1).isBinary()).isTrue();
+        assertThat(replayed.get(2).asText()).isEqualTo("101-0");
     }
 
     /** As the stream carries it, without the offset, which the entry's id is. */
@@ -61,6 +73,6 @@ class RecentBroadcastsTest {
     }
 
     private static List<String> texts(List<ReplayedPacket> packets) {
-        return packets.stream().map(packet -> packet.data().get(1).asText()).toList();
+        return packets.stream().map(packet -> packet.packet().data().get(1).asText()).toList();
     }
 }

@@ -190,7 +190,7 @@ public class InMemoryAdapter implements Adapter {
                 }
                 if (packet.options().includes(session.rooms())) {
                     missed.add(new ReplayedPacket(Long.toString(packet.offset(), 36),
-                            packet.data(nsp.server().mapper())));
+                            Packet.event(nsp.name(), packet.data(nsp.server().mapper()))));
                 }
             }
             Collections.reverse(missed);

@@ -106,8 +106,8 @@ public final class Namespace {
     }
 
     void delivered(Packet packet, int sockets) {
-        if (!deliveryListeners.isEmpty() && packet.type() == PacketType.EVENT) {
-            String event = packet.data().path(0).asText();
+        String event = deliveryListeners.isEmpty() ? null : packet.event();
+        if (event != null) {
             deliveryListeners.forEach(listener -> listener.delivered(event, sockets));
         }
     }

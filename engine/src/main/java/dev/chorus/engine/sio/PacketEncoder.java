@@ -32,6 +32,9 @@ final class PacketEncoder {
 
     /** @return the frames of the packet; the caller owns them */
     List<Frame> encode(Packet packet) {
+        if (packet.json() != null) {
+            return List.of(Frame.text(encodedEvent(packet)));
+        }
         List<byte[]> attachments = new ArrayList<>(0);
         JsonNode data = packet.data();
         // The binary types follow from the data alone (a decoded packet may come back here as it was). Only events
@@ -73,6 +76,20 @@ final class PacketEncoder {
             frames.add(Frame.binary(Unpooled.wrappedBuffer(attachment)));
         }
         return frames;
+    }
+
+    /** An event that holds its arguments as JSON text, which has no binary: one frame, the text as it is. */
+    private ByteBuf encodedEvent(Packet packet) {
+        String json = packet.json();
+        ByteBuf buf = alloc.buffer(3 + packet.nsp().length() + json.length());
+        buf.writeByte('4');
+        buf.writeByte(PacketType.EVENT.digit());
+        if (!"/".equals(packet.nsp())) {
+            buf.writeCharSequence(packet.nsp(), StandardCharsets.UTF_8);
+            buf.writeByte(',');
+        }
+        buf.writeCharSequence(json, StandardCharsets.UTF_8);
+        return buf;
     }
 
     /** A copy of {@code node} with every binary node replaced by a placeholder; the bytes go to {@code out}. */

@@ -295,7 +295,7 @@ public final class Socket {
         Set<String> replayed = new HashSet<>();
         for (ReplayedPacket packet : missed) {
             replayed.add(packet.offset());
-            client.send(Packet.event(nsp.name(), packet.data()));
+            client.send(packet.packet());
         }
         ObjectNode ack = nsp.server().mapper().createObjectNode().put("sid", id);
         if (pid != null) {

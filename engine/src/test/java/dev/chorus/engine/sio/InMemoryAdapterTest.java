@@ -134,9 +134,10 @@ class InMemoryAdapterTest {
         PersistedSession restored = adapter.restoreSession("pid1", seen).join();
         assertThat(restored).isEqualTo(stored);
         List<ReplayedPacket> missed = adapter.replay(restored, seen).join();
-        assertThat(missed).extracting(p -> p.data().get(0).asText()).containsExactly("missed-1", "missed-2");
+        assertThat(missed).extracting(p -> p.packet().data().get(0).asText()).containsExactly("missed-1", "missed-2");
         assertThat(missed.get(1).offset()).isEqualTo(last);
-        assertThat(missed).allSatisfy(p -> assertThat(p.data().get(p.data().size() - 1).asText()).isEqualTo(p.offset()));
+        assertThat(missed).allSatisfy(p -> assertThat(p.packet().data().get(p.packet().data().size() - 1).asText())
+                .isEqualTo(p.offset()));
 
         assertThat(adapter.replay(restored, last).join()).as("nothing after the newest offset").isEmpty();
         assertThat(adapter.restoreSession("pid1", seen).join()).as("a session is restored once").isNull();
@@ -149,8 +150,8 @@ class InMemoryAdapterTest {
         broadcast(adapter, "second", Set.of(), Set.of());
         PersistedSession session = new PersistedSession("s", "p", Set.of("s"), server.mapper().createObjectNode());
 
-        adapter.replay(session, before).join().get(0).data().add("changed");
-        assertThat(adapter.replay(session, before).join().get(0).data()).hasSize(2);
+        ((ArrayNode) adapter.replay(session, before).join().get(0).packet().data()).add("changed");
+        assertThat(adapter.replay(session, before).join().get(0).packet().data()).hasSize(2);
     }
 
     @Test
@@ -182,7 +183,7 @@ class InMemoryAdapterTest {
 
         adapter.persistSession(session).join();
         assertThat(adapter.restoreSession("p", second).join()).as("everything after e2 is kept").isEqualTo(session);
-        assertThat(adapter.replay(session, second).join()).extracting(p -> p.data().get(0).asText())
+        assertThat(adapter.replay(session, second).join()).extracting(p -> p.packet().data().get(0).asText())
                 .containsExactly("e3");
     }
 

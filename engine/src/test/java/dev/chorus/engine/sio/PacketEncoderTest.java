@@ -54,6 +54,17 @@ class PacketEncoderTest {
     }
 
     @Test
+    void anEventHeldAsTextIsWrittenAsItIsAndReadOnlyWhenAsked() {
+        Packet text = Packet.encodedEvent("/admin", "message", "[\"message\", {\"text\":\"h\u00e9\"} ,\"1-0\"]");
+
+        assertThat(encodeText(text)).isEqualTo("42/admin,[\"message\", {\"text\":\"h\u00e9\"} ,\"1-0\"]");
+        assertThat(encodeText(Packet.encodedEvent("/", "x", "[\"x\"]"))).isEqualTo("42[\"x\"]");
+        assertThat(text.event()).isEqualTo("message");
+        assertThat(text.data()).isEqualTo(json("[\"message\",{\"text\":\"h\u00e9\"},\"1-0\"]"));
+        assertThat(text).isEqualTo(Packet.event("/admin", json("[\"message\",{\"text\":\"h\u00e9\"},\"1-0\"]")));
+    }
+
+    @Test
     void acks() {
         assertThat(encodeText(new Packet(PacketType.ACK, "/", 456, json("[1,\"2\",{\"3\":[false]}]"))))
                 .isEqualTo("43456[1,\"2\",{\"3\":[false]}]");

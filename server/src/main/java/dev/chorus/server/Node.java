@@ -230,7 +230,7 @@ public final class Node implements AutoCloseable {
             http.serve(engine.maxHttpBufferSize(), endpoints, new Router(routes, engine.cors(), proxies, refusals));
             backend.announce(advertisedAddress(host, http.port()), () -> load(io));
             log.info("chorus node {} up on port {}: {}, {} event loops, auth {}, session cookie {}, recovery window {} s",
-                    nodeId, http.port(), backend, EventLoops.describe(), authMode.name().toLowerCase(),
+                    nodeId, http.port(), backend, EventLoops.describe(loops), authMode.name().toLowerCase(),
                     settings.get(Keys.SESSION_COOKIE), settings.get(Keys.RECOVERY_WINDOW).toSeconds());
             return new Node(backend, hashing, io, http, xmpp, loops, nodeId,
                     new Drain(io.engine(), settings.get(Keys.DRAIN_RATE), settings.get(Keys.DRAIN_TIMEOUT)), webRoot,

@@ -27,11 +27,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final String FILE_NAME = "chorus.mv.db";
 
     private final MVStore store;
+    private final Path file;
     private final ObjectMapper mapper = new ObjectMapper();
     private final ExecutorService thread;
 
-    private EmbeddedDatabase(MVStore store) {
+    private EmbeddedDatabase(MVStore store, Path file) {
         this.store = store;
+        this.file = file;
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chorus-store");
             t.setDaemon(true);
@@ -49,7 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Path file = dataDir.resolve(FILE_NAME);
         MVStore store = new MVStore.Builder().fileName(file.toString()).compress().open();
         log.info("embedded store at {}", file.toAbsolutePath());
-        return new EmbeddedDatabase(store);
+        return new EmbeddedDatabase(store, file.toAbsolutePath());
     }
 
     public <T> CompletableFuture<T> run(Supplier<T> work) {
@@ -89,5 +91,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         store.close();
+    }
+
+    /** Its file, for the logs. */
+    @Override
+    public String toString() {
+        return file.toString();
     }
 }

@@ -37,6 +37,13 @@ class EmbeddedStoresTest {
     }
 
     @Test
+    void theDatabaseNamesItsFileInTheLogs() {
+        db = EmbeddedDatabase.open(dataDir);
+
+        assertThat(db).hasToString(dataDir.resolve("chorus.mv.db").toAbsolutePath().toString());
+    }
+
+    @Test
     void accountsSurviveAReopen() throws Exception {
         db = EmbeddedDatabase.open(dataDir);
         Account alice = new Account("Alice", "$argon2id$hash", true, CREATED, Map.of());

@@ -171,7 +171,8 @@ public final class Keys {
             "On SIGTERM, how many clients a second are handed over.", 1000, integer(1, 1_000_000), String::valueOf,
             false);
     public static final Key<Integer> IO_THREADS = new Key<>("io-threads", "N",
-            "Event loop threads, shared by the clients' connections and Redis'; 0 for one per core.",
+            "Event loop threads, shared by the clients' connections and Redis'; 0 for one per core but one (at "
+                    + "least one).",
             0, integer(0, 1024), String::valueOf, false);
     public static final Key<Path> WEB_ROOT = new Key<>("web-root", "DIR",
             "A folder of static files served at /, beside the web chat (its files win) or instead of it "

@@ -136,7 +136,7 @@ class HeardBroadcastsTest {
         HeardBroadcasts.by((heard, message) -> {
             posts.add(heard);
             messages.add(message);
-        }, NO_EVENTS, EVERY_ROOM).broadcast(Packet.event("/", data), new BroadcastOptions(Set.copyOf(emit.rooms()), Set.of(),
-                false, false));
+        }, NO_EVENTS, EVERY_ROOM).broadcast(Packet.event("/", data),
+                new BroadcastOptions(Set.copyOf(emit.rooms()), Set.of(), false, false));
     }
 }

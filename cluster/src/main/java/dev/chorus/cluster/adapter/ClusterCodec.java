@@ -26,7 +26,8 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  * those with, msgpack for whole messages on pub/sub and for recovery sessions.
  */
 final class ClusterCodec {
-    private static final int EVENT = 2;
+    /** The packet type of an event, as the adapters write it in a broadcast. */
+    static final int EVENT = 2;
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper MSGPACK = new ObjectMapper(new MessagePackFactory());

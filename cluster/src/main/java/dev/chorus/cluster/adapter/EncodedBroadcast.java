@@ -17,8 +17,6 @@ import java.util.Set;
  * so the arguments are cut out of the entry's text, checked by a streaming parser on the way.
  */
 record EncodedBroadcast(String event, String json, BroadcastOptions options) {
-    private static final int EVENT = 2;
-
     Packet packet(String nsp) {
         return Packet.encodedEvent(nsp, event, json);
     }
@@ -103,7 +101,7 @@ record EncodedBroadcast(String event, String json, BroadcastOptions options) {
     /** What a packet object says, its arguments as the span of the text from their {@code [} to their {@code ]}. */
     private record PacketFields(int type, boolean acked, String event, int start, int end) {
         boolean isPlainEvent() {
-            return type == EVENT && !acked && event != null && end > start;
+            return type == ClusterCodec.EVENT && !acked && event != null && end > start;
         }
 
         /** Reads the object the parser is at the start of, up to its end. */

@@ -51,19 +51,20 @@ final class RoomMembership implements RoomEvents {
     }
 
     /**
-     * Presence events go only to the sockets that asked for them: a web chat shows who comes and goes, while a
-     * client that only sends and receives messages is spared them — in a room of n members, n joins would otherwise
-     * cost n² deliveries.
+     * Presence events and the member list go only to the sockets that asked for them: a web chat shows who is
+     * there and who comes and goes, while a client that only sends and receives messages is spared them — in a room
+     * of n members, n joins would otherwise cost n² deliveries and n² names.
      */
     private void join(Socket socket, Requests.Join request, Ack ack) {
-        rooms.join(new SocketConnection(socket), request.room(), Boolean.TRUE.equals(request.presence()))
+        boolean watch = Boolean.TRUE.equals(request.presence());
+        rooms.join(new SocketConnection(socket), request.room(), watch)
                 .whenComplete((answer, error) -> {
                     if (error != null) {
                         log.warn("user {}: members of room {} could not be read", userOf(socket), request.room(),
                                 error);
                         ack.send(error("the room is not available"));
                     } else {
-                        answer(ack, answer, members -> Map.of("ok", true, "members", members));
+                        answer(ack, answer, members -> watch ? Map.of("ok", true, "members", members) : Map.of("ok", true));
                     }
                 });
     }

@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class RoomMembershipTest extends TwoUsersTest {
     @Test
-    void aJoinGetsTheMembersAndTellsThoseWhoAskedForPresence() {
+    void aJoinWithPresenceGetsTheMembersAndTellsThoseWhoAskedForPresence() {
         JsonNode joined = alice.call("join", Map.of("room", "lobby", "presence", true));
         assertThat(joined.path("ok").asBoolean()).isTrue();
         assertThat(joined.path("members").toString()).isEqualTo("[\"alice\"]");
 
-        assertThat(bob.call("join", Map.of("room", "lobby")).path("members").toString())
+        assertThat(bob.call("join", Map.of("room", "lobby")).toString())
+                .as("a joiner that does not watch the room's presence gets no member list").isEqualTo("{\"ok\":true}");
+        assertThat(bob.call("join", Map.of("room", "lobby", "presence", true)).path("members").toString())
                 .isEqualTo("[\"alice\",\"bob\"]");
 
         assertThat(alice.next("presence").toString()).contains("\"user\":\"bob\"", "\"status\":\"online\"",

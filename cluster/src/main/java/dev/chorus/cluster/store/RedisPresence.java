@@ -106,15 +106,15 @@ public final class RedisPresence implements Presence {
     }
 
     @Override
-    public CompletableFuture<Entry> enter(String room, String user) {
+    public CompletableFuture<Entry> enter(String room, String user, boolean withMembers) {
         return enter.<List<Object>>run(ScriptOutputType.MULTI, keys(room, user), room, user,
-                Integer.toString(maxRoomsPerUser), "1").thenApply(result -> {
+                Integer.toString(maxRoomsPerUser), withMembers ? "1" : "0").thenApply(result -> {
                     long entered = (Long) result.get(0);
                     if (entered < 0) {
                         return new Entry(Entered.TOO_MANY_ROOMS, List.of());
                     }
-                    List<String> members = ((List<?>) result.get(1)).stream().map(String.class::cast).sorted()
-                            .toList();
+                    List<String> members = result.size() < 2 ? List.of()
+                            : ((List<?>) result.get(1)).stream().map(String.class::cast).sorted().toList();
                     return new Entry(entered == 1 ? Entered.FIRST : Entered.AGAIN, members);
                 });
     }

@@ -22,14 +22,14 @@ public final class EmbeddedPresence implements Presence {
     }
 
     @Override
-    public synchronized CompletableFuture<Entry> enter(String room, String user) {
+    public synchronized CompletableFuture<Entry> enter(String room, String user, boolean withMembers) {
         Map<String, Integer> present = rooms.get(room);
         if ((present == null || !present.containsKey(user))
                 && roomsOf.getOrDefault(user, Set.of()).size() >= maxRoomsPerUser) {
             return CompletableFuture.completedFuture(new Entry(Entered.TOO_MANY_ROOMS, List.of()));
         }
         Entered how = add(room, user) ? Entered.FIRST : Entered.AGAIN;
-        return CompletableFuture.completedFuture(new Entry(how, sortedMembers(room)));
+        return CompletableFuture.completedFuture(new Entry(how, withMembers ? sortedMembers(room) : List.of()));
     }
 
     @Override

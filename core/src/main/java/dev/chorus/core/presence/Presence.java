@@ -23,7 +23,7 @@ public interface Presence {
 
     /**
      * What came of an {@link #enter}, and who is in the room now, in name order (read in the same step: a join
-     * answers with them); none when the user had too many rooms.
+     * answers with them) when they were asked for; none when they were not, or the user had too many rooms.
      */
     record Entry(Entered how, List<String> members) {
         public Entry {
@@ -31,8 +31,13 @@ public interface Presence {
         }
     }
 
-    /** A connection of the user enters the room, unless that would put the user in too many rooms. */
-    CompletableFuture<Entry> enter(String room, String user);
+    /**
+     * A connection of the user enters the room, unless that would put the user in too many rooms.
+     *
+     * @param withMembers whether to read who is in the room now: in a room of n users, n entries reading them all
+     *     would cost n² names
+     */
+    CompletableFuture<Entry> enter(String room, String user, boolean withMembers);
 
     /**
      * A connection of the user is back in a room it was in (its client recovered it), whatever the user's room

@@ -73,8 +73,8 @@ public final class Rooms {
     /**
      * Puts a connection in a room, if it is not there yet.
      *
-     * @param watchPresence whether the connection wants the room's presence events
-     * @return the room's members, the user among them
+     * @param watchPresence whether the connection wants the room's presence events, and who is in the room now
+     * @return the room's members, the user among them, when the connection watches its presence; none otherwise
      */
     public CompletableFuture<Answer<List<String>>> join(Connection connection, String room, boolean watchPresence) {
         return join(connection, room, watchPresence, null);
@@ -133,7 +133,8 @@ public final class Rooms {
     private CompletableFuture<Answer<List<String>>> enter(Connection connection, String room, boolean watchPresence) {
         if (connection.isIn(room)) {
             connection.watchPresence(room, watchPresence);
-            return presence.members(room).thenApply(Answer::done);
+            return watchPresence ? presence.members(room).thenApply(Answer::done)
+                    : CompletableFuture.completedFuture(Answer.done(List.of()));
         }
         if (connection.roomCount() >= maxRoomsPerConnection) {
             return CompletableFuture.completedFuture(Answer.refused(
@@ -141,7 +142,7 @@ public final class Rooms {
         }
         connection.enter(room);
         connection.watchPresence(room, watchPresence);
-        return presence.enter(room, connection.user()).thenCompose(entry -> {
+        return presence.enter(room, connection.user(), watchPresence).thenCompose(entry -> {
             if (entry.how() == Presence.Entered.TOO_MANY_ROOMS) {
                 return connection.execute(() -> {
                     connection.exit(room);

@@ -149,11 +149,11 @@ class RoomsTest {
 
         assertThat(rooms.join(new Tab("b1", "bob"), "den", false).join())
                 .isEqualTo(Answer.refused(RoomSettings.LOCKED));
-        assertThat(rooms.join(new Tab("a1", "alice"), "den", false).join())
+        assertThat(rooms.join(new Tab("a1", "alice"), "den", true).join())
                 .as("its owner comes in while it is locked").isEqualTo(Answer.done(List.of("alice")));
         clock.advance(RoomSettings.SETUP_TIME);
         Tab dave = new Tab("d1", "dave");
-        assertThat(rooms.join(dave, "den", false).join()).as("a room its owner did not set up opens by itself")
+        assertThat(rooms.join(dave, "den", true).join()).as("a room its owner did not set up opens by itself")
                 .isEqualTo(Answer.done(List.of("alice", "dave")));
         rooms.leave(dave, "den").join();
 
@@ -164,7 +164,7 @@ class RoomsTest {
                 .isEqualTo(Answer.refused(RoomSettings.WRONG_PASSWORD));
         assertThat(rooms.join(new Tab("m1", "mallory"), "den", false, "secret").join())
                 .isEqualTo(Answer.refused(RoomSettings.BANNED));
-        assertThat(rooms.join(new Tab("b1", "bob"), "den", false, "secret").join())
+        assertThat(rooms.join(new Tab("b1", "bob"), "den", true, "secret").join())
                 .isEqualTo(Answer.done(List.of("alice", "bob")));
         assertThat(rooms.join(new Tab("c1", "carol"), "den", false, "secret").join())
                 .as("two at most").isEqualTo(Answer.refused(RoomSettings.FULL));
@@ -173,12 +173,15 @@ class RoomsTest {
     @Test
     void theJoinerGetsTheMembersAndItsChoiceOfPresenceEvents() {
         Tab bob = new Tab("b1", "bob");
-        rooms.join(new Tab("a1", "alice"), "lobby", false).join();
+        assertThat(rooms.join(new Tab("a1", "alice"), "lobby", false).join())
+                .as("no member list for a joiner that does not watch who comes and goes")
+                .isEqualTo(Answer.done(List.of()));
 
         assertThat(rooms.join(bob, "lobby", true).join()).isEqualTo(Answer.done(List.of("alice", "bob")));
         assertThat(bob.watching).containsExactly("lobby");
-        rooms.join(bob, "lobby", false).join();
+        assertThat(rooms.join(bob, "lobby", false).join()).isEqualTo(Answer.done(List.of()));
         assertThat(bob.watching).as("joining again changes only the choice").isEmpty();
+        assertThat(rooms.join(bob, "lobby", true).join()).isEqualTo(Answer.done(List.of("alice", "bob")));
         assertThat(rooms.list("bob").join()).isEqualTo(Answer.done(Map.of("lobby", 2)));
     }
 

@@ -50,7 +50,7 @@ class ChatPresenceIT {
         JSONObject aliceJoined = ack(aliceSocket, "join", new JSONObject().put("room", "lobby").put("presence", true));
         assertThat(aliceJoined.getJSONArray("members").toString()).isEqualTo("[\"alice\"]");
         JSONObject bobJoined = ack(bobSocket, "join", new JSONObject().put("room", "lobby"));
-        assertThat(bobJoined.getJSONArray("members").toString()).isEqualTo("[\"alice\",\"bob\"]");
+        assertThat(bobJoined.has("members")).as("bob does not watch who comes and goes").isFalse();
         JSONObject online = alice.next("presence");
         assertThat(online.getString("user")).isEqualTo("bob");
         assertThat(online.getString("status")).isEqualTo("online");
@@ -59,6 +59,9 @@ class ChatPresenceIT {
         ack(carolSocket, "join", new JSONObject().put("room", "lobby"));
         assertThat(alice.next("presence").getString("user")).isEqualTo("carol");
         assertThat(bob.queue("presence")).as("bob did not ask for presence events").isEmpty();
+        assertThat(ack(bobSocket, "join", new JSONObject().put("room", "lobby").put("presence", true))
+                .getJSONArray("members").toString()).as("asked for, when in the room already")
+                .isEqualTo("[\"alice\",\"bob\",\"carol\"]");
 
         bobSocket.emit("typing", new JSONObject().put("room", "lobby"));
         JSONObject typing = alice.next("typing");

@@ -74,8 +74,9 @@ class ClusterChatIT {
         ChatClient alice = connect(1, register(0, "alice"));
         ChatClient bob = connect(2, register(0, "bob"));
 
-        assertThat(alice.call("join", Map.of("room", "lobby")).path("members").toString()).isEqualTo("[\"alice\"]");
-        assertThat(bob.call("join", Map.of("room", "lobby")).path("members").toString())
+        assertThat(alice.call("join", Map.of("room", "lobby", "presence", true)).path("members").toString())
+                .isEqualTo("[\"alice\"]");
+        assertThat(bob.call("join", Map.of("room", "lobby", "presence", true)).path("members").toString())
                 .as("members seen from another node").isEqualTo("[\"alice\",\"bob\"]");
 
         long id = bob.call("message", Map.of("room", "lobby", "text", "hello from node 2")).path("id").asLong();

@@ -64,7 +64,8 @@ final class RoomMembership implements RoomEvents {
                                 error);
                         ack.send(error("the room is not available"));
                     } else {
-                        answer(ack, answer, members -> watch ? Map.of("ok", true, "members", members) : Map.of("ok", true));
+                        answer(ack, answer, members -> watch ? Map.of("ok", true, "members", members)
+                                : Map.of("ok", true));
                     }
                 });
     }

@@ -146,7 +146,8 @@ final class RedisStreamsAdapter implements Adapter {
             return;
         }
         BroadcastOptions options = ClusterCodec.readOptions(data.path("opts"));
-        boolean durable = packet.path("type").asInt() == ClusterCodec.EVENT && !packet.has("id") && !options.isVolatile();
+        boolean durable = packet.path("type").asInt() == ClusterCodec.EVENT && !packet.has("id")
+                && !options.isVolatile();
         StreamId id = durable && entryId != null ? StreamId.parse(entryId) : null;
         if (id == null) {
             local.deliver(Packet.event(nsp.name(), (ArrayNode) packet.get("data")), options, null);

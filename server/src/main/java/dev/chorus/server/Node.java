@@ -167,7 +167,8 @@ public final class Node implements AutoCloseable {
                     .maxSessionsPerAddress(settings.get(Keys.MAX_SESSIONS_PER_ADDRESS))
                     .maxHandshakesInFlight(settings.get(Keys.MAX_HANDSHAKES_IN_FLIGHT))
                     .refusals(refusals)
-                    .maxQueuedBytes(settings.get(Keys.MAX_QUEUED_BYTES)))
+                    .maxQueuedBytes(settings.get(Keys.MAX_QUEUED_BYTES))
+                    .busyWriteDelay(settings.get(Keys.BUSY_WRITE_DELAY)))
                     .build();
             SocketIoServer io = parts.add(new SocketIoServer(SocketIoOptions.builder()
                     .engine(engine)

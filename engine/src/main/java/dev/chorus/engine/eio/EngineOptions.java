@@ -17,6 +17,7 @@ public final class EngineOptions {
     private final Duration upgradeTimeout;
     private final int maxHttpBufferSize;
     private final long maxQueuedBytes;
+    private final Duration busyWriteDelay;
     private final int maxSessionsPerAddress;
     private final int maxHandshakesInFlight;
     private final Set<TransportName> transports;
@@ -35,6 +36,7 @@ public final class EngineOptions {
         this.upgradeTimeout = b.upgradeTimeout;
         this.maxHttpBufferSize = b.maxHttpBufferSize;
         this.maxQueuedBytes = b.maxQueuedBytes;
+        this.busyWriteDelay = b.busyWriteDelay;
         this.maxSessionsPerAddress = b.maxSessionsPerAddress;
         this.maxHandshakesInFlight = b.maxHandshakesInFlight;
         this.transports = Set.copyOf(b.transports);
@@ -87,6 +89,15 @@ public final class EngineOptions {
      */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
+    }
+
+    /**
+     * How long a busy session's frames may wait to go out together: a client sent a steady stream of frames (each
+     * of its last writes within twice this of the one before) gets them gathered into one write this often, instead
+     * of a system call each. Zero, the default, sends every frame as soon as the loop gets to it.
+     */
+    public Duration busyWriteDelay() {
+        return busyWriteDelay;
     }
 
     /**
@@ -167,6 +178,7 @@ public final class EngineOptions {
         private Duration upgradeTimeout = Duration.ofSeconds(10);
         private int maxHttpBufferSize = 1_000_000;
         private long maxQueuedBytes = 8L << 20;
+        private Duration busyWriteDelay = Duration.ZERO;
         private int maxSessionsPerAddress = Integer.MAX_VALUE;
         private int maxHandshakesInFlight = Integer.MAX_VALUE;
         private Set<TransportName> transports = EnumSet.allOf(TransportName.class);
@@ -206,6 +218,14 @@ public final class EngineOptions {
                 throw new IllegalArgumentException("maxQueuedBytes must be positive");
             }
             this.maxQueuedBytes = maxQueuedBytes;
+            return this;
+        }
+
+        public Builder busyWriteDelay(Duration busyWriteDelay) {
+            if (busyWriteDelay.isNegative()) {
+                throw new IllegalArgumentException("busyWriteDelay must not be negative");
+            }
+            this.busyWriteDelay = busyWriteDelay;
             return this;
         }
 

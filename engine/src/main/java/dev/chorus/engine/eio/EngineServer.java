@@ -201,7 +201,8 @@ public final class EngineServer {
     /** Only ever asked for on {@code loop}. */
     LoopFlusher flusher(EventLoop loop) {
         LoopFlusher flusher = flushers.get(loop);
-        return flusher != null ? flusher : flushers.computeIfAbsent(loop, LoopFlusher::new);
+        return flusher != null ? flusher
+                : flushers.computeIfAbsent(loop, key -> new LoopFlusher(key, options.busyWriteDelay()));
     }
 
     HeartbeatWheel heartbeatWheel(EventLoop loop) {

@@ -22,6 +22,10 @@ public final class EngineSession {
     private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
     private static final long UPGRADE_POLL_RELEASE_MILLIS = 100;
     private static final long CLOSE_NOOP_GRACE_MILLIS = 500;
+    /** A window of a session's writes lasts this many beats, at most one write each while the session waits. */
+    private static final int BUSY_WINDOW_BEATS = 5;
+    /** Writes in a window that make the next one busy: fewer than the window's beats, for a busy session to stay so. */
+    private static final int BUSY_WRITES = 4;
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -46,6 +50,13 @@ public final class EngineSession {
     private boolean owesCloseNoop;
     private boolean awaitingPong;
     private boolean flushPending;
+    /**
+     * How busy the session is: its writes counted in windows of {@link #BUSY_WINDOW_BEATS} beats, the first starting
+     * at a write; a window with {@link #BUSY_WRITES} writes, followed at once by another, makes that other busy.
+     */
+    private long windowStartNanos;
+    private int windowWrites;
+    private boolean afterBusyWindow;
     /** The heartbeat wheel's bookkeeping: the tick at which this session is due. */
     long heartbeatTick;
 
@@ -132,8 +143,38 @@ public final class EngineSession {
     private void flushSoon() {
         if (!flushPending && state != State.CLOSED) {
             flushPending = true;
-            server.flusher(loop).add(this);
+            if (busy()) {
+                server.flusher(loop).addAtBeat(this);
+            } else {
+                server.flusher(loop).add(this);
+            }
         }
+    }
+
+    /**
+     * Whether this session's frames wait for the loop's next beat: only those of a client sent a steady stream (a
+     * conversation's burst goes out at once), and as long as the stream lasts: waiting, a busy session writes once a
+     * beat, which keeps it busy.
+     */
+    private boolean busy() {
+        long beat = server.options().busyWriteDelay().toNanos();
+        return beat > 0 && afterBusyWindow && loop.ticker().nanoTime() - windowStartNanos < BUSY_WINDOW_BEATS * beat;
+    }
+
+    private void countWrite() {
+        long beat = server.options().busyWriteDelay().toNanos();
+        if (beat == 0) {
+            return;
+        }
+        long window = BUSY_WINDOW_BEATS * beat;
+        long now = loop.ticker().nanoTime();
+        long sinceStart = now - windowStartNanos;
+        if (sinceStart >= window) {
+            afterBusyWindow = sinceStart < 2 * window && windowWrites >= BUSY_WRITES;
+            windowStartNanos = now;
+            windowWrites = 0;
+        }
+        windowWrites++;
     }
 
     /** The loop's flusher got round to this session. */
@@ -234,6 +275,7 @@ public final class EngineSession {
         List<Frame> batch = new ArrayList<>(writeQueue);
         writeQueue.clear();
         queuedBytes = 0;
+        countWrite();
         transport.write(batch);
         checkBacklog();
         if (state == State.CLOSED) {

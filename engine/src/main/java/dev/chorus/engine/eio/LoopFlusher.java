@@ -1,22 +1,31 @@
 package dev.chorus.engine.eio;
 
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends what the sessions of one event loop queued, once the loop is through the tasks already waiting: a session
  * given several frames meanwhile — the broadcasts of one read from the cluster, an ack and an event — writes them to
- * its socket in one go rather than one system call each. Confined to its loop.
+ * its socket in one go rather than one system call each. A busy session's frames wait for the next beat instead
+ * ({@link EngineOptions#busyWriteDelay()}): one timer a beat for all of the loop's busy sessions. Confined to its
+ * loop.
  */
 final class LoopFlusher implements Runnable {
     private final EventLoop loop;
+    private final long beatNanos;
     private List<EngineSession> due = new ArrayList<>();
     private List<EngineSession> spare = new ArrayList<>();
+    private List<EngineSession> nextBeat = new ArrayList<>();
+    private List<EngineSession> spareBeat = new ArrayList<>();
     private boolean scheduled;
+    private boolean beatScheduled;
 
-    LoopFlusher(EventLoop loop) {
+    LoopFlusher(EventLoop loop, Duration busyWriteDelay) {
         this.loop = loop;
+        this.beatNanos = busyWriteDelay.toNanos();
     }
 
     /** Flushes the session soon; called once per session until then (the session keeps count). */
@@ -28,12 +37,33 @@ final class LoopFlusher implements Runnable {
         }
     }
 
+    /** Flushes a busy session at the next beat; called once per session until then, like {@link #add}. */
+    void addAtBeat(EngineSession session) {
+        nextBeat.add(session);
+        if (!beatScheduled) {
+            beatScheduled = true;
+            loop.schedule(this::beat, beatNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     @Override
     public void run() {
         scheduled = false;
         List<EngineSession> sessions = due;
         due = spare;
         spare = sessions;
+        flushAll(sessions);
+    }
+
+    private void beat() {
+        beatScheduled = false;
+        List<EngineSession> sessions = nextBeat;
+        nextBeat = spareBeat;
+        spareBeat = sessions;
+        flushAll(sessions);
+    }
+
+    private static void flushAll(List<EngineSession> sessions) {
         for (EngineSession session : sessions) {
             session.flushQueued();
         }

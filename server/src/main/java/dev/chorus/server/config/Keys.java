@@ -78,6 +78,10 @@ public final class Keys {
             "Most a connection may have waiting for a client that does not read; past it the connection is cut, and "
                     + "the client reconnects and recovers.", 8 << 20, integer(64 << 10, 1 << 30), String::valueOf,
             false);
+    public static final Key<Duration> BUSY_WRITE_DELAY = new Key<>("busy-write-delay", "MILLISECONDS",
+            "How long frames for a busy connection (sent a steady stream of them) may wait to go out together, in one "
+                    + "write instead of one each. 0: every frame at once.", Duration.ofMillis(20),
+            duration(ChronoUnit.MILLIS, Duration.ZERO), writeDuration(ChronoUnit.MILLIS), false);
     public static final Key<Duration> REQUEST_TIMEOUT = new Key<>("request-timeout", "SECONDS",
             "How long a client has for a request's head once it began, and the longest pause in its body; then the "
                     + "connection is closed.", Duration.ofSeconds(20), duration(ChronoUnit.SECONDS,
@@ -237,7 +241,7 @@ public final class Keys {
             LogFormat.TEXT, choice(LogFormat.class), Readers::choiceName, false);
 
     public static final List<Key<?>> ALL = List.of(HOST, PORT, DATA, AUTH, SESSION_COOKIE, TRUSTED_PROXIES, SESSION_IDLE,
-            SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_QUEUED_BYTES, REQUEST_TIMEOUT,
+            SESSION_MAX, HISTORY_SIZE, HISTORY_MAX_AGE, MAX_MESSAGE_SIZE, MAX_QUEUED_BYTES, BUSY_WRITE_DELAY, REQUEST_TIMEOUT,
             IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_SESSIONS_PER_ADDRESS, MAX_HANDSHAKES_IN_FLIGHT,
             LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
             REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, REQUEST_RATE,

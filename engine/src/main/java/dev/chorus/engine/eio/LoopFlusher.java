@@ -16,10 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class LoopFlusher implements Runnable {
     private final EventLoop loop;
     private final long beatNanos;
-    private List<EngineSession> due = new ArrayList<>();
-    private List<EngineSession> spare = new ArrayList<>();
-    private List<EngineSession> nextBeat = new ArrayList<>();
-    private List<EngineSession> spareBeat = new ArrayList<>();
+    private final Waiting due = new Waiting();
+    private final Waiting nextBeat = new Waiting();
     private boolean scheduled;
     private boolean beatScheduled;
 
@@ -49,24 +47,31 @@ final class LoopFlusher implements Runnable {
     @Override
     public void run() {
         scheduled = false;
-        List<EngineSession> sessions = due;
-        due = spare;
-        spare = sessions;
-        flushAll(sessions);
+        due.flushAll();
     }
 
     private void beat() {
         beatScheduled = false;
-        List<EngineSession> sessions = nextBeat;
-        nextBeat = spareBeat;
-        spareBeat = sessions;
-        flushAll(sessions);
+        nextBeat.flushAll();
     }
 
-    private static void flushAll(List<EngineSession> sessions) {
-        for (EngineSession session : sessions) {
-            session.flushQueued();
+    /** Sessions waiting for one kind of flush; those added while it runs wait for the next. */
+    private static final class Waiting {
+        private List<EngineSession> sessions = new ArrayList<>();
+        private List<EngineSession> spare = new ArrayList<>();
+
+        void add(EngineSession session) {
+            sessions.add(session);
         }
-        sessions.clear();
+
+        void flushAll() {
+            List<EngineSession> now = sessions;
+            sessions = spare;
+            spare = now;
+            for (EngineSession session : now) {
+                session.flushQueued();
+            }
+            now.clear();
+        }
     }
 }

@@ -1,23 +1,38 @@
 package dev.chorus.cluster.adapter;
 
-import java.util.regex.Pattern;
-
 /** A Redis stream entry id, {@code <milliseconds>-<sequence>}, which is also the offset recovering clients send. */
 record StreamId(long millis, long sequence) implements Comparable<StreamId> {
     static final StreamId ZERO = new StreamId(0, 0);
-    private static final Pattern SHAPE = Pattern.compile("^[0-9]{1,19}-[0-9]{1,19}$");
+    private static final int MOST_DIGITS = 19;
 
     /** @return the id, or null when the text is not one */
     static StreamId parse(String text) {
-        if (text == null || !SHAPE.matcher(text).matches()) {
+        if (text == null) {
             return null;
         }
         int dash = text.indexOf('-');
+        if (!digits(text, 0, dash) || !digits(text, dash + 1, text.length())) {
+            return null;
+        }
         try {
             return new StreamId(Long.parseLong(text, 0, dash, 10), Long.parseLong(text, dash + 1, text.length(), 10));
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** Whether the text from {@code from} to {@code to} is one to nineteen ASCII digits. */
+    private static boolean digits(String text, int from, int to) {
+        if (to - from < 1 || to - from > MOST_DIGITS) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.connection.ConnectedEvent;
@@ -61,7 +60,7 @@ public final class RedisBackbone implements AutoCloseable {
      */
     private static final Duration RECONNECT_AT_MOST_EVERY = Duration.ofMillis(500);
     private static final Duration SHUTDOWN_QUIET = Duration.ofMillis(100);
-    private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(Utf8Strings.INSTANCE, ByteArrayCodec.INSTANCE);
 
     private volatile Counter disconnects;
     private volatile Counter heldWhileLoading;
@@ -193,7 +192,7 @@ public final class RedisBackbone implements AutoCloseable {
     private static RedisBackbone open(RedisURI uri, RedisClient client, MeterRegistry meters) {
         List<StatefulConnection<?, ?>> opened = new ArrayList<>();
         try {
-            StatefulRedisConnection<String, String> strings = client.connect();
+            StatefulRedisConnection<String, String> strings = client.connect(Utf8Strings.INSTANCE);
             opened.add(strings);
             StatefulRedisConnection<String, byte[]> bytes = client.connect(BYTES);
             opened.add(bytes);
@@ -321,7 +320,7 @@ public final class RedisBackbone implements AutoCloseable {
      * on one of Lettuce's threads, which a connection being made needs.
      */
     public CompletableFuture<StatefulRedisConnection<String, String>> dedicatedConnection() {
-        return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(connection -> {
+        return client.connectAsync(Utf8Strings.INSTANCE, uri).toCompletableFuture().thenApply(connection -> {
             // A blocking read waits longer than the command timeout on purpose.
             connection.setTimeout(Duration.ofMinutes(1));
             return connection;

@@ -57,6 +57,11 @@ class ClusterCodecTest {
         assertThat(StreamId.parse("12-3")).hasToString("12-3");
         assertThat(StreamId.parse("abc")).isNull();
         assertThat(StreamId.parse("1-")).isNull();
+        assertThat(StreamId.parse("-1")).isNull();
+        assertThat(StreamId.parse("1-2-3")).isNull();
+        assertThat(StreamId.parse("1-x")).isNull();
+        assertThat(StreamId.parse("12345678901234567890-1")).as("twenty digits").isNull();
+        assertThat(StreamId.parse("1234567890123456789-1234567890123456789")).isNotNull();
         assertThat(StreamId.parse(null)).isNull();
     }
 }

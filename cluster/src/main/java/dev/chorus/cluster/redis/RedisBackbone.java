@@ -60,7 +60,8 @@ public final class RedisBackbone implements AutoCloseable {
      */
     private static final Duration RECONNECT_AT_MOST_EVERY = Duration.ofMillis(500);
     private static final Duration SHUTDOWN_QUIET = Duration.ofMillis(100);
-    private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(Utf8Strings.INSTANCE, ByteArrayCodec.INSTANCE);
+    private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(Utf8Strings.INSTANCE,
+            ByteArrayCodec.INSTANCE);
 
     private volatile Counter disconnects;
     private volatile Counter heldWhileLoading;

@@ -92,9 +92,10 @@ public final class EngineOptions {
     }
 
     /**
-     * How long a busy session's frames may wait to go out together: a client sent a steady stream of frames (each
-     * of its last writes within twice this of the one before) gets them gathered into one write this often, instead
-     * of a system call each. Zero, the default, sends every frame as soon as the loop gets to it.
+     * How long a busy session's frames may wait to go out together: a client sent a steady stream of frames (four
+     * writes or more in a window of five such beats, and the next window following at once) gets them gathered into
+     * one write this often, instead of a system call each; a burst still goes out at once. Zero, the default, sends
+     * every frame as soon as the loop gets to it.
      */
     public Duration busyWriteDelay() {
         return busyWriteDelay;

@@ -2,6 +2,7 @@ package dev.chorus.cluster.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #start} again keep the port, to play Redis going away and coming back.
  */
 public final class RedisServer implements AutoCloseable {
+    private static final int FIRST_FREE_PORT = 20_000;
+    private static final int FREE_PORTS = 12_000;
+    /** Ports this JVM's tests were given: none twice, though the first may not be bound yet. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private final Path dir;
     private final int port;
     private final List<String> settings;
@@ -99,10 +107,24 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, below the kernel's range of ephemeral ports (32768 and up by default): a port the
+     * kernel hands out could be taken, before whoever asked for it binds it, as the local end of some process's
+     * outgoing connection (a node's to Redis) — as it was, with two dozen nodes starting at once.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int tries = 0; tries < 100; tries++) {
+            int port = FIRST_FREE_PORT + ThreadLocalRandom.current().nextInt(FREE_PORTS);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (BindException taken) {
+                // Another process's: try another.
+            }
         }
+        throw new IOException("no free port found in " + FIRST_FREE_PORT + "-" + (FIRST_FREE_PORT + FREE_PORTS - 1));
     }
 
     public synchronized void startProcess() {

@@ -184,7 +184,7 @@ public final class ClusterBus implements AutoCloseable {
         }
         BroadcastOptions options = new BroadcastOptions(Set.copyOf(rooms), Set.of(), false, false);
         return new StoredBroadcast(settings.streamName(), settings.maxLength(), adapter.uid(), nsp,
-                ClusterCodec.broadcastWithIdSlot(event, ClusterCodec.JSON.valueToTree(payload), options));
+                ClusterCodec.broadcastWithIdSlot(event, payload, options));
     }
 
     /** Appends a durable message to the stream. */

@@ -120,42 +120,30 @@ final class ClusterCodec {
 
     /**
      * A broadcast's data, as {@link #broadcastData} writes it, with a slot for the value of the payload's {@code id}
-     * property: the generator's position when it has written that property's name is where the value goes.
+     * property, which is left out.
+     *
+     * @param payload an object with an {@code id} property and no binary, serialized as it is
      */
-    static Slotted broadcastWithIdSlot(String event, JsonNode payload, BroadcastOptions options) {
-        if (!payload.has("id") || Packet.hasBinary(payload)) {
-            throw new IllegalArgumentException("a stored broadcast's payload is an object with an id and no binary");
-        }
-        StringWriter out = new StringWriter();
-        int slot = -1;
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+    static Slotted broadcastWithIdSlot(String event, Object payload, BroadcastOptions options) {
+        StringWriter out = new StringWriter(256);
+        try (IdSlotGenerator json = new IdSlotGenerator(JSON.createGenerator(out), out)) {
             json.writeStartObject();
             json.writeObjectFieldStart("packet");
             json.writeNumberField("type", EVENT);
             json.writeArrayFieldStart("data");
             json.writeString(event);
-            json.writeStartObject();
-            for (Map.Entry<String, JsonNode> field : payload.properties()) {
-                json.writeFieldName(field.getKey());
-                if (field.getKey().equals("id")) {
-                    json.writeRawValue("");
-                    json.flush();
-                    slot = out.getBuffer().length();
-                } else {
-                    json.writeTree(field.getValue());
-                }
-            }
-            json.writeEndObject();
+            json.writePayload(JSON, payload);
             json.writeEndArray();
             json.writeEndObject();
             json.writeFieldName("opts");
             json.writeTree(options(options));
             json.writeEndObject();
+            json.flush();
+            StringBuffer data = out.getBuffer();
+            return new Slotted(data.substring(0, json.slot()), data.substring(json.slot()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String data = out.toString();
-        return new Slotted(data.substring(0, slot), data.substring(slot));
     }
 
     /** A join or leave request as Node's adapters write it: {@code {opts, rooms}}. */

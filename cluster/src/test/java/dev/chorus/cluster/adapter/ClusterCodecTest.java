@@ -1,6 +1,7 @@
 package dev.chorus.cluster.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +22,39 @@ class ClusterCodecTest {
                 new BroadcastOptions(Set.of("room1"), Set.of(), false, false)));
         assertThat(data).isEqualTo("{\"packet\":{\"type\":2,\"data\":[\"news\",\"first\"]},"
                 + "\"opts\":{\"rooms\":[\"room1\"],\"except\":[],\"flags\":{}}}");
+    }
+
+    /** A message as a room's members see it, with an object inside that has an id of its own. */
+    record Shown(String text, Reply reply, long id) {
+    }
+
+    record Reply(long id) {
+    }
+
+    record NoId(String text) {
+    }
+
+    record WithBinary(long id, byte[] image) {
+    }
+
+    @Test
+    void aStoredBroadcastLeavesASlotWhereThePayloadsOwnIdGoes() {
+        ClusterCodec.Slotted slotted = ClusterCodec.broadcastWithIdSlot("message", new Shown("h\u00e9 \"id\":1",
+                new Reply(9), 0), new BroadcastOptions(Set.of("lobby"), Set.of(), false, false));
+
+        assertThat(slotted.before() + "42" + slotted.after()).isEqualTo("{\"packet\":{\"type\":2,\"data\":[\"message\","
+                + "{\"text\":\"h\u00e9 \\\"id\\\":1\",\"reply\":{\"id\":9},\"id\":42}]},"
+                + "\"opts\":{\"rooms\":[\"lobby\"],\"except\":[],\"flags\":{}}}");
+    }
+
+    @Test
+    void aStoredBroadcastsPayloadHasAnIdAndNoBinary() {
+        BroadcastOptions lobby = new BroadcastOptions(Set.of("lobby"), Set.of(), false, false);
+
+        assertThatThrownBy(() -> ClusterCodec.broadcastWithIdSlot("message", new NoId("hi"), lobby))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClusterCodec.broadcastWithIdSlot("message", new WithBinary(0, new byte[] {1}),
+                lobby)).hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

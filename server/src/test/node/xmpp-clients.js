@@ -449,7 +449,10 @@ async function rollingRestart(clients, xmppUsers) {
   const history = await clients.wendy.ask('history', { room: ROOM, limit: 100 });
   const said = history.messages.map((m) => String(m.id)).filter((id) => Number(id) > Number(lastSeen.wendy));
   await until('everyone heard everything said during the restarts',
-    () => everyone.every((p) => said.every((id) => p.said.has(id))), 30_000);
+    () => everyone.every((p) => said.every((id) => p.said.has(id))), 30_000).catch((e) => {
+    const missed = everyone.map((p) => [p.name, said.filter((id) => !p.said.has(id))]).filter(([, ids]) => ids.length);
+    throw new Error(`${e.message}; missed: ${JSON.stringify(Object.fromEntries(missed))}`);
+  });
   const heardLive = everyone.filter((p) => !rejoined.includes(p));
   result.rolling = {
     said: said.length,

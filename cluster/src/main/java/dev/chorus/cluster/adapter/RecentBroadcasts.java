@@ -2,10 +2,10 @@ package dev.chorus.cluster.adapter;
 
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.ReplayedPacket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The durable broadcasts of a namespace this node delivered lately, as they were delivered: a client recovering
@@ -14,25 +14,47 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * fetch and parse every entry since its offset, whatever its room — thousands of clients times thousands of
  * entries. Entries are added by the stream's reader, in stream order; replays read them from any thread.
  *
- * <p>A broadcast is kept as the stream carried it, one string, and decoded again only for a socket it is replayed
- * to: the last 10 000 broadcasts live for seconds, long enough for the collector to move them to the old generation,
- * and as trees of a dozen objects each they made every young collection copy thousands of objects (the p99 of a
- * room's message doubled with them).
+ * <p>The broadcasts are kept as the stream carried them, in one ring of bytes and a few arrays of numbers that live
+ * as long as the node: nothing per broadcast for the collector. The last 10 000 broadcasts live for seconds, long
+ * enough for a young collection or two to copy them and then move them to the old generation; kept as objects (a
+ * string, its id, its rooms, a map's node), they were a megabyte copied and promoted at every young collection of a
+ * busy node, most of the collection's work. At most {@code capacity} broadcasts and {@code maxBytes} of them are
+ * kept, the oldest forgotten first.
  */
 final class RecentBroadcasts {
+    private static final int FIRST_BYTES = 64 * 1024;
+    /** The audience of a broadcast that is not to exactly one room: decoded for every replay it falls in. */
+    private static final int ANY_ROOMS = 0;
+
     private final String nsp;
     private final int capacity;
-    private final ConcurrentSkipListMap<StreamId, Kept> kept = new ConcurrentSkipListMap<>();
+    private final int maxBytes;
+    private final long[] millis;
+    private final long[] sequences;
+    private final int[] starts;
+    private final int[] lengths;
+    /** The {@link #roomHash} of the one room a broadcast is for, or {@link #ANY_ROOMS}. */
+    private final int[] audiences;
+    private byte[] bytes = new byte[0];
+    /** The slot of the oldest broadcast kept, and how many are. */
+    private int first;
+    private int count;
+    /** Where the next broadcast's bytes go unless they do not fit there. */
+    private int writeAt;
     /** Every broadcast after this one is kept, up to the newest added. */
-    private volatile StreamId keptAfter;
-    /** The reader's own count: the map's size is not a constant-time read. */
-    private int size;
+    private StreamId keptAfter;
 
     /** @param keptAfter where the reader is now: every broadcast it delivers from here on is added */
-    RecentBroadcasts(String nsp, StreamId keptAfter, int capacity) {
+    RecentBroadcasts(String nsp, StreamId keptAfter, int capacity, int maxBytes) {
         this.nsp = nsp;
         this.keptAfter = keptAfter;
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+        this.millis = new long[capacity];
+        this.sequences = new long[capacity];
+        this.starts = new int[capacity];
+        this.lengths = new int[capacity];
+        this.audiences = new int[capacity];
     }
 
     /**
@@ -40,16 +62,85 @@ final class RecentBroadcasts {
      *
      * @param streamData the entry's {@code data} field, as read from the stream
      */
-    void add(StreamId id, String offset, BroadcastOptions options, String streamData) {
-        kept.put(id, new Kept(offset, options, streamData));
-        size++;
-        while (size > capacity) {
-            StreamId oldest = kept.firstKey();
-            // Forgotten only once it no longer counts as kept, so that a replay never misses it unknowingly.
-            keptAfter = oldest;
-            kept.remove(oldest);
-            size--;
+    synchronized void add(StreamId id, BroadcastOptions options, String streamData) {
+        byte[] data = streamData.getBytes(StandardCharsets.UTF_8);
+        if (data.length > maxBytes) {
+            // Kept it cannot be: neither can anything before it be replayed from here.
+            count = 0;
+            keptAfter = id;
+            return;
         }
+        if (count == capacity) {
+            forgetOldest();
+        }
+        int at = placeFor(data.length);
+        System.arraycopy(data, 0, bytes, at, data.length);
+        int slot = slot(count);
+        millis[slot] = id.millis();
+        sequences[slot] = id.sequence();
+        starts[slot] = at;
+        lengths[slot] = data.length;
+        audiences[slot] = audience(options);
+        count++;
+        writeAt = at + data.length;
+    }
+
+    /** Where {@code length} bytes go: after the newest, or at the start; room made by growing, then by forgetting. */
+    private int placeFor(int length) {
+        while (true) {
+            if (count == 0) {
+                if (bytes.length < length) {
+                    grow(length);
+                }
+                return 0;
+            }
+            int oldest = starts[first];
+            boolean wrapped = writeAt <= oldest;
+            if (!wrapped && writeAt + length <= bytes.length) {
+                return writeAt;
+            }
+            if (!wrapped && length <= oldest) {
+                return 0;
+            }
+            if (wrapped && writeAt + length <= oldest) {
+                return writeAt;
+            }
+            if (bytes.length < maxBytes) {
+                grow(length);
+            } else {
+                forgetOldest();
+            }
+        }
+    }
+
+    /** A larger ring, the kept broadcasts laid out from its start in order. */
+    private void grow(int length) {
+        long wanted = Math.max(Math.max(FIRST_BYTES, 2L * bytes.length), (long) usedBytes() + length);
+        byte[] larger = new byte[(int) Math.min(maxBytes, wanted)];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int slot = slot(i);
+            System.arraycopy(bytes, starts[slot], larger, at, lengths[slot]);
+            starts[slot] = at;
+            at += lengths[slot];
+        }
+        bytes = larger;
+        writeAt = at;
+    }
+
+    private int usedBytes() {
+        int used = 0;
+        for (int i = 0; i < count; i++) {
+            used += lengths[slot(i)];
+        }
+        return used;
+    }
+
+    private void forgetOldest() {
+        // Forgotten only once it no longer counts as kept, so that a replay never misses it unknowingly.
+        keptAfter = new StreamId(millis[first], sequences[first]);
+        first = (first + 1) % capacity;
+        count--;
     }
 
     /**
@@ -57,21 +148,84 @@ final class RecentBroadcasts {
      *     first; null when some of them may be older than what is kept
      */
     List<ReplayedPacket> replay(StreamId after, StreamId upTo, Set<String> rooms) {
-        if (after.compareTo(keptAfter) < 0) {
+        List<Missed> candidates = candidates(after, upTo, rooms);
+        if (candidates == null) {
             return null;
         }
-        List<ReplayedPacket> missed = new ArrayList<>();
-        for (Kept broadcast : kept.subMap(after, false, upTo, true).values()) {
-            ReplayedPacket replayed = broadcast.audience().includes(rooms)
-                    ? ClusterCodec.replayed(nsp, broadcast.offset(), broadcast.streamData(), rooms) : null;
+        List<ReplayedPacket> missed = new ArrayList<>(candidates.size());
+        for (Missed candidate : candidates) {
+            ReplayedPacket replayed = ClusterCodec.replayed(nsp, candidate.offset(), candidate.streamData(), rooms);
             if (replayed != null) {
                 missed.add(replayed);
             }
         }
-        // Entries forgotten while they were read may have been skipped.
-        return after.compareTo(keptAfter) < 0 ? null : missed;
+        return missed;
     }
 
-    private record Kept(String offset, BroadcastOptions audience, String streamData) {
+    /** The kept broadcasts in the range whose audience may include the rooms, decoded back into text. */
+    private synchronized List<Missed> candidates(StreamId after, StreamId upTo, Set<String> rooms) {
+        if (after.compareTo(keptAfter) < 0) {
+            return null;
+        }
+        int[] roomHashes = rooms.stream().mapToInt(RecentBroadcasts::roomHash).toArray();
+        List<Missed> candidates = new ArrayList<>();
+        for (int i = firstAfter(after); i < count; i++) {
+            int slot = slot(i);
+            StreamId id = new StreamId(millis[slot], sequences[slot]);
+            if (id.compareTo(upTo) > 0) {
+                break;
+            }
+            if (mayInclude(audiences[slot], roomHashes)) {
+                candidates.add(new Missed(id.toString(),
+                        new String(bytes, starts[slot], lengths[slot], StandardCharsets.UTF_8)));
+            }
+        }
+        return candidates;
+    }
+
+    /** The position, oldest first, of the first broadcast kept after {@code after}. */
+    private int firstAfter(StreamId after) {
+        int low = 0;
+        int high = count;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            int slot = slot(middle);
+            if (new StreamId(millis[slot], sequences[slot]).compareTo(after) <= 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    private int slot(int position) {
+        return (first + position) % capacity;
+    }
+
+    private static int audience(BroadcastOptions options) {
+        return options.rooms().size() == 1 && options.except().isEmpty()
+                ? roomHash(options.rooms().iterator().next()) : ANY_ROOMS;
+    }
+
+    /** A room's hash, never {@link #ANY_ROOMS}: equal rooms have equal hashes, so a different hash rules one out. */
+    private static int roomHash(String room) {
+        int hash = room.hashCode();
+        return hash == ANY_ROOMS ? 1 : hash;
+    }
+
+    private static boolean mayInclude(int audience, int[] roomHashes) {
+        if (audience == ANY_ROOMS) {
+            return true;
+        }
+        for (int hash : roomHashes) {
+            if (hash == audience) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Missed(String offset, String streamData) {
     }
 }

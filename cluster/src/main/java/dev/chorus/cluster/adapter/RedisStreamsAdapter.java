@@ -39,6 +39,8 @@ final class RedisStreamsAdapter implements Adapter {
     private static final int REPLAY_PAGE = 500;
     /** Broadcasts kept for recoveries to replay from memory: some 25 s of a busy cluster at 400 messages a second. */
     private static final int RECENT = 10_000;
+    /** And at most this many bytes of them: 10 000 chat messages of 800 bytes. */
+    private static final int RECENT_BYTES = 8 << 20;
     
     private final Namespace nsp;
     private final ClusterBus bus;
@@ -70,7 +72,7 @@ final class RedisStreamsAdapter implements Adapter {
         this.emitter = new EmitterBridge(nsp, local, transport, this::applyRequest);
         this.sessions = new RecoverySessions(bus.redis().strings(), bus.settings().sessionPrefix(),
                 bus.settings().streamName(), uid);
-        this.recent = new RecentBroadcasts(nsp.name(), bus.positionAfterDelivery(), RECENT);
+        this.recent = new RecentBroadcasts(nsp.name(), bus.positionAfterDelivery(), RECENT, RECENT_BYTES);
     }
 
     String uid() {
@@ -122,7 +124,7 @@ final class RedisStreamsAdapter implements Adapter {
             EncodedBroadcast broadcast = id == null ? null : EncodedBroadcast.read(rawData, entryId);
             if (broadcast != null) {
                 local.deliver(broadcast.packet(nsp.name()), broadcast.options(), entryId);
-                recent.add(id, entryId, broadcast.options(), rawData);
+                recent.add(id, broadcast.options(), rawData);
                 return;
             }
         }
@@ -154,7 +156,7 @@ final class RedisStreamsAdapter implements Adapter {
             return;
         }
         local.deliver(Packet.event(nsp.name(), ClusterCodec.eventWithOffset(data, entryId)), options, entryId);
-        recent.add(id, entryId, options, rawData);
+        recent.add(id, options, rawData);
     }
 
     /** A request of another node (or a Node peer), for this node's sockets alone. */

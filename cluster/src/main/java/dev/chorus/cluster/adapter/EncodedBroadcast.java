@@ -49,7 +49,8 @@ record EncodedBroadcast(String event, String json, BroadcastOptions options) {
                     || json.currentToken() != JsonToken.END_OBJECT || json.nextToken() != null) {
                 return null;
             }
-            String arguments = new StringBuilder(packet.end() - packet.start() + offset.length() + 3)
+            // Sized exactly (the span stops before its ']'; four characters go around the offset): no array grown.
+            String arguments = new StringBuilder(packet.end() - packet.start() + offset.length() + 4)
                     .append(data, packet.start(), packet.end()).append(",\"").append(offset).append("\"]")
                     .toString();
             return new EncodedBroadcast(packet.event(), arguments, options);

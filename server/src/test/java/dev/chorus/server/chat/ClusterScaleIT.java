@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,8 +44,8 @@ class ClusterScaleIT {
         List<NodeProcess> nodes = new ArrayList<>();
         List<ChatClient> clients = new ArrayList<>();
         ExecutorService starter = Executors.newFixedThreadPool(4);
+        List<Future<NodeProcess>> starting = new ArrayList<>();
         try (RedisServer redis = RedisServer.start()) {
-            List<Future<NodeProcess>> starting = new ArrayList<>();
             for (int i = 0; i < NODES; i++) {
                 Path nodeDir = dir.resolve("node" + i);
                 starting.add(starter.submit(() -> NodeProcess.startWithHeap("64m", nodeDir, redis.url())));
@@ -96,9 +97,22 @@ class ClusterScaleIT {
                     .path("rooms").get(0).path("members").asInt()).isEqualTo(NODES / 2 - 1));
         } finally {
             clients.forEach(ChatClient::close);
-            nodes.forEach(NodeProcess::close);
-            starter.shutdownNow();
+            closeStarted(starter, starting);
             okHttp.dispatcher().executorService().shutdown();
+        }
+    }
+
+    /** Every node that started, those the test had not taken yet too (one failed to start): none left running. */
+    private static void closeStarted(ExecutorService starter, List<Future<NodeProcess>> starting)
+            throws InterruptedException {
+        starter.shutdown();
+        starter.awaitTermination(3, TimeUnit.MINUTES);
+        for (Future<NodeProcess> node : starting) {
+            try {
+                node.get().close();
+            } catch (ExecutionException notStarted) {
+                // Nothing runs.
+            }
         }
     }
 

@@ -75,6 +75,15 @@ class RecentBroadcastsTest {
     }
 
     @Test
+    void roomsWhoseNamesHashAlikeStillGetOnlyTheirOwn() {
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        add(101, "Aa", "for Aa");
+
+        assertThat(recent.replay(id(100), id(101), Set.of("BB"))).isEmpty();
+        assertThat(texts(recent.replay(id(100), id(101), Set.of("Aa")))).containsExactly("for Aa");
+    }
+
+    @Test
     void theOldestAreForgottenOnceTheirBytesPassTheBound() {
         RecentBroadcasts small = new RecentBroadcasts("/", id(100), 100, 300);
         for (int i = 101; i <= 106; i++) {

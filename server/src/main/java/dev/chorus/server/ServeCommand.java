@@ -46,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
                 config.summary());
         WarmUp.Report warmedUp = warmUp(config, settings);
         Node node = Node.start(settings);
+        QuietCollection.forThisJvm().ifPresent(QuietCollection::start);
         if (warmedUp != null) {
             log.info("warmed up in {} ms before serving, on a private node: {} connections, {} messages, {} deliveries",
                     warmedUp.took().toMillis(), warmedUp.connections(), warmedUp.messages(), warmedUp.delivered());

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * at a full collection, which comes when the old generation fills: until then the node's memory stays at the burst's
  * high-water mark, however few bytes its connections hold. So when the old generation has grown by
  * {@link #GROWTH} since its last full collection and no collection at all has run for {@link #QUIET} (the node
- * allocates little: no chat to pause), the node collects fully; the profile's heap ratios then hand the free part of
- * the heap back to the system. A node under load never qualifies: it collects its young generation every few seconds.
+ * allocates little: no chat to pause), the node collects fully: the burst's dead objects are compacted away, and what
+ * the node keeps next goes into the pages they took rather than new ones — and the full collection the old generation
+ * would have needed comes now, not under the next burst. A node under load never qualifies: it collects its young
+ * generation every few seconds.
  */
 final class QuietCollection {
     private static final Logger log = LoggerFactory.getLogger(QuietCollection.class);

@@ -57,8 +57,7 @@ final class WarmUp {
         } finally {
             delete(data);
             // The exercise grew the heap, and what it left there is garbage now: collected before the node serves,
-            // the heap shrinks back towards what is live (the launcher keeps it near that) and the memory goes
-            // back to the system, instead of a node at rest holding the warm-up's high-water mark.
+            // it is compacted away, and the node's first connections fill the pages it took instead of new ones.
             System.gc();
         }
     }

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives back what a burst left in the heap once the node is quiet again. A crowd connecting at once (a reconnect
+ * Clears out what a burst left in the heap once the node is quiet again. A crowd connecting at once (a reconnect
  * storm, the morning's logins) promotes into the old generation much that dies right after — handshakes, requests,
  * answers in flight when a young collection came. The serial collector (the small-footprint profile's) frees it only
  * at a full collection, which comes when the old generation fills: until then the node's memory stays at the burst's

@@ -58,7 +58,7 @@ class QuietCollectionTest {
 
     /** The JVM's own beans, with the serial collector: a burst's dead objects in the old generation, then quiet. */
     @Test
-    void givesBackWhatABurstLeftInARealSerialHeap() throws Exception {
+    void collectsWhatABurstLeftInARealSerialHeap() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process probe = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmn8m", "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), Burst.class.getName())

@@ -31,7 +31,10 @@ public final class RedisPublisher implements Publisher {
      * conversation's key. The time comes from the caller's clock, as for
      * the local limiter; a clock behind the bucket's refills nothing. History ids are the milliseconds of the append,
      * or one more than the conversation's last id when that is not smaller, so that they increase whichever node
-     * appends. The broadcast's append is the adapter's own statement, which puts the id into its slot.
+     * appends. The append tries the milliseconds first and reads the last id only when Redis refuses them as not
+     * above it: a message is one step fewer in Redis in the common case, where its conversation's last message is
+     * older than a millisecond. The broadcast's append is the adapter's own statement, which puts the id into its
+     * slot.
      */
     private static final int OWN_ARGS = 12;
     private static final String PUBLISH = """
@@ -49,15 +52,18 @@ public final class RedisPublisher implements Publisher {
             tokens = tokens - 1
             redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', ARGV[1])
             redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((burst - tokens) / rate)))
-            local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
-            local previous = 0
-            if last then previous = tonumber(string.match(last[1], '^(%d+)')) end
-            local id = string.format('%.0f', math.max(now, previous + 1))
             local fields = {'user', ARGV[4], 'text', ARGV[5], 'ts', ARGV[6]}
             if ARGV[10] ~= '' then table.insert(fields, 'cid') table.insert(fields, ARGV[10]) end
             if ARGV[11] ~= '' then table.insert(fields, 'as') table.insert(fields, ARGV[11]) end
-            redis.call('XADD', KEYS[2], id .. '-0', unpack(fields))
-            redis.call('XTRIM', KEYS[2], 'MAXLEN', '=', ARGV[7])
+            local id = ARGV[1]
+            local added = redis.pcall('XADD', KEYS[2], 'MAXLEN', '=', ARGV[7], id .. '-0', unpack(fields))
+            if type(added) == 'table' and added.err then
+              local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+              local previous = last and tonumber(string.match(last[1], '^(%d+)')) or 0
+              if previous < now then return added end
+              id = string.format('%.0f', previous + 1)
+              redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[7], id .. '-0', unpack(fields))
+            end
             redis.call('XTRIM', KEYS[2], 'MINID', '=', string.format('%.0f', math.max(0, now - tonumber(ARGV[8]))))
             redis.call('PEXPIRE', KEYS[2], ARGV[8])
             for i = 5, 6 do

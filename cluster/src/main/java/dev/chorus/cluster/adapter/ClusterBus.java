@@ -1,21 +1,25 @@
 package dev.chorus.cluster.adapter;
 
+import dev.chorus.cluster.redis.LuaScript;
 import dev.chorus.cluster.redis.RedisBackbone;
 import dev.chorus.engine.sio.AdapterFactory;
 import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.RecoveryOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,18 +33,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's share of the cluster's Socket.IO traffic, in the format of Node's {@code @socket.io/redis-streams-adapter}:
- * durable broadcasts go through one Redis stream that every node reads in the same order, requests and volatile
+ * durable broadcasts go through one Redis stream that every node delivers in the same order, requests and volatile
  * broadcasts through pub/sub. The stream's entry ids are the recovery offsets, so a client can come back on any
  * node and be given what it missed from the stream.
  *
- * <p>The reader delivers one entry at a time under a lock; a recovering socket takes the reader's position under
- * the same lock once it is in its rooms, so every entry is either in its replay or delivered to it live.
+ * <p>A node hears the entries this cluster's nodes append on the stream's live channel, each with the id of the
+ * one before it ({@link AnnouncedEntry}); it reads the stream itself only to fill a gap (announcements missed while
+ * its connection was down, entries of Node.js adapters, which announce nothing) and, blocking, while the channel is
+ * quiet. Delivery is one entry at a time under a lock, in stream order, each once; a recovering socket takes the
+ * position under the same lock once it is in its rooms, so every entry is either in its replay or delivered to it
+ * live.
  */
 public final class ClusterBus implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
     private static final Duration READ_BLOCK = Duration.ofSeconds(5);
     private static final int READ_COUNT = 100;
     private static final Duration RETRY_READ_AFTER = Duration.ofMillis(500);
+    /** How long the live channel stays silent before the node blocks on reading the stream again. */
+    static final Duration QUIET = Duration.ofMillis(100);
+    private static final String APPEND = AnnouncedEntry.appendLua(1, 1, "ARGV[6]") + "return clusterEntry\n";
     /**
      * How long a node stays ready while it cannot read the stream (Redis restarting, say). Every node shares that
      * Redis: were each to say it is not ready at once, the proxy would turn every client away during a restart that
@@ -55,6 +66,14 @@ public final class ClusterBus implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, RedisStreamsAdapter> adapters = new ConcurrentHashMap<>();
     private final Object deliveryLock = new Object();
+    private final LuaScript append;
+    private final String liveChannel;
+    /** Announcements heard while a gap is being filled, in order; empty otherwise. Under the delivery lock. */
+    private final Deque<AnnouncedEntry> waiting = new ArrayDeque<>();
+    /** Whether a gap is being read from the stream. Under the delivery lock. */
+    private boolean filling;
+    /** When the live channel last brought an entry (System.nanoTime). */
+    private volatile long lastHeard = System.nanoTime() - QUIET.toNanos();
     private volatile StreamId position;
     private volatile boolean readerFailing;
     /** When this node last stopped being able to read the stream (System.nanoTime), or 0 while it reads. */
@@ -82,6 +101,8 @@ public final class ClusterBus implements AutoCloseable {
         this.recovery = recovery;
         this.position = start;
         this.reader = reader;
+        this.append = new LuaScript(redis.strings(), APPEND);
+        this.liveChannel = liveChannel(settings);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "chorus-cluster-bus");
             thread.setDaemon(true);
@@ -89,10 +110,15 @@ public final class ClusterBus implements AutoCloseable {
         });
     }
 
-    /** Joins the stream at its current end and starts reading it. */
+    /**
+     * Joins the stream at its current end and starts following it. The live channel is subscribed to first: what is
+     * announced before the end is read is behind the position, and what comes after is heard or read.
+     */
     public static CompletableFuture<ClusterBus> start(RedisBackbone redis, Settings settings, RecoveryOptions recovery) {
-        return redis.dedicatedConnection().thenCompose(reader -> redis.strings()
-                .xrevrange(settings.streamName(), Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
+        return redis.dedicatedConnection().thenCompose(reader -> redis.pubSub().async()
+                .subscribe(liveChannel(settings)).toCompletableFuture()
+                .thenCompose(subscribed -> redis.strings()
+                        .xrevrange(settings.streamName(), Range.create("-", "+"), Limit.from(1)).toCompletableFuture())
                 .thenApply(last -> {
                     StreamId start = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
                     ClusterBus bus = new ClusterBus(redis, settings, recovery, start, reader);
@@ -124,11 +150,15 @@ public final class ClusterBus implements AutoCloseable {
         };
     }
 
-    /** Pub/sub: cluster messages by channel; the emitter's classic broadcasts by pattern. */
+    /** Pub/sub: the stream's announced entries; cluster messages by channel; the emitter's broadcasts by pattern. */
     private void listen() {
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
+                if (channel.equals(liveChannel)) {
+                    heard(message);
+                    return;
+                }
                 adapterOfChannel(channel).ifPresent(adapter -> adapter.onChannelMessage(channel, message));
             }
 
@@ -146,6 +176,11 @@ public final class ClusterBus implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.ofNullable(adapters.get(channel.substring(start + 1, end)));
+    }
+
+    /** Not under the channel prefix followed by {@code #}: the Node.js adapters' pattern subscriptions skip it. */
+    private static String liveChannel(Settings settings) {
+        return settings.channelPrefix() + "-entries#" + settings.streamName();
     }
 
     String publicChannel(String nsp) {
@@ -183,20 +218,100 @@ public final class ClusterBus implements AutoCloseable {
             throw new IllegalArgumentException("namespace " + nsp + " has no adapter in the cluster");
         }
         BroadcastOptions options = new BroadcastOptions(Set.copyOf(rooms), Set.of(), false, false);
-        return new StoredBroadcast(settings.streamName(), settings.maxLength(), adapter.uid(), nsp,
+        return new StoredBroadcast(settings.streamName(), settings.maxLength(), adapter.uid(), nsp, liveChannel,
                 ClusterCodec.broadcastWithIdSlot(event, payload, options));
     }
 
-    /** Appends a durable message to the stream. */
+    /** Appends a durable message to the stream and announces it. @return the entry's id */
     CompletableFuture<String> append(String uid, String nsp, MessageType type, String data) {
-        return redis.strings().xadd(settings.streamName(),
-                XAddArgs.Builder.maxlen(settings.maxLength()).approximateTrimming(),
-                "uid", uid, "nsp", nsp, "type", type.field(), "data", data).toCompletableFuture();
+        return append.run(ScriptOutputType.VALUE, new String[] {settings.streamName()},
+                Long.toString(settings.maxLength()), uid, nsp, type.field(), liveChannel, data);
     }
 
+    /** An announcement: delivered when it follows the position, after what the stream holds before it otherwise. */
+    private void heard(byte[] message) {
+        AnnouncedEntry entry;
+        try {
+            entry = AnnouncedEntry.read(message);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cluster stream {}: an announcement on {} skipped, it could not be read", settings.streamName(),
+                    liveChannel, e);
+            return;
+        }
+        lastHeard = System.nanoTime();
+        synchronized (deliveryLock) {
+            if (!closed) {
+                follow(entry);
+            }
+        }
+    }
+
+    /** Under the delivery lock. */
+    private void follow(AnnouncedEntry entry) {
+        if (filling) {
+            waiting.add(entry);
+        } else if (entry.id().compareTo(position) > 0) {
+            if (entry.previous().equals(position)) {
+                deliver(entry.id().toString(), entry.fields());
+            } else {
+                filling = true;
+                waiting.addFirst(entry);
+                fillGap();
+            }
+        }
+    }
+
+    /**
+     * Reads what the stream holds after the position, up to its end, then takes up the announcements heard
+     * meanwhile. Under the delivery lock, with {@link #filling} set.
+     */
+    private void fillGap() {
+        StreamId from = position;
+        redis.strings().xrange(settings.streamName(), Range.from(Range.Boundary.excluding(from.toString()),
+                Range.Boundary.unbounded()), Limit.from(READ_COUNT)).whenComplete((entries, error) -> {
+                    synchronized (deliveryLock) {
+                        if (closed) {
+                            return;
+                        }
+                        if (error != null) {
+                            readFailed(error);
+                            timer.schedule(this::fillGapAgain, RETRY_READ_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                            return;
+                        }
+                        readAgain(from);
+                        entries.forEach(this::deliverIfNext);
+                        if (entries.size() == READ_COUNT) {
+                            fillGap();
+                            return;
+                        }
+                        filling = false;
+                        while (!filling && !waiting.isEmpty()) {
+                            follow(waiting.poll());
+                        }
+                    }
+                });
+    }
+
+    private void fillGapAgain() {
+        synchronized (deliveryLock) {
+            if (!closed) {
+                fillGap();
+            }
+        }
+    }
+
+    /**
+     * Reads the stream, blocking, while the live channel is quiet: the entries that nothing announces, and the first
+     * after a quiet spell, come this way. While entries are heard, it waits for the next quiet spell instead.
+     */
     @SuppressWarnings("unchecked")
     private void read() {
         if (closed) {
+            return;
+        }
+        long sinceHeard = System.nanoTime() - lastHeard;
+        if (sinceHeard < QUIET.toNanos()) {
+            timer.schedule(this::read, QUIET.toNanos() - sinceHeard, TimeUnit.NANOSECONDS);
             return;
         }
         StreamId from = position;
@@ -206,47 +321,66 @@ public final class ClusterBus implements AutoCloseable {
                         return;
                     }
                     if (error != null) {
-                        if (!readerFailing) {
-                            readerFailing = true;
-                            troubled();
-                            log.warn("cluster stream {}: reading failed, retrying: {}", settings.streamName(),
-                                    error.toString());
-                        }
+                        readFailed(error);
                         timer.schedule(this::read, RETRY_READ_AFTER.toMillis(), TimeUnit.MILLISECONDS);
                         return;
                     }
-                    if (readerFailing) {
-                        readerFailing = false;
-                        troubledSince = 0;
-                        log.info("cluster stream {}: reading again from {}", settings.streamName(), from);
-                    }
+                    readAgain(from);
                     if (entries != null) {
-                        entries.forEach(this::deliver);
+                        synchronized (deliveryLock) {
+                            entries.forEach(this::deliverIfNext);
+                        }
                     }
                     read();
                 });
     }
 
-    private void deliver(StreamMessage<String, String> entry) {
+    /** Said once, until a read succeeds again. */
+    private void readFailed(Throwable error) {
+        if (!readerFailing) {
+            readerFailing = true;
+            troubled();
+            log.warn("cluster stream {}: reading failed, retrying: {}", settings.streamName(), error.toString());
+        }
+    }
+
+    private void readAgain(StreamId from) {
+        if (readerFailing) {
+            readerFailing = false;
+            troubledSince = 0;
+            log.info("cluster stream {}: reading again from {}", settings.streamName(), from);
+        }
+    }
+
+    /**
+     * An entry of a read, which holds every entry from somewhere at or before the position on: delivered unless the
+     * position is past it already. Under the delivery lock.
+     */
+    private void deliverIfNext(StreamMessage<String, String> entry) {
         StreamId id = StreamId.parse(entry.getId());
-        synchronized (deliveryLock) {
-            try {
-                String nsp = entry.getBody().get("nsp");
-                RedisStreamsAdapter adapter = nsp == null ? null : adapters.get(nsp);
-                if (adapter != null) {
-                    adapter.onStreamEntry(entry.getId(), entry.getBody());
-                    Timer latency = broadcastLatency;
-                    if (latency != null && id != null) {
-                        latency.record(Math.max(0, System.currentTimeMillis() - id.millis()), TimeUnit.MILLISECONDS);
-                    }
+        if (id == null || id.compareTo(position) > 0) {
+            deliver(entry.getId(), entry.getBody());
+        }
+    }
+
+    /** Under the delivery lock. */
+    private void deliver(String entryId, Map<String, String> body) {
+        StreamId id = StreamId.parse(entryId);
+        try {
+            String nsp = body.get("nsp");
+            RedisStreamsAdapter adapter = nsp == null ? null : adapters.get(nsp);
+            if (adapter != null) {
+                adapter.onStreamEntry(entryId, body);
+                Timer latency = broadcastLatency;
+                if (latency != null && id != null) {
+                    latency.record(Math.max(0, System.currentTimeMillis() - id.millis()), TimeUnit.MILLISECONDS);
                 }
-            } catch (RuntimeException e) {
-                log.warn("cluster stream {}: entry {} skipped, it could not be handled", settings.streamName(),
-                        entry.getId(), e);
-            } finally {
-                if (id != null) {
-                    position = id;
-                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("cluster stream {}: entry {} skipped, it could not be handled", settings.streamName(), entryId, e);
+        } finally {
+            if (id != null) {
+                position = id;
             }
         }
     }

@@ -14,10 +14,11 @@ public final class StoredBroadcast {
     private final String stream;
     private final List<String> args;
 
-    StoredBroadcast(String stream, long maxLength, String uid, String nsp, ClusterCodec.Slotted data) {
+    StoredBroadcast(String stream, long maxLength, String uid, String nsp, String liveChannel,
+            ClusterCodec.Slotted data) {
         this.stream = stream;
-        this.args = List.of(Long.toString(maxLength), uid, nsp, MessageType.BROADCAST.field(), data.before(),
-                data.after());
+        this.args = List.of(Long.toString(maxLength), uid, nsp, MessageType.BROADCAST.field(), liveChannel,
+                data.before(), data.after());
     }
 
     /** The key to give the script at the index {@link #appendLua} is told. */
@@ -31,16 +32,14 @@ public final class StoredBroadcast {
     }
 
     /**
-     * The Lua statement that appends the broadcast.
+     * The Lua statements that append the broadcast and announce it to the nodes ({@link AnnouncedEntry}).
      *
      * @param streamKey the index in {@code KEYS} of {@link #stream()}
      * @param firstArg  the index in {@code ARGV} of the first of {@link #args()}
      * @param idVar     the script's local variable that holds the id, as a string of digits
      */
     public static String appendLua(int streamKey, int firstArg, String idVar) {
-        int a = firstArg;
-        return "redis.call('XADD', KEYS[" + streamKey + "], 'MAXLEN', '~', ARGV[" + a + "], '*', 'uid', ARGV["
-                + (a + 1) + "], 'nsp', ARGV[" + (a + 2) + "], 'type', ARGV[" + (a + 3) + "], 'data', ARGV[" + (a + 4)
-                + "] .. " + idVar + " .. ARGV[" + (a + 5) + "])\n";
+        return AnnouncedEntry.appendLua(streamKey, firstArg,
+                "ARGV[" + (firstArg + 5) + "] .. " + idVar + " .. ARGV[" + (firstArg + 6) + "]");
     }
 }

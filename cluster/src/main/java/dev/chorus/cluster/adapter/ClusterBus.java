@@ -50,7 +50,7 @@ public final class ClusterBus implements AutoCloseable {
     private static final int READ_COUNT = 100;
     private static final Duration RETRY_READ_AFTER = Duration.ofMillis(500);
     /** How long the live channel stays silent before the node blocks on reading the stream again. */
-    static final Duration QUIET = Duration.ofMillis(100);
+    private static final Duration QUIET = Duration.ofMillis(100);
     private static final String APPEND = AnnouncedEntry.appendLua(1, 1, "ARGV[6]") + "return clusterEntry\n";
     /**
      * How long a node stays ready while it cannot read the stream (Redis restarting, say). Every node shares that

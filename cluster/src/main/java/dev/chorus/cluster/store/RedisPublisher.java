@@ -32,9 +32,9 @@ public final class RedisPublisher implements Publisher {
      * the local limiter; a clock behind the bucket's refills nothing. History ids are the milliseconds of the append,
      * or one more than the conversation's last id when that is not smaller, so that they increase whichever node
      * appends. The append tries the milliseconds first and reads the last id only when Redis refuses them as not
-     * above it: a message is one step fewer in Redis in the common case, where its conversation's last message is
-     * older than a millisecond. The broadcast's append is the adapter's own statement, which puts the id into its
-     * slot.
+     * above it, and trims by length in the same append: two calls fewer in Redis in the common case, where its
+     * conversation's last message is older than a millisecond. The broadcast's append is the adapter's own
+     * statement, which puts the id into its slot.
      */
     private static final int OWN_ARGS = 12;
     private static final String PUBLISH = """

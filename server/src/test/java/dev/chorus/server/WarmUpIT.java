@@ -1,6 +1,7 @@
 package dev.chorus.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.cluster.NodeProcess;
@@ -42,8 +43,10 @@ class WarmUpIT {
     void aClusterNodeWarmsUpBeforeItServesAndTheClusterHoldsNothingOfIt() throws Exception {
         try (RedisServer redis = RedisServer.start();
                 NodeProcess node = NodeProcess.start(dir, redis.url(), "--warm-up", "2")) {
-            assertThat(node.output()).containsPattern("warmed up in \\d+ ms before serving, on a private node: "
-                    + "\\d+ connections, \\d+ messages, \\d+ deliveries");
+            // The node logs its warm-up just after it starts listening, which is when start() returns.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.output()).containsPattern(
+                    "warmed up in \\d+ ms before serving, on a private node: "
+                            + "\\d+ connections, \\d+ messages, \\d+ deliveries"));
 
             HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + node.port() + "/login")).header("Content-Type", "application/json")

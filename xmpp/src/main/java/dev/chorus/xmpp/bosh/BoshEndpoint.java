@@ -1,6 +1,7 @@
 package dev.chorus.xmpp.bosh;
 
 import dev.chorus.xmpp.http.Caller;
+import dev.chorus.xmpp.http.PathEndpoint;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.xml.StreamError;
 import dev.chorus.xmpp.xml.StreamErrorException;
@@ -12,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +38,10 @@ import org.slf4j.LoggerFactory;
  * live on the event loop of the request that created them.
  */
 @ChannelHandler.Sharable
-public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
+public final class BoshEndpoint extends PathEndpoint {
     private static final Logger log = LoggerFactory.getLogger(BoshEndpoint.class);
     private static final String XML = "text/xml; charset=utf-8";
 
-    private final String path;
     private final StreamServices services;
     private final BoshSettings settings;
     private final XmppStreamDecoder.Limits limits;
@@ -60,7 +58,7 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
     public BoshEndpoint(String path, StreamServices services, BoshSettings settings, XmppStreamDecoder.Limits limits,
             BiFunction<Channel, HttpRequest, Caller> callers, BiConsumer<HttpHeaders, String> cors,
             BoshRouting routing) {
-        this.path = path;
+        super(path);
         this.services = services;
         this.settings = settings;
         this.limits = limits;
@@ -70,20 +68,7 @@ public final class BoshEndpoint extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)
-                || !new QueryStringDecoder(request.uri()).path().equals(path)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            serve(ctx, request);
-        } finally {
-            request.release();
-        }
-    }
-
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+    protected void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         Caller caller = callers.apply(ctx.channel(), request);

@@ -1,6 +1,7 @@
 package dev.chorus.xmpp.websocket;
 
 import dev.chorus.xmpp.http.Caller;
+import dev.chorus.xmpp.http.PathEndpoint;
 import dev.chorus.xmpp.stream.StreamServices;
 import dev.chorus.xmpp.xml.XmppStreamDecoder;
 import io.netty.buffer.ByteBufUtil;
@@ -8,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
@@ -31,10 +30,9 @@ import java.util.function.BiFunction;
  * {@code xmpp} subprotocol becomes a {@link WebSocketStreamHandler}; every other request passes on.
  */
 @ChannelHandler.Sharable
-public final class WebSocketEndpoint extends ChannelInboundHandlerAdapter {
+public final class WebSocketEndpoint extends PathEndpoint {
     public static final String SUBPROTOCOL = "xmpp";
 
-    private final String path;
     private final StreamServices services;
     private final XmppStreamDecoder.Limits limits;
     private final BiFunction<Channel, HttpRequest, Caller> callers;
@@ -42,27 +40,14 @@ public final class WebSocketEndpoint extends ChannelInboundHandlerAdapter {
     /** @param callers who each request comes from, and whether it may open a stream */
     public WebSocketEndpoint(String path, StreamServices services, XmppStreamDecoder.Limits limits,
             BiFunction<Channel, HttpRequest, Caller> callers) {
-        this.path = path;
+        super(path);
         this.services = services;
         this.limits = limits;
         this.callers = callers;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)
-                || !new QueryStringDecoder(request.uri()).path().equals(path)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            upgrade(ctx, request);
-        } finally {
-            request.release();
-        }
-    }
-
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+    protected void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, "XMPP over WebSocket only (RFC 7395)\n");
             return;

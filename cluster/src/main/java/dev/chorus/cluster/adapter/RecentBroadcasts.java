@@ -4,6 +4,7 @@ import dev.chorus.engine.sio.BroadcastOptions;
 import dev.chorus.engine.sio.ReplayedPacket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 final class RecentBroadcasts {
     private static final int FIRST_BYTES = 64 * 1024;
-    /** The audience of a broadcast that is not to exactly one room: decoded for every replay it falls in. */
+    /** The audience of a broadcast to no room or to more than two: decoded for every replay it falls in. */
     private static final int ANY_ROOMS = 0;
 
     private final String nsp;
@@ -33,8 +34,14 @@ final class RecentBroadcasts {
     private final long[] sequences;
     private final int[] starts;
     private final int[] lengths;
-    /** The {@link #roomHash} of the one room a broadcast is for, or {@link #ANY_ROOMS}. */
+    /**
+     * The {@link #roomHash} of the first room a broadcast is for, and of the second (the first's again for one room);
+     * {@link #ANY_ROOMS} in both for any other audience. Those left out ({@code except}) only narrow it, and a replay
+     * applies them as it decodes: a room's presence event skips the one who came, and when a node dies and thousands
+     * of its clients come back at once, each recovery would otherwise decode every such event since its offset.
+     */
     private final int[] audiences;
+    private final int[] secondAudiences;
     private byte[] bytes = new byte[0];
     /** The slot of the oldest broadcast kept, and how many are. */
     private int first;
@@ -55,6 +62,7 @@ final class RecentBroadcasts {
         this.starts = new int[capacity];
         this.lengths = new int[capacity];
         this.audiences = new int[capacity];
+        this.secondAudiences = new int[capacity];
     }
 
     /**
@@ -80,7 +88,7 @@ final class RecentBroadcasts {
         sequences[slot] = id.sequence();
         starts[slot] = at;
         lengths[slot] = data.length;
-        audiences[slot] = audience(options);
+        noteAudience(slot, options.rooms());
         count++;
         writeAt = at + data.length;
     }
@@ -163,7 +171,7 @@ final class RecentBroadcasts {
     }
 
     /** The kept broadcasts in the range whose audience may include the rooms, decoded back into text. */
-    private synchronized List<Missed> candidates(StreamId after, StreamId upTo, Set<String> rooms) {
+    synchronized List<Missed> candidates(StreamId after, StreamId upTo, Set<String> rooms) {
         if (after.compareTo(keptAfter) < 0) {
             return null;
         }
@@ -171,12 +179,11 @@ final class RecentBroadcasts {
         List<Missed> candidates = new ArrayList<>();
         for (int i = firstAfter(after); i < count; i++) {
             int slot = slot(i);
-            StreamId id = new StreamId(millis[slot], sequences[slot]);
-            if (id.compareTo(upTo) > 0) {
+            if (StreamId.compare(millis[slot], sequences[slot], upTo) > 0) {
                 break;
             }
-            if (mayInclude(audiences[slot], roomHashes)) {
-                candidates.add(new Missed(id.toString(),
+            if (mayInclude(audiences[slot], secondAudiences[slot], roomHashes)) {
+                candidates.add(new Missed(new StreamId(millis[slot], sequences[slot]).toString(),
                         new String(bytes, starts[slot], lengths[slot], StandardCharsets.UTF_8)));
             }
         }
@@ -190,7 +197,7 @@ final class RecentBroadcasts {
         while (low < high) {
             int middle = (low + high) >>> 1;
             int slot = slot(middle);
-            if (new StreamId(millis[slot], sequences[slot]).compareTo(after) <= 0) {
+            if (StreamId.compare(millis[slot], sequences[slot], after) <= 0) {
                 low = middle + 1;
             } else {
                 high = middle;
@@ -203,9 +210,15 @@ final class RecentBroadcasts {
         return (first + position) % capacity;
     }
 
-    private static int audience(BroadcastOptions options) {
-        return options.rooms().size() == 1 && options.except().isEmpty()
-                ? roomHash(options.rooms().iterator().next()) : ANY_ROOMS;
+    private void noteAudience(int slot, Set<String> rooms) {
+        if (rooms.isEmpty() || rooms.size() > 2) {
+            audiences[slot] = ANY_ROOMS;
+            secondAudiences[slot] = ANY_ROOMS;
+            return;
+        }
+        Iterator<String> each = rooms.iterator();
+        audiences[slot] = roomHash(each.next());
+        secondAudiences[slot] = each.hasNext() ? roomHash(each.next()) : audiences[slot];
     }
 
     /** A room's hash, never {@link #ANY_ROOMS}: equal rooms have equal hashes, so a different hash rules one out. */
@@ -214,18 +227,18 @@ final class RecentBroadcasts {
         return hash == ANY_ROOMS ? 1 : hash;
     }
 
-    private static boolean mayInclude(int audience, int[] roomHashes) {
+    private static boolean mayInclude(int audience, int secondAudience, int[] roomHashes) {
         if (audience == ANY_ROOMS) {
             return true;
         }
         for (int hash : roomHashes) {
-            if (hash == audience) {
+            if (hash == audience || hash == secondAudience) {
                 return true;
             }
         }
         return false;
     }
 
-    private record Missed(String offset, String streamData) {
+    record Missed(String offset, String streamData) {
     }
 }

@@ -37,6 +37,11 @@ record StreamId(long millis, long sequence) implements Comparable<StreamId> {
 
     @Override
     public int compareTo(StreamId other) {
+        return compare(millis, sequence, other);
+    }
+
+    /** How the id of these two parts compares to {@code other}, without making it: for ids kept as numbers. */
+    static int compare(long millis, long sequence, StreamId other) {
         int byMillis = Long.compareUnsigned(millis, other.millis);
         return byMillis != 0 ? byMillis : Long.compareUnsigned(sequence, other.sequence);
     }

@@ -75,6 +75,21 @@ class RecentBroadcastsTest {
     }
 
     @Test
+    void aReplayDecodesOnlyWhatMayHaveReachedItsRoomsEvenWhenSomeWereLeftOut() {
+        add(recent, 101, new BroadcastOptions(Set.of("presence:lobby"), Set.of("s1"), false, false), "ann came");
+        add(recent, 102, new BroadcastOptions(Set.of("user:ann", "user:bob"), Set.of(), false, false), "direct");
+        add(recent, 103, new BroadcastOptions(Set.of(), Set.of("den"), false, false), "all but den");
+
+        assertThat(offsets(recent.candidates(id(100), id(103), Set.of("attic", "s9")))).containsExactly("103-0");
+        assertThat(offsets(recent.candidates(id(100), id(103), Set.of("user:bob")))).containsExactly("102-0", "103-0");
+        assertThat(texts(recent.replay(id(100), id(103), Set.of("presence:lobby", "s1")))).containsExactly(
+                "all but den");
+        assertThat(texts(recent.replay(id(100), id(103), Set.of("presence:lobby", "s2")))).containsExactly(
+                "ann came", "all but den");
+        assertThat(texts(recent.replay(id(100), id(103), Set.of("user:ann", "den")))).containsExactly("direct");
+    }
+
+    @Test
     void roomsWhoseNamesHashAlikeStillGetOnlyTheirOwn() {
         assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
         add(101, "Aa", "for Aa");
@@ -153,6 +168,10 @@ class RecentBroadcastsTest {
 
     private static StreamId id(long millis) {
         return new StreamId(millis, 0);
+    }
+
+    private static List<String> offsets(List<RecentBroadcasts.Missed> candidates) {
+        return candidates.stream().map(RecentBroadcasts.Missed::offset).toList();
     }
 
     private static List<String> texts(List<ReplayedPacket> packets) {

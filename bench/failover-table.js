@@ -21,6 +21,10 @@ const rows = [
   ['lost (clients missing some)', (r) => `${r.lost} (${r.lost_clients})`],
   ['duplicated', (r) => r.duplicated],
   ['out of order', (r) => r.out_of_order],
+  ['kill → last client back (ms); the machine busy in it', (r) => (r.window
+    ? `${r.window.ms}; ${r.window.machine_busy_pct} %` : '–')],
+  ['CPU s in it: clients / their proxies / surviving node / Redis', (r) => (r.window
+    ? ['self', 'proxies', 'survivor', 'redis'].map((k) => r.window.cpu_s[k] ?? '–').join(' / ') : '–')],
   ['errors', (r) => (r.error ? `${r.error}; ` : '') + Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join('; ')],
 ];
 console.log(`| failover | ${runs.map((x) => x.name).join(' | ')} |`);

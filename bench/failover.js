@@ -13,6 +13,7 @@ const net = require('net');
 const { fork } = require('child_process');
 const { parseArgs } = require('util');
 const { io } = require('socket.io-client');
+const { cpuMeter, groupPids, between } = require('./cpu-window');
 
 const { values: opt } = parseArgs({
   options: {
@@ -30,6 +31,8 @@ const { values: opt } = parseArgs({
     'connect-concurrency': { type: 'string', default: '100' },
     'max-time': { type: 'string', default: '120' },
     label: { type: 'string', default: '' },
+    // Processes whose CPU is counted from the kill to the last client's return: name:PGID,... (process groups).
+    watch: { type: 'string', default: '' },
     // Internal: this process is the failover proxy of the node at this index of --targets (see spawnProxy).
     'proxy-first': { type: 'string' },
   },
@@ -91,9 +94,11 @@ function failoverProxy(first) {
 
 // A proxy holds two sockets per client, so each runs in a process of its own: with the clients' own sockets, 10 000
 // clients in one process would pass the 20 000 open files a process may have here.
+const proxyPids = [];
 function spawnProxy(first) {
   const child = fork(__filename, ['--targets', opt.targets, '--proxy-first', String(first)],
     { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  proxyPids.push(child.pid);
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`proxy ${first} exited (${code})`)));
@@ -116,6 +121,7 @@ const clients = [];
 const acked = new Map(Array.from({ length: ROOMS }, (_, r) => [`room-${r}`, []])); // room -> keys of acked messages
 const pending = new Set(); // message acks still awaited
 let killAt = null;
+const cpuSamples = []; // from the kill on, a snapshot a quarter second (cpu-window.js)
 let publishing = false;
 let onKilledNode = 0;
 const totals = { sent: 0, acked: 0, notAcked: 0, skipped: 0 };
@@ -212,10 +218,36 @@ function missing(c) {
   return n;
 }
 
+function windowText(w) {
+  if (!w) return '';
+  const cpu = Object.entries(w.cpu_s).map(([name, s]) => `${name === 'self' ? 'clients' : name} ${s}`).join(', ');
+  return ` | kill → ${w.until} ${w.ms} ms, cpu s: ${cpu}; machine ${w.machine_busy_pct}% busy`;
+}
+
 function percentiles(values) {
   const v = [...values].sort((a, b) => a - b);
   const at = (q) => (v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : null);
   return { p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+// The failover proxies, and the process groups --watch names (the surviving nodes, Redis), as they are before the kill.
+function watchedCpu() {
+  const named = { proxies: proxyPids };
+  for (const spec of opt.watch.split(',').filter(Boolean)) {
+    const [name, group] = spec.split(':');
+    named[name] = groupPids(Number(group));
+  }
+  return cpuMeter(named);
+}
+
+// From the kill to the last client back (to the end of the chat if some never came): how long, and the CPU each
+// part of the machine spent in it. Where the machine is full, this says whose the time was.
+function killWindow(dropped) {
+  if (cpuSamples.length < 2) return null;
+  const backMs = dropped.filter((c) => c.backMs !== null).map((c) => c.backMs);
+  const allBack = backMs.length === dropped.length && backMs.length > 0;
+  const end = allBack ? cpuSamples.find((s) => s.at >= killAt + Math.max(...backMs)) : null;
+  return { until: end ? 'last client back' : 'end of the chat', ...between(cpuSamples[0], end || cpuSamples.at(-1)) };
 }
 
 function finish(error) {
@@ -263,6 +295,7 @@ function finish(error) {
     duplicated: sum('duplicated'),
     out_of_order: sum('outOfOrder'),
     delivered_unacked: deliveredUnacked, // e.g. a message the killed node passed on but died before acknowledging
+    window: killWindow(dropped),
     errors,
   };
   console.log(JSON.stringify(result));
@@ -270,7 +303,8 @@ function finish(error) {
   console.error(`RESULT failover ${opt.label} :: ${result.connected}/${CLIENTS} connected, ${onKilledNode} on the killed`
     + ` node, ${back.length}/${dropped.length} back (p50 ${r.p50} p99 ${r.p99} max ${r.max} ms), ${result.recovered}`
     + ` recovered | ${totals.acked}/${totals.sent} acked, ${expected} expected, lost ${lost} (${lostClients} clients),`
-    + ` dup ${result.duplicated}, ooo ${result.out_of_order}${error ? ' :: ERROR ' + error : ''}`);
+    + ` dup ${result.duplicated}, ooo ${result.out_of_order}${windowText(result.window)}`
+    + `${error ? ' :: ERROR ' + error : ''}`);
   process.exit(error ? 1 : 0); // which closes every socket and the proxy
 }
 
@@ -309,9 +343,13 @@ async function main() {
 
   onKilledNode = clients.filter((c) => c.node === 0 && c.socket && c.socket.connected).length;
   log(`SIGKILL to process group ${pgid} (${targets[0]}, ${onKilledNode} clients)`);
+  const meter = watchedCpu();
+  cpuSamples.push(meter());
   killAt = Date.now();
   process.kill(-pgid, 'SIGKILL');
+  const sampling = setInterval(() => cpuSamples.push(meter()), 250);
   await sleep(num('after') * 1000);
+  clearInterval(sampling);
 
   publishing = false;
   for (const t of timers) clearInterval(t);

@@ -5,12 +5,11 @@
 // clients come back on another node, how fast, whether Socket.IO recovered their sessions, and whether every
 // acknowledged message still reached every member of its room exactly once and in order.
 //
-//   NODE_PATH=$BENCH_WORK/loadgen/node_modules node failover.js --targets URL,URL --kill-pgid PGID [options]
+//   NODE_PATH=$BENCH_WORK/loadgen/node_modules node failover.js --targets URL,URL --proxies URL,URL --kill-pgid PGID
 //
-// Starts no server (bench/failover does, each node in its own process group). Prints one JSON object on stdout;
-// progress, then one RESULT line, on stderr.
-const net = require('net');
-const { fork } = require('child_process');
+// Starts no server and no proxy (bench/failover does, each node in its own process group, and a failover proxy per
+// node: HAProxy, which hands a connection to its node, or to another once that one refuses). A client connects
+// through its node's proxy. Prints one JSON object on stdout; progress, then one RESULT line, on stderr.
 const { parseArgs } = require('util');
 const { io } = require('socket.io-client');
 const { cpuMeter, groupPids, between } = require('./cpu-window');
@@ -18,6 +17,7 @@ const { cpuMeter, groupPids, between } = require('./cpu-window');
 const { values: opt } = parseArgs({
   options: {
     targets: { type: 'string' },
+    proxies: { type: 'string' }, // the failover proxy of each target, in the same order
     'kill-pgid': { type: 'string' },
     clients: { type: 'string', default: '1000' },
     rooms: { type: 'string', default: '20' },
@@ -31,10 +31,9 @@ const { values: opt } = parseArgs({
     'connect-concurrency': { type: 'string', default: '100' },
     'max-time': { type: 'string', default: '120' },
     label: { type: 'string', default: '' },
-    // Processes whose CPU is counted from the kill to the last client's return: name:PGID,... (process groups).
+    // Processes whose CPU is counted from the kill to the last client's return: name:PGID[+PGID...],... (process
+    // groups, summed under the name).
     watch: { type: 'string', default: '' },
-    // Internal: this process is the failover proxy of the node at this index of --targets (see spawnProxy).
-    'proxy-first': { type: 'string' },
   },
 });
 const num = (name) => {
@@ -44,16 +43,16 @@ const num = (name) => {
 };
 const targets = (opt.targets || '').split(',').filter(Boolean);
 const pgid = Number(opt['kill-pgid']);
-const proxyOnly = opt['proxy-first'] !== undefined;
-if (targets.length < 2 || !(pgid > 1 || proxyOnly)) {
-  console.error('usage: failover.js --targets URL,URL[,...] --kill-pgid PGID (the first target\'s process group)');
+const proxies = (opt.proxies || '').split(',').filter(Boolean);
+if (targets.length < 2 || proxies.length !== targets.length || !(pgid > 1)) {
+  console.error('usage: failover.js --targets URL,URL[,...] --proxies URL,URL[,...] --kill-pgid PGID'
+    + ' (the first target\'s process group)');
   process.exit(2);
 }
-const ports = targets.map((t) => {
+for (const t of [...targets, ...proxies]) {
   const u = new URL(t);
-  if (u.protocol !== 'http:' || !/^127\.\d+\.\d+\.\d+$/.test(u.hostname)) throw new Error(`not a loopback target: ${t}`);
-  return Number(u.port);
-});
+  if (u.protocol !== 'http:' || !/^127\.\d+\.\d+\.\d+$/.test(u.hostname)) throw new Error(`not a loopback address: ${t}`);
+}
 const CLIENTS = num('clients');
 const ROOMS = num('rooms');
 const PUBLISHERS = Math.min(num('publishers'), CLIENTS);
@@ -64,46 +63,7 @@ const errors = {};
 const count = (what) => { errors[what] = (errors[what] || 0) + 1; };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (...a) => console.error(`[failover ${opt.label}]`, ...a);
-const deadline = proxyOnly ? null : setTimeout(() => finish('timed out'), num('max-time') * 1000);
-
-// One listener per node: listener k hands each new TCP connection to node k, or to the next node that accepts
-// when that one refuses — a balancer whose health check is a refused connect. A client always uses the same
-// listener, so it lands on its own node while that lives, and on another once it is dead.
-function failoverProxy(first) {
-  const server = net.createServer({ noDelay: true }, (client) => {
-    client.pause();
-    client.on('error', () => client.destroy());
-    const attempt = (k) => {
-      if (k === ports.length || client.destroyed) return client.destroy();
-      const upstream = net.connect({ port: ports[(first + k) % ports.length], host: '127.0.0.1', noDelay: true });
-      upstream.once('error', () => attempt(k + 1));
-      upstream.once('connect', () => {
-        upstream.removeAllListeners('error');
-        upstream.on('error', () => upstream.destroy());
-        // A dead node's connections close at once (the kernel resets them): so do the clients' ones.
-        upstream.on('close', () => client.destroy());
-        client.on('close', () => upstream.destroy());
-        upstream.pipe(client).pipe(upstream);
-        client.resume();
-      });
-    };
-    attempt(0);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-// A proxy holds two sockets per client, so each runs in a process of its own: with the clients' own sockets, 10 000
-// clients in one process would pass the 20 000 open files a process may have here.
-const proxyPids = [];
-function spawnProxy(first) {
-  const child = fork(__filename, ['--targets', opt.targets, '--proxy-first', String(first)],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  proxyPids.push(child.pid);
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`proxy ${first} exited (${code})`)));
-  });
-}
+const deadline = setTimeout(() => finish('timed out'), num('max-time') * 1000);
 
 async function login(base, user) {
   const res = await fetch(`${base}/login`, {
@@ -132,7 +92,7 @@ function newClient(i) {
   return {
     i,
     room: `room-${room}`,
-    node: (room + member) % ports.length, // each room's members alternate between the nodes
+    node: (room + member) % targets.length, // each room's members alternate between the nodes
     socket: null,
     inRoom: false,
     joined: null, // resolves at the first join
@@ -230,12 +190,12 @@ function percentiles(values) {
   return { p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
-// The failover proxies, and the process groups --watch names (the surviving nodes, Redis), as they are before the kill.
+// The process groups --watch names (the failover proxies, the surviving nodes, Redis), as they are before the kill.
 function watchedCpu() {
-  const named = { proxies: proxyPids };
+  const named = {};
   for (const spec of opt.watch.split(',').filter(Boolean)) {
-    const [name, group] = spec.split(':');
-    named[name] = groupPids(Number(group));
+    const [name, groups] = spec.split(':');
+    named[name] = groups.split('+').flatMap((group) => groupPids(Number(group)));
   }
   return cpuMeter(named);
 }
@@ -305,13 +265,10 @@ function finish(error) {
     + ` recovered | ${totals.acked}/${totals.sent} acked, ${expected} expected, lost ${lost} (${lostClients} clients),`
     + ` dup ${result.duplicated}, ooo ${result.out_of_order}${windowText(result.window)}`
     + `${error ? ' :: ERROR ' + error : ''}`);
-  process.exit(error ? 1 : 0); // which closes every socket and the proxy
+  process.exit(error ? 1 : 0); // which closes every socket
 }
 
 async function main() {
-  const proxyPorts = await Promise.all(ports.map((_, k) => spawnProxy(k)));
-  const proxyUrls = proxyPorts.map((port) => `http://127.0.0.1:${port}`);
-
   log(`connecting ${CLIENTS} clients in ${ROOMS} rooms through the failover proxy`);
   const connectMs = [];
   let next = 0;
@@ -321,7 +278,7 @@ async function main() {
       clients.push(c);
       const started = Date.now();
       try {
-        const url = proxyUrls[c.node];
+        const url = proxies[c.node];
         connect(c, url, await login(url, `bench-u${c.i}`));
         await Promise.race([c.joined, sleep(30_000).then(() => { throw new Error('not in its room after 30 s'); })]);
         connectMs.push(Date.now() - started);
@@ -361,10 +318,4 @@ async function main() {
   finish(null);
 }
 
-if (proxyOnly) {
-  // Lives as long as the run that forked it.
-  failoverProxy(num('proxy-first')).then((server) => process.send({ port: server.address().port }));
-  process.on('disconnect', () => process.exit(0));
-} else {
-  main().catch((e) => finish(String((e && e.stack) || e)));
-}
+main().catch((e) => finish(String((e && e.stack) || e)));

@@ -4,7 +4,7 @@
 
 # Every process here is started with setsid, so its pid is its process group. (They are disowned, so that bash does
 # not report a node's SIGKILL as an error of the script.)
-redis_pid='' redis='' nodes=() targets=()
+redis_pid='' redis='' nodes=() targets=() helpers=()
 log() { echo "[$tag] $*" >&2; }
 any_alive() {
   local p
@@ -18,8 +18,10 @@ stop() {
   for i in $(seq 1 80); do any_alive "$@" || break; sleep 0.1; done
   for p in "$@"; do kill -KILL -- "-$p" 2>/dev/null || true; done
 }
-# The nodes before Redis, so that a survivor can leave the cluster cleanly.
+# What stands before the nodes (proxies: `helpers`), the nodes before Redis, so that a survivor can leave the
+# cluster cleanly.
 cleanup() {
+  [ ${#helpers[@]} -eq 0 ] || stop "${helpers[@]}"
   [ ${#nodes[@]} -eq 0 ] || stop "${nodes[@]}"
   [ -z "$redis_pid" ] || stop "$redis_pid"
 }

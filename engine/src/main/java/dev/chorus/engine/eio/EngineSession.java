@@ -272,7 +272,8 @@ public final class EngineSession {
         if (state == State.CLOSED || writeQueue.isEmpty() || transport == null || !transport.writable()) {
             return;
         }
-        List<Frame> batch = new ArrayList<>(writeQueue);
+        // Mostly one frame (a delivery, an ack): the smallest list for it, as every flush's list is garbage at once.
+        List<Frame> batch = writeQueue.size() == 1 ? List.of(writeQueue.peekFirst()) : new ArrayList<>(writeQueue);
         writeQueue.clear();
         queuedBytes = 0;
         countWrite();

@@ -262,7 +262,12 @@ public final class Socket {
         EngineSession session = client.session();
         if (!isVolatile || session.canSendNow()) {
             nsp.server().metrics().eventsSent.increment();
-            session.send(retain(frames));
+            // Most broadcasts are one frame, and every recipient's delivery is garbage once written: no list for it.
+            if (frames.size() == 1) {
+                session.send(frames.get(0).retainedDuplicate());
+            } else {
+                session.send(retain(frames));
+            }
         }
     }
 

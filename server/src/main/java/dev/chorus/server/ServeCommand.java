@@ -48,8 +48,9 @@ final class ServeCommand implements Callable<Integer> {
         Node node = Node.start(settings);
         QuietCollection.forThisJvm().ifPresent(QuietCollection::start);
         if (warmedUp != null) {
-            log.info("warmed up in {} ms before serving, on a private node: {} connections, {} messages, {} deliveries",
-                    warmedUp.took().toMillis(), warmedUp.connections(), warmedUp.messages(), warmedUp.delivered());
+            log.info("warmed up in {} ms before serving, on a private node: {} connections, {} messages, {} deliveries,"
+                    + " {} sessions recovered", warmedUp.took().toMillis(), warmedUp.connections(),
+                    warmedUp.messages(), warmedUp.delivered(), warmedUp.recovered());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (a rolling restart, a scale-down): hand the clients over, then stop.

@@ -36,7 +36,7 @@ final class WarmUp {
     }
 
     /** What a warm-up did. */
-    record Report(Duration took, int connections, int messages, int delivered) {
+    record Report(Duration took, int connections, int messages, int delivered, int recovered) {
     }
 
     /** Every kind of request once, on a private node on embedded stores: what the launcher's class archive records. */
@@ -53,7 +53,7 @@ final class WarmUp {
             exercise.once();
             exercise.rounds(budget);
             return new Report(Duration.ofNanos(System.nanoTime() - started), exercise.connections(),
-                    exercise.messages(), exercise.delivered());
+                    exercise.messages(), exercise.delivered(), exercise.recovered());
         } finally {
             delete(data);
             // The exercise grew the heap, and what it left there is garbage now: collected before the node serves,

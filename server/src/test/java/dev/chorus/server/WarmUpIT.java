@@ -36,6 +36,8 @@ class WarmUpIT {
         assertThat(report.messages()).isEqualTo(report.connections() * 20);
         // Each message reaches its sender and the room's others who had joined by then (five to a room).
         assertThat(report.delivered()).isBetween(report.messages(), report.messages() * 5);
+        // Each socket lost its connection once it had talked, and came back on a new one with its session.
+        assertThat(report.recovered()).isGreaterThan(report.connections() / 2);
         assertThat(warmUpFolders()).as("its store's folder deleted").containsExactlyInAnyOrderElementsOf(before);
     }
 
@@ -46,7 +48,7 @@ class WarmUpIT {
             // The node logs its warm-up just after it starts listening, which is when start() returns.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.output()).containsPattern(
                     "warmed up in \\d+ ms before serving, on a private node: "
-                            + "\\d+ connections, \\d+ messages, \\d+ deliveries"));
+                            + "\\d+ connections, \\d+ messages, \\d+ deliveries, [1-9]\\d* sessions recovered"));
 
             HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + node.port() + "/login")).header("Content-Type", "application/json")

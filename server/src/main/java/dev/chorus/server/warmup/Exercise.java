@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What clients do to a node, done to one over loopback: the web page, logins, a socket over polling, then rounds of
- * sockets over WebSocket that join rooms and talk in them, each message acknowledged and delivered to the room.
+ * sockets over WebSocket that join rooms and talk in them, each message acknowledged and delivered to the room, and
+ * lose their connections and come back with their sessions, as the clients of a node that died come back to another
+ * (their sessions, rooms and missed messages restored: the path a reconnect storm takes).
  */
 public final class Exercise {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -29,6 +31,7 @@ public final class Exercise {
     private final int port;
     private final String base;
     private final AtomicInteger delivered = new AtomicInteger();
+    private final AtomicInteger recovered = new AtomicInteger();
     private int connections;
     private int messages;
 
@@ -65,20 +68,43 @@ public final class Exercise {
         return delivered.get();
     }
 
-    /** Sockets log in, connect, join their rooms, each says its messages in turn, and they go. */
+    /** How many sockets came back on a new connection with their sessions. */
+    public int recovered() {
+        return recovered.get();
+    }
+
+    /**
+     * Sockets log in, connect, join their rooms, each says its messages in turn, loses its connection and comes back
+     * with its session, and they go.
+     */
     private CompletableFuture<Void> round(int round) {
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             String room = "\"warm-up-" + (i % ROOMS) + "\"";
-            clients.add(login("warm-up-" + round + "-" + i)
-                    .thenCompose(cookie -> WarmUpClient.connect(http, port, cookie, delivered))
-                    .thenCompose(client -> client.emit("join", "{\"room\":" + room + "}")
-                            .thenCompose(joined -> talk(client, room, MESSAGES_EACH))
-                            .thenCompose(said -> client.close())));
+            clients.add(login("warm-up-" + round + "-" + i).thenCompose(cookie ->
+                    WarmUpClient.connect(http, port, cookie, delivered)
+                            .thenCompose(client -> client.emit("join", "{\"room\":" + room + "}")
+                                    .thenCompose(joined -> talk(client, room, MESSAGES_EACH))
+                                    .thenCompose(said -> comeBack(client, cookie)))
+                            .thenCompose(WarmUpClient::close)));
         }
         connections += CLIENTS;
         messages += CLIENTS * MESSAGES_EACH;
         return CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new));
+    }
+
+    /** @return the client on its new connection; itself when it heard nothing it could come back from */
+    private CompletableFuture<WarmUpClient> comeBack(WarmUpClient client, String cookie) {
+        if (!client.canResume()) {
+            return CompletableFuture.completedFuture(client);
+        }
+        client.drop();
+        return client.resume(http, port, cookie).thenApply(back -> {
+            if (back.resumed()) {
+                recovered.incrementAndGet();
+            }
+            return back;
+        });
     }
 
     private static CompletableFuture<String> talk(WarmUpClient client, String room, int left) {

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Socket.IO client over WebSocket, as small as the warm-up needs: it connects with a login session's cookie,
- * emits events with acknowledgements and counts the events it is sent. It sends one frame at a time (each emit waits
- * for its acknowledgement), as the JDK's WebSocket asks.
+ * emits events with acknowledgements, counts the events it is sent and keeps the last recovery offset among them, and
+ * can lose its connection and come back on a new one with its session, as a client of a node that died does. It
+ * sends one frame at a time (each emit waits for its acknowledgement), as the JDK's WebSocket asks.
  */
 final class WarmUpClient implements WebSocket.Listener {
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -21,6 +22,12 @@ final class WarmUpClient implements WebSocket.Listener {
     private final AtomicInteger received;
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
+    /** The CONNECT's answer: the socket's id and its recovery session's. */
+    private volatile String sid;
+    private volatile String pid;
+    /** The recovery offset of the last event that carried one. */
+    private volatile String offset;
+    private volatile String resumedFrom;
 
     private WarmUpClient(AtomicInteger received) {
         this.received = received;
@@ -29,15 +36,48 @@ final class WarmUpClient implements WebSocket.Listener {
     /** Connects to the node's default namespace. @param received counts the events every client is sent */
     static CompletableFuture<WarmUpClient> connect(HttpClient http, int port, String cookie,
             AtomicInteger received) {
+        return open(http, port, cookie, new WarmUpClient(received), "40");
+    }
+
+    /**
+     * Comes back on a new connection asking for the session this client had, with the offset of the last event it
+     * heard. @return the client on its new connection; {@link #resumed} says whether the node gave the session back
+     */
+    CompletableFuture<WarmUpClient> resume(HttpClient http, int port, String cookie) {
         WarmUpClient client = new WarmUpClient(received);
+        client.offset = offset;
+        return open(http, port, cookie, client,
+                "40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}").thenApply(resumed -> {
+                    resumed.resumedFrom = sid;
+                    return resumed;
+                });
+    }
+
+    private static CompletableFuture<WarmUpClient> open(HttpClient http, int port, String cookie,
+            WarmUpClient client, String connect) {
         return http.newWebSocketBuilder().header("Cookie", cookie)
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
                 .thenCompose(socket -> {
                     client.socket = socket;
-                    return socket.sendText("40", true);
+                    return socket.sendText(connect, true);
                 })
                 .thenCompose(sent -> client.connected)
                 .thenApply(ready -> client);
+    }
+
+    /** Whether it heard an event with an offset: a session it could come back to. */
+    boolean canResume() {
+        return pid != null && offset != null;
+    }
+
+    /** Whether it came back with the session of the client it resumed: the same socket id. */
+    boolean resumed() {
+        return resumedFrom != null && resumedFrom.equals(sid);
+    }
+
+    /** Loses the connection without a word, as when a node's process dies or the network goes. */
+    void drop() {
+        socket.abort();
     }
 
     /** Emits {@code event} with a JSON object. @return the acknowledgement's frame */
@@ -72,6 +112,8 @@ final class WarmUpClient implements WebSocket.Listener {
 
     private void frame(String frame) {
         if (frame.startsWith("40")) {
+            sid = field(frame, "sid");
+            pid = field(frame, "pid");
             connected.complete(null);
         } else if (frame.startsWith("44")) {
             connected.completeExceptionally(new IllegalStateException("refused: " + frame));
@@ -86,7 +128,39 @@ final class WarmUpClient implements WebSocket.Listener {
             }
         } else if (frame.startsWith("42")) {
             received.incrementAndGet();
+            String last = lastOffset(frame);
+            if (last != null) {
+                offset = last;
+            }
         }
+    }
+
+    /** A string field of the CONNECT's answer, {@code 40{"sid":"...","pid":"..."}}; null when it has none. */
+    private static String field(String frame, String name) {
+        String key = "\"" + name + "\":\"";
+        int start = frame.indexOf(key);
+        if (start < 0) {
+            return null;
+        }
+        start += key.length();
+        int end = frame.indexOf('"', start);
+        return end < 0 ? null : frame.substring(start, end);
+    }
+
+    /**
+     * The offset a broadcast event carries as its last argument: a stream entry's id in a cluster
+     * ({@code ...,"1700000000000-0"]}), a number in base 36 on one node; null for none.
+     */
+    private static String lastOffset(String frame) {
+        if (!frame.endsWith("\"]")) {
+            return null;
+        }
+        int start = frame.lastIndexOf(",\"", frame.length() - 2);
+        if (start < 0) {
+            return null;
+        }
+        String candidate = frame.substring(start + 2, frame.length() - 2);
+        return candidate.matches("[0-9a-z]+(-[0-9]+)?") ? candidate : null;
     }
 
     @Override

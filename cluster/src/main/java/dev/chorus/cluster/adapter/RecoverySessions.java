@@ -19,18 +19,17 @@ import java.util.concurrent.CompletableFuture;
  * does then — join, leave, close — must not make the session describe it instead of the live socket.
  */
 final class RecoverySessions {
-    /** KEYS: session, owner, stream. ARGV: offset, claimant. Returns {session, previous owner or ""} or nil. */
+    /**
+     * KEYS: session, owner, stream. ARGV: offset, claimant, lifetime in ms. Returns {session, previous owner or ""} or
+     * nil.
+     */
     private static final String CLAIM = """
             local session = redis.call('GET', KEYS[1])
             if not session then return false end
             if #redis.call('XRANGE', KEYS[3], ARGV[1], ARGV[1]) == 0 then return false end
             local previous = redis.call('GET', KEYS[2]) or ''
-            local ttl = redis.call('PTTL', KEYS[1])
-            if ttl > 0 then
-              redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
-            else
-              redis.call('SET', KEYS[2], ARGV[2])
-            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
             return {session, previous}
             """;
     /** KEYS: session, owner. ARGV: encoded session, writer, lifetime in ms. Returns 1 when written. */
@@ -72,13 +71,16 @@ final class RecoverySessions {
     }
 
     /**
-     * Makes this adapter the owner of a session whose client's offset the stream still holds.
+     * Makes this adapter the owner of a session whose client's offset the stream still holds, the session and its
+     * owner living {@code lifetime} from now: the socket restored from it is a live one, whose session, unchanged,
+     * need not be written again.
      *
      * @return the session and its previous owner, or null when the session or the offset is gone
      */
-    CompletableFuture<Claimed> claim(String pid, String offset) {
+    CompletableFuture<Claimed> claim(String pid, String offset, Duration lifetime) {
         String[] keys = {prefix + pid, ownerKey(pid), stream};
-        return claim.<List<Object>>run(ScriptOutputType.MULTI, keys, offset, owner).thenApply(reply -> {
+        return claim.<List<Object>>run(ScriptOutputType.MULTI, keys, offset, owner,
+                Long.toString(lifetime.toMillis())).thenApply(reply -> {
             if (reply == null || reply.size() < 2) {
                 return null;
             }

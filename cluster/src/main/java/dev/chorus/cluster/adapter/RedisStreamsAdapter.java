@@ -56,6 +56,11 @@ final class RedisStreamsAdapter implements Adapter {
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
     /** Sockets whose disconnection was just persisted for recovery: their session key must stay. */
     private final Set<String> persisted = ConcurrentHashMap.newKeySet();
+    /**
+     * Recovered sockets and the session they were restored from, as their claim left it in Redis, until their session
+     * is first written: a socket back in the same rooms with the same data has nothing to write.
+     */
+    private final Map<String, PersistedSession> restored = new ConcurrentHashMap<>();
     /** Recovered sockets that already have every entry up to an offset the reader has not reached yet. */
     private final Map<String, StreamId> resumedAt = new ConcurrentHashMap<>();
     private final RecentBroadcasts recent;
@@ -292,6 +297,7 @@ final class RedisStreamsAdapter implements Adapter {
     public void delAll(String socketId) {
         local.delAll(socketId);
         unsaved.remove(socketId);
+        restored.remove(socketId);
         resumedAt.remove(socketId);
         String pid = liveSessions.remove(socketId);
         if (pid != null && !persisted.remove(socketId)) {
@@ -304,6 +310,7 @@ final class RedisStreamsAdapter implements Adapter {
     public void release(String socketId) {
         local.delAll(socketId);
         unsaved.remove(socketId);
+        restored.remove(socketId);
         resumedAt.remove(socketId);
         liveSessions.remove(socketId);
         persisted.remove(socketId);
@@ -330,6 +337,10 @@ final class RedisStreamsAdapter implements Adapter {
         liveSessions.put(socketId, socket.pid());
         PersistedSession session = new PersistedSession(socketId, socket.pid(), local.socketRooms(socketId),
                 socket.data().deepCopy());
+        if (session.equals(restored.remove(socketId))) {
+            // Its claim left this very session in Redis, with a live socket's lifetime: nothing to write.
+            return;
+        }
         sessions.save(session, bus.liveSessionLifetime()).thenAccept(saved -> {
             if (!saved) {
                 // Another node recovered it and its message saying so did not come: this socket was left behind.
@@ -357,6 +368,7 @@ final class RedisStreamsAdapter implements Adapter {
     @Override
     public CompletableFuture<Void> persistSession(PersistedSession session) {
         unsaved.remove(session.sid());
+        restored.remove(session.sid());
         persisted.add(session.sid());
         return sessions.save(session, bus.recovery().maxDisconnectionDuration()).thenApply(saved -> null);
     }
@@ -374,7 +386,7 @@ final class RedisStreamsAdapter implements Adapter {
         if (id == null || pid == null || pid.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return sessions.claim(pid, offset).thenApply(claimed -> {
+        return sessions.claim(pid, offset, bus.liveSessionLifetime()).thenApply(claimed -> {
             if (claimed == null) {
                 return null;
             }
@@ -391,9 +403,13 @@ final class RedisStreamsAdapter implements Adapter {
      * when they reach back that far, else read from the stream; what comes later reaches the socket live, as it is
      * in its rooms already. A reader behind the client's offset means the client has more than this
      * node delivered: nothing to replay, and what the reader delivers up to that offset is skipped for it.
+     *
+     * <p>Asked once the socket is restored from the session, in its rooms: the session is what this node's claim
+     * left in Redis, and the socket's first write of its own can be spared when nothing has changed.
      */
     @Override
     public CompletableFuture<List<ReplayedPacket>> replay(PersistedSession session, String offset) {
+        restored.put(session.sid(), session);
         StreamId after = StreamId.parse(offset);
         StreamId upTo = bus.positionAfterDelivery();
         if (after == null) {

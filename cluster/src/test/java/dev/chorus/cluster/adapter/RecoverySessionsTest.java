@@ -48,7 +48,7 @@ class RecoverySessionsTest {
         String offset = backbone.strings().xadd(STREAM, Map.of("type", "3")).get(5, TimeUnit.SECONDS);
         assertThat(await(nodeA.save(session("lobby"), LIFETIME))).as("a new socket's session").isTrue();
 
-        RecoverySessions.Claimed claimed = await(nodeB.claim("pid-1", offset));
+        RecoverySessions.Claimed claimed = await(nodeB.claim("pid-1", offset, LIFETIME));
         assertThat(claimed.session().rooms()).containsExactlyInAnyOrder("sid-1", "lobby");
         assertThat(claimed.previousOwner()).as("to be told").isEqualTo("node-a");
 
@@ -56,15 +56,15 @@ class RecoverySessionsTest {
         assertThat(await(nodeA.drop("pid-1"))).as("left behind: a close").isFalse();
         assertThat(await(nodeB.save(session("lobby", "music"), LIFETIME))).as("the live socket").isTrue();
 
-        RecoverySessions.Claimed again = await(nodeA.claim("pid-1", offset));
+        RecoverySessions.Claimed again = await(nodeA.claim("pid-1", offset, LIFETIME));
         assertThat(again.session().rooms()).as("what the live socket wrote")
                 .containsExactlyInAnyOrder("sid-1", "lobby", "music");
         assertThat(again.previousOwner()).isEqualTo("node-b");
-        assertThat(await(nodeA.claim("pid-1", offset)).previousOwner()).as("its own claim again").isNull();
+        assertThat(await(nodeA.claim("pid-1", offset, LIFETIME)).previousOwner()).as("its own claim again").isNull();
 
         assertThat(await(nodeB.drop("pid-1"))).isFalse();
         assertThat(await(nodeA.drop("pid-1"))).isTrue();
-        assertThat(await(nodeB.claim("pid-1", offset))).as("deleted").isNull();
+        assertThat(await(nodeB.claim("pid-1", offset, LIFETIME))).as("deleted").isNull();
         assertThat(backbone.strings().exists("test:session:pid-1", "test:session:pid-1:owner")
                 .get(5, TimeUnit.SECONDS)).isZero();
     }
@@ -76,21 +76,23 @@ class RecoverySessionsTest {
                 JsonNodeFactory.instance.objectNode());
         assertThat(await(nodeA.save(session, LIFETIME))).isTrue();
 
-        assertThat(await(nodeB.claim("pid-2", "1-0"))).isNull();
-        assertThat(await(nodeB.claim("no-such-pid", "1-0"))).isNull();
+        assertThat(await(nodeB.claim("pid-2", "1-0", LIFETIME))).isNull();
+        assertThat(await(nodeB.claim("no-such-pid", "1-0", LIFETIME))).isNull();
         assertThat(await(nodeA.save(session, LIFETIME))).as("still node A's").isTrue();
     }
 
     @Test
-    void ownerAndSessionExpireTogether() throws Exception {
+    void aClaimGivesTheSessionAndItsOwnerALiveSocketsLifetime() throws Exception {
         String offset = backbone.strings().xadd(STREAM, Map.of("type", "3")).get(5, TimeUnit.SECONDS);
         PersistedSession session = new PersistedSession("sid-3", "pid-3", Set.of("sid-3"),
                 JsonNodeFactory.instance.objectNode());
         assertThat(await(nodeA.save(session, Duration.ofSeconds(30)))).isTrue();
-        await(nodeB.claim("pid-3", offset));
+        await(nodeB.claim("pid-3", offset, LIFETIME));
 
         long sessionTtl = backbone.strings().pttl("test:session:pid-3").get(5, TimeUnit.SECONDS);
         long ownerTtl = backbone.strings().pttl("test:session:pid-3:owner").get(5, TimeUnit.SECONDS);
+        assertThat(sessionTtl).as("the claimant's lifetime, not what was left of the disconnected one's")
+                .isGreaterThan(Duration.ofSeconds(30).toMillis());
         // Redis keeps expiries in milliseconds and reads its clock once per script: a millisecond either way.
         assertThat(ownerTtl).isPositive().isLessThanOrEqualTo(sessionTtl + 1);
 

@@ -204,6 +204,45 @@ class ClusterRecoveryIT {
         }
     }
 
+    /**
+     * A socket recovered into the rooms and data its session holds writes nothing of its own: the claim left that very
+     * session in Redis, with a live socket's lifetime. Its first change is written as any socket's.
+     */
+    @Test
+    void aSocketRecoveredUnchangedLeavesTheSessionItsClaimLeft() throws Exception {
+        String heidi = new AuthApi(http, nodes.get(0).port()).guestLogin("heidi").session();
+        RawSocketIo sender = connectedIn(new AuthApi(http, nodes.get(1).port()).guestLogin("ivan").session(), 1);
+        RedisClient client = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> commands = client.connect();
+                StatefulRedisPubSubConnection<String, String> events = client.connectPubSub()) {
+            commands.sync().configSet("notify-keyspace-events", "K$");
+            List<String> writes = new CopyOnWriteArrayList<>();
+            events.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String pattern, String channel, String message) {
+                    writes.add(channel.substring(channel.indexOf(':') + 1) + " " + message);
+                }
+            });
+            events.sync().psubscribe("__keyspace@0__:sio:session:*");
+            Lost lost = cutAfterAMessage(heidi, 0, sender);
+            String written = "sio:session:" + lost.pid() + " set";
+            // On connecting, on joining, and when the node saw the connection go.
+            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(3));
+
+            RawSocketIo back = recover(heidi, 1, lost);
+            Thread.sleep(300);
+            assertThat(writes).as("nothing written by the recovered socket").filteredOn(written::equals).hasSize(3);
+
+            back.send("421[\"join\",{\"room\":\"heidis-room\"}]");
+            awaitAck(back, "431[");
+            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(4));
+            back.close();
+        } finally {
+            client.shutdown();
+            sender.close();
+        }
+    }
+
     private static RawSocketIo recover(String session, int node, Lost lost) throws Exception {
         RawSocketIo back = RawSocketIo.open(http, nodes.get(node).port(), session);
         back.send("40" + JSON.createObjectNode().put("pid", lost.pid()).put("offset", lost.offset()));

@@ -27,6 +27,7 @@ final class WarmUpClient implements WebSocket.Listener {
     private volatile String pid;
     /** The recovery offset of the last event that carried one. */
     private volatile String offset;
+    /** The socket id it asked to come back to; null on a first connection. */
     private volatile String resumedFrom;
 
     private WarmUpClient(AtomicInteger received) {

@@ -173,34 +173,20 @@ class ClusterRecoveryIT {
     @Test
     void aSocketsSessionIsWrittenOnceOnConnectingAndOncePerJoin() throws Exception {
         String grace = new AuthApi(http, nodes.get(0).port()).guestLogin("grace").session();
-        RedisClient client = RedisClient.create(redis.url());
-        try (StatefulRedisConnection<String, String> commands = client.connect();
-                StatefulRedisPubSubConnection<String, String> events = client.connectPubSub()) {
-            commands.sync().configSet("notify-keyspace-events", "K$");
-            List<String> writes = new CopyOnWriteArrayList<>();
-            events.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String pattern, String channel, String message) {
-                    writes.add(channel.substring(channel.indexOf(':') + 1) + " " + message);
-                }
-            });
-            events.sync().psubscribe("__keyspace@0__:sio:session:*");
+        try (SessionWrites writes = new SessionWrites()) {
             RawSocketIo socket = RawSocketIo.open(http, nodes.get(0).port(), grace);
             socket.send("40");
-            String session = "sio:session:" + JSON.readTree(socket.next().substring(2)).path("pid").asText();
-            String written = session + " set";
-            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(1));
+            String pid = JSON.readTree(socket.next().substring(2)).path("pid").asText();
+            await().untilAsserted(() -> assertThat(writes.of(pid)).isEqualTo(1));
 
             socket.send("421[\"join\",{\"room\":\"graces-room\"}]");
             awaitAck(socket, "431[");
             socket.send("422[\"join\",{\"room\":\"graces-other-room\",\"presence\":true}]");
             awaitAck(socket, "432[");
-            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(3));
+            await().untilAsserted(() -> assertThat(writes.of(pid)).isEqualTo(3));
             Thread.sleep(300);
-            assertThat(writes).as("nothing more").filteredOn(written::equals).hasSize(3);
+            assertThat(writes.of(pid)).as("nothing more").isEqualTo(3);
             socket.close();
-        } finally {
-            client.shutdown();
         }
     }
 
@@ -212,34 +198,54 @@ class ClusterRecoveryIT {
     void aSocketRecoveredUnchangedLeavesTheSessionItsClaimLeft() throws Exception {
         String heidi = new AuthApi(http, nodes.get(0).port()).guestLogin("heidi").session();
         RawSocketIo sender = connectedIn(new AuthApi(http, nodes.get(1).port()).guestLogin("ivan").session(), 1);
-        RedisClient client = RedisClient.create(redis.url());
-        try (StatefulRedisConnection<String, String> commands = client.connect();
-                StatefulRedisPubSubConnection<String, String> events = client.connectPubSub()) {
-            commands.sync().configSet("notify-keyspace-events", "K$");
-            List<String> writes = new CopyOnWriteArrayList<>();
-            events.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String pattern, String channel, String message) {
-                    writes.add(channel.substring(channel.indexOf(':') + 1) + " " + message);
-                }
-            });
-            events.sync().psubscribe("__keyspace@0__:sio:session:*");
+        try (SessionWrites writes = new SessionWrites()) {
             Lost lost = cutAfterAMessage(heidi, 0, sender);
-            String written = "sio:session:" + lost.pid() + " set";
             // On connecting, on joining, and when the node saw the connection go.
-            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(3));
+            await().untilAsserted(() -> assertThat(writes.of(lost.pid())).isEqualTo(3));
 
             RawSocketIo back = recover(heidi, 1, lost);
             Thread.sleep(300);
-            assertThat(writes).as("nothing written by the recovered socket").filteredOn(written::equals).hasSize(3);
+            assertThat(writes.of(lost.pid())).as("nothing written by the recovered socket").isEqualTo(3);
 
             back.send("421[\"join\",{\"room\":\"heidis-room\"}]");
             awaitAck(back, "431[");
-            await().untilAsserted(() -> assertThat(writes).filteredOn(written::equals).hasSize(4));
+            await().untilAsserted(() -> assertThat(writes.of(lost.pid())).isEqualTo(4));
             back.close();
         } finally {
-            client.shutdown();
             sender.close();
+        }
+    }
+
+    /** The recovery sessions' writes, as Redis tells them (keyspace notifications of string commands). */
+    private static final class SessionWrites implements AutoCloseable {
+        private final RedisClient client = RedisClient.create(redis.url());
+        private final StatefulRedisPubSubConnection<String, String> events;
+        private final List<String> seen = new CopyOnWriteArrayList<>();
+
+        SessionWrites() {
+            try (StatefulRedisConnection<String, String> commands = client.connect()) {
+                commands.sync().configSet("notify-keyspace-events", "K$");
+            }
+            events = client.connectPubSub();
+            events.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String pattern, String channel, String message) {
+                    seen.add(channel.substring(channel.indexOf(':') + 1) + " " + message);
+                }
+            });
+            events.sync().psubscribe("__keyspace@0__:sio:session:*");
+        }
+
+        /** How many times the session of that pid was written. */
+        long of(String pid) {
+            String written = "sio:session:" + pid + " set";
+            return seen.stream().filter(written::equals).count();
+        }
+
+        @Override
+        public void close() {
+            events.close();
+            client.shutdown();
         }
     }
 

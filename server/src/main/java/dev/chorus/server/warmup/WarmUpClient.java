@@ -1,5 +1,9 @@
 package dev.chorus.server.warmup;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -16,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sends one frame at a time (each emit waits for its acknowledgement), as the JDK's WebSocket asks.
  */
 final class WarmUpClient implements WebSocket.Listener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final Map<Integer, CompletableFuture<String>> acks = new ConcurrentHashMap<>();
     private final AtomicInteger nextAck = new AtomicInteger();
@@ -45,10 +51,8 @@ final class WarmUpClient implements WebSocket.Listener {
      * heard. @return the client on its new connection; {@link #resumed} says whether the node gave the session back
      */
     CompletableFuture<WarmUpClient> resume(HttpClient http, int port, String cookie) {
-        WarmUpClient client = new WarmUpClient(received);
-        client.offset = offset;
-        return open(http, port, cookie, client,
-                "40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}").thenApply(resumed -> {
+        String connect = "40" + JSON.createObjectNode().put("pid", pid).put("offset", offset);
+        return open(http, port, cookie, new WarmUpClient(received), connect).thenApply(resumed -> {
                     resumed.resumedFrom = sid;
                     return resumed;
                 });
@@ -113,8 +117,9 @@ final class WarmUpClient implements WebSocket.Listener {
 
     private void frame(String frame) {
         if (frame.startsWith("40")) {
-            sid = field(frame, "sid");
-            pid = field(frame, "pid");
+            JsonNode ids = read(frame);
+            sid = ids.path("sid").asText(null);
+            pid = ids.path("pid").asText(null);
             connected.complete(null);
         } else if (frame.startsWith("44")) {
             connected.completeExceptionally(new IllegalStateException("refused: " + frame));
@@ -129,39 +134,23 @@ final class WarmUpClient implements WebSocket.Listener {
             }
         } else if (frame.startsWith("42")) {
             received.incrementAndGet();
-            String last = lastOffset(frame);
-            if (last != null) {
-                offset = last;
+            // The offset is a broadcast's last argument, a string: as socket.io-client, only those frames are read.
+            if (frame.endsWith("\"]")) {
+                JsonNode event = read(frame);
+                if (event.isArray()) {
+                    offset = event.get(event.size() - 1).asText();
+                }
             }
         }
     }
 
-    /** A string field of the CONNECT's answer, {@code 40{"sid":"...","pid":"..."}}; null when it has none. */
-    private static String field(String frame, String name) {
-        String key = "\"" + name + "\":\"";
-        int start = frame.indexOf(key);
-        if (start < 0) {
-            return null;
+    /** A packet's JSON, after its two digits of type (no acknowledgement id: the CONNECT and broadcasts carry none). */
+    private static JsonNode read(String frame) {
+        try {
+            return JSON.readTree(frame.substring(2));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
-        start += key.length();
-        int end = frame.indexOf('"', start);
-        return end < 0 ? null : frame.substring(start, end);
-    }
-
-    /**
-     * The offset a broadcast event carries as its last argument: a stream entry's id in a cluster
-     * ({@code ...,"1700000000000-0"]}), a number in base 36 on one node; null for none.
-     */
-    private static String lastOffset(String frame) {
-        if (!frame.endsWith("\"]")) {
-            return null;
-        }
-        int start = frame.lastIndexOf(",\"", frame.length() - 2);
-        if (start < 0) {
-            return null;
-        }
-        String candidate = frame.substring(start + 2, frame.length() - 2);
-        return candidate.matches("[0-9a-z]+(-[0-9]+)?") ? candidate : null;
     }
 
     @Override

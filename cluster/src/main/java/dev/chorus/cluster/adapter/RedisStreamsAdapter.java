@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * socket's offsets only grow. Volatile broadcasts go over pub/sub and are delivered here at once.
  *
  * <p>A socket's recovery session (pid, rooms, data) is kept in Redis while it lives, not only when it closes, so
- * that its client can recover on another node after this one is killed.
+ * that its client can recover on another node after this one is killed — from when its client has heard an offset,
+ * without which it cannot ask.
  */
 final class RedisStreamsAdapter implements Adapter {
     private static final Logger log = LoggerFactory.getLogger(RedisStreamsAdapter.class);
@@ -316,13 +317,22 @@ final class RedisStreamsAdapter implements Adapter {
         persisted.remove(socketId);
     }
 
+    /** Its client holds an offset now, and can ask for the socket back: its session must be in Redis. */
+    @Override
+    public void firstOffsetSent(Socket socket) {
+        saveLiveSession(socket.id());
+    }
+
     /**
      * Writes the socket's session once the work under way on its loop is done: the rooms a connection joins on
-     * connecting (its own, its user's), or a room and its presence channel, go to Redis in one write.
+     * connecting (its own, its user's), or a room and its presence channel, go to Redis in one write. Nothing is
+     * written for a socket whose client has heard no offset yet: such a client cannot ask for its socket back (it
+     * asks with the last offset it heard), and a socket's rooms on connecting and on its first joins go to Redis in
+     * one write, when the first broadcast reaches it.
      */
     private void saveLiveSession(String socketId) {
         Socket socket = nsp.socket(socketId);
-        if (socket == null || socket.pid() == null || !unsaved.add(socketId)) {
+        if (socket == null || !socket.recoverable() || !unsaved.add(socketId)) {
             return;
         }
         socket.executeLater(() -> {

@@ -60,6 +60,14 @@ public interface Adapter {
     /** Sends an event (or any packet) to every socket the options select, encoding it once. */
     void broadcast(Packet packet, BroadcastOptions options);
 
+    /**
+     * A socket's client was sent its first offset: from now on it can ask for the socket back after a reconnection
+     * (a client asks with the last offset it heard). An adapter that keeps live sockets' sessions for recovery has
+     * none to keep before this. On the socket's loop.
+     */
+    default void firstOffsetSent(Socket socket) {
+    }
+
     /** Keeps a disconnected socket's state so that it can be recovered. */
     CompletableFuture<Void> persistSession(PersistedSession session);
 

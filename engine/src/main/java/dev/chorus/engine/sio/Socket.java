@@ -38,6 +38,8 @@ public final class Socket {
     private final boolean recovered;
     private volatile boolean recoveryDeclined;
     private volatile boolean connected;
+    /** Whether an offset went out to the client: written on the loop, where deliveries go out. */
+    private boolean offsetSent;
     private volatile boolean closed;
     /** Deliveries that came before the CONNECT ack went out (a recovering socket is in its rooms before that). */
     private List<Delivery> early = new ArrayList<>();
@@ -109,6 +111,14 @@ public final class Socket {
     /** Whether this socket came back through connection state recovery. */
     public boolean recovered() {
         return recovered;
+    }
+
+    /**
+     * Whether its client can ask for this socket back after a reconnection: recovery is on, and the client holds an
+     * offset of it — it came back with one, or has been sent one since.
+     */
+    public boolean recoverable() {
+        return pid != null && (recovered || offsetSent);
     }
 
     /**
@@ -262,12 +272,20 @@ public final class Socket {
         EngineSession session = client.session();
         if (!isVolatile || session.canSendNow()) {
             nsp.server().metrics().eventsSent.increment();
+            sendingOffset(offset);
             // Most broadcasts are one frame, and every recipient's delivery is garbage once written: no list for it.
             if (frames.size() == 1) {
                 session.send(frames.get(0).retainedDuplicate());
             } else {
                 session.send(retain(frames));
             }
+        }
+    }
+
+    private void sendingOffset(String offset) {
+        if (offset != null && !offsetSent) {
+            offsetSent = true;
+            nsp.adapter().firstOffsetSent(this);
         }
     }
 
@@ -319,6 +337,7 @@ public final class Socket {
                 delivery.frames().forEach(Frame::release);
             } else {
                 nsp.server().metrics().eventsSent.increment();
+                sendingOffset(delivery.offset());
                 client.session().send(delivery.frames());
             }
         }

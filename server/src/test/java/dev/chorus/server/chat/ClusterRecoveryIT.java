@@ -166,27 +166,36 @@ class ClusterRecoveryIT {
     }
 
     /**
-     * A live socket's recovery session is kept in Redis as its rooms change: written once for what one turn of its
-     * loop changed — its own room and its user's on connecting, a room and its presence channel on a join — and not
-     * for a leave of a room it was not in.
+     * A live socket's recovery session goes to Redis once its client has heard an offset, without which it could not
+     * ask for the socket back: nothing on connecting and joining before that, one write when the first broadcast
+     * reaches it, then one for what each turn of its loop changes — a room and its presence channel on a join.
      */
     @Test
-    void aSocketsSessionIsWrittenOnceOnConnectingAndOncePerJoin() throws Exception {
+    void aSocketsSessionIsWrittenFromItsFirstOffsetOnAndOncePerJoin() throws Exception {
         String grace = new AuthApi(http, nodes.get(0).port()).guestLogin("grace").session();
+        RawSocketIo sender = connectedIn(new AuthApi(http, nodes.get(1).port()).guestLogin("judy").session(), 1);
         try (SessionWrites writes = new SessionWrites()) {
             RawSocketIo socket = RawSocketIo.open(http, nodes.get(0).port(), grace);
             socket.send("40");
             String pid = JSON.readTree(socket.next().substring(2)).path("pid").asText();
+            socket.send("421[\"join\",{\"room\":\"lobby\"}]");
+            awaitAck(socket, "431[");
+            Thread.sleep(300);
+            assertThat(writes.of(pid)).as("nothing before the client hears an offset").isZero();
+
+            offsetOfNext(socket, sender);
             await().untilAsserted(() -> assertThat(writes.of(pid)).isEqualTo(1));
 
-            socket.send("421[\"join\",{\"room\":\"graces-room\"}]");
-            awaitAck(socket, "431[");
-            socket.send("422[\"join\",{\"room\":\"graces-other-room\",\"presence\":true}]");
+            socket.send("422[\"join\",{\"room\":\"graces-room\"}]");
             awaitAck(socket, "432[");
+            socket.send("423[\"join\",{\"room\":\"graces-other-room\",\"presence\":true}]");
+            awaitAck(socket, "433[");
             await().untilAsserted(() -> assertThat(writes.of(pid)).isEqualTo(3));
             Thread.sleep(300);
             assertThat(writes.of(pid)).as("nothing more").isEqualTo(3);
             socket.close();
+        } finally {
+            sender.close();
         }
     }
 
@@ -200,16 +209,16 @@ class ClusterRecoveryIT {
         RawSocketIo sender = connectedIn(new AuthApi(http, nodes.get(1).port()).guestLogin("ivan").session(), 1);
         try (SessionWrites writes = new SessionWrites()) {
             Lost lost = cutAfterAMessage(heidi, 0, sender);
-            // On connecting, on joining, and when the node saw the connection go.
-            await().untilAsserted(() -> assertThat(writes.of(lost.pid())).isEqualTo(3));
+            // When the first message reached it, and when the node saw the connection go.
+            await().untilAsserted(() -> assertThat(writes.of(lost.pid())).isEqualTo(2));
 
             RawSocketIo back = recover(heidi, 1, lost);
             Thread.sleep(300);
-            assertThat(writes.of(lost.pid())).as("nothing written by the recovered socket").isEqualTo(3);
+            assertThat(writes.of(lost.pid())).as("nothing written by the recovered socket").isEqualTo(2);
 
             back.send("421[\"join\",{\"room\":\"heidis-room\"}]");
             awaitAck(back, "431[");
-            await().untilAsserted(() -> assertThat(writes.of(lost.pid())).isEqualTo(4));
+            await().untilAsserted(() -> assertThat(writes.of(lost.pid())).isEqualTo(3));
             back.close();
         } finally {
             sender.close();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.redis.RedisBackbone;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's members, found through Redis alone: every node writes its card to one hash and keeps a heartbeat key
- * alive. A node whose heartbeat key expired is dead; the first survivor to claim it runs the purges (its presence,
- * its connection counts) and strikes it from the hash. With a heartbeat every second and a key that lives three, a
- * dead node is found within four seconds.
+ * alive. A node whose heartbeat key expired is dead; the first survivor to claim it runs the purges (its connection
+ * counts, say) and strikes it from the hash. With a heartbeat every second and a key that lives three, a dead node is
+ * found within four seconds. A purge may wait (its presence, while its clients come back elsewhere): when it is due
+ * is kept in Redis, in the sorted set {@code <prefix>node-purges-due}, and whichever node beats first after that runs
+ * it, the one that found the death alive or not.
  */
 public final class NodeRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
@@ -43,7 +47,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final String prefix;
     private final ClusterNode self;
     private final ScheduledExecutorService timer;
-    private final List<Function<String, CompletableFuture<?>>> purges = new CopyOnWriteArrayList<>();
+    private final List<Purge> purges = new CopyOnWriteArrayList<>();
     private volatile Set<String> known = Set.of();
     private volatile Map<String, ClusterNode> live = Map.of();
     private volatile boolean closed;
@@ -99,9 +103,26 @@ public final class NodeRegistry implements AutoCloseable {
                 });
     }
 
+    /** What to drop of a dead node, {@code after} it was found dead; {@code name} is the same on every node. */
+    private record Purge(String name, Duration after, Function<String, CompletableFuture<?>> action) {
+        boolean waits() {
+            return !after.isZero();
+        }
+    }
+
     /** Runs for every dead node, once in the cluster, to drop what it held. */
     public void onNodeDead(Function<String, CompletableFuture<?>> purge) {
-        purges.add(purge);
+        purges.add(new Purge("", Duration.ZERO, purge));
+    }
+
+    /**
+     * Runs for every dead node, once in the cluster, {@code after} it was found dead, on a node alive then. A node
+     * that leaves the cluster runs it at once on leaving.
+     *
+     * @param name names the purge in Redis while it waits: the same on every node
+     */
+    public void onNodeDead(String name, Duration after, Function<String, CompletableFuture<?>> purge) {
+        purges.add(new Purge(name, after, purge));
     }
 
     /** Announces this node and starts the heartbeat and the watch over the others. */
@@ -137,8 +158,8 @@ public final class NodeRegistry implements AutoCloseable {
         if (!redis.isUp()) {
             keepQuiet();
         }
-        announce().thenCompose(done -> liveNodes())
-                .whenComplete((nodes, error) -> {
+        announce().thenCompose(done -> liveNodes()).thenCompose(nodes -> runDuePurges())
+                .whenComplete((done, error) -> {
                     if (error != null) {
                         keepQuiet();
                         log.debug("heartbeat of node {} failed: {}", self.id(), error.toString());
@@ -242,10 +263,10 @@ public final class NodeRegistry implements AutoCloseable {
                     if (!"OK".equals(claimed)) {
                         return CompletableFuture.completedFuture(null);
                     }
-                    log.warn("node {} left the cluster: no heartbeat for {} s; dropping its presence and connections",
+                    log.warn("node {} left the cluster: no heartbeat for {} s; taking out what it held",
                             deadId, HEARTBEAT_LIFETIME.toSeconds());
-                    return runPurges(deadId).thenCompose(done -> redis.strings().hdel(nodesKey(), deadId)
-                            .toCompletableFuture());
+                    return CompletableFuture.allOf(runPurges(deadId, false), scheduleWaitingPurges(deadId))
+                            .thenCompose(done -> redis.strings().hdel(nodesKey(), deadId).toCompletableFuture());
                 })
                 .whenComplete((done, error) -> {
                     if (error != null) {
@@ -255,9 +276,55 @@ public final class NodeRegistry implements AutoCloseable {
                 });
     }
 
-    private CompletableFuture<Void> runPurges(String nodeId) {
-        return CompletableFuture.allOf(purges.stream().map(purge -> purge.apply(nodeId))
+    /** @param all the waiting purges too, at once */
+    private CompletableFuture<Void> runPurges(String nodeId, boolean all) {
+        return CompletableFuture.allOf(purges.stream().filter(purge -> all || !purge.waits())
+                .map(purge -> purge.action().apply(nodeId)).toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> scheduleWaitingPurges(String deadId) {
+        long now = System.currentTimeMillis();
+        return CompletableFuture.allOf(purges.stream().filter(Purge::waits)
+                .map(purge -> due(purge.name(), deadId, now + purge.after().toMillis()))
                 .toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Long> due(String name, String deadId, long at) {
+        return redis.strings().zadd(purgesDueKey(), (double) at, name + "\n" + deadId).toCompletableFuture();
+    }
+
+    /**
+     * Runs the waiting purges that are due, each claimed by taking it out of the set first: one node runs it. One
+     * that fails is put back, due again a heartbeat later.
+     */
+    private CompletableFuture<Void> runDuePurges() {
+        if (purges.stream().noneMatch(Purge::waits)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return redis.strings().zrangebyscore(purgesDueKey(), Range.create(0, System.currentTimeMillis()),
+                Limit.create(0, 100)).toCompletableFuture().thenCompose(due -> CompletableFuture.allOf(due.stream()
+                        .map(this::runDuePurge).toArray(CompletableFuture[]::new)));
+    }
+
+    private CompletableFuture<?> runDuePurge(String entry) {
+        int cut = entry.indexOf('\n');
+        String name = entry.substring(0, Math.max(cut, 0));
+        String deadId = entry.substring(cut + 1);
+        Purge purge = purges.stream().filter(known -> known.waits() && known.name().equals(name)).findFirst()
+                .orElse(null);
+        if (purge == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return redis.strings().zrem(purgesDueKey(), entry).toCompletableFuture().thenCompose(claimed -> claimed == 1
+                ? purge.action().apply(deadId).handle((done, error) -> {
+                    if (error != null) {
+                        log.warn("the {} purge of dead node {} failed; due again in {} s", name, deadId,
+                                HEARTBEAT_EVERY.toSeconds(), error);
+                        due(name, deadId, System.currentTimeMillis() + HEARTBEAT_EVERY.toMillis());
+                    }
+                    return null;
+                })
+                : CompletableFuture.completedFuture(null));
     }
 
     private static ClusterNode parse(String card) {
@@ -288,6 +355,10 @@ public final class NodeRegistry implements AutoCloseable {
         return prefix + "node-purge:" + id;
     }
 
+    private String purgesDueKey() {
+        return prefix + "node-purges-due";
+    }
+
     /**
      * Leaves the cluster: drops what this node still holds (its sockets are gone by now) and its card, so that
      * the others need not wait for the heartbeat to expire.
@@ -295,7 +366,7 @@ public final class NodeRegistry implements AutoCloseable {
     public CompletableFuture<Void> leave() {
         closed = true;
         timer.shutdownNow();
-        return runPurges(self.id())
+        return runPurges(self.id(), true)
                 .thenCompose(done -> redis.strings().hdel(nodesKey(), self.id()).toCompletableFuture())
                 .thenCompose(done -> redis.strings().del(aliveKey(self.id())).toCompletableFuture())
                 .thenRun(() -> log.info("node {} left the cluster", self.id()));

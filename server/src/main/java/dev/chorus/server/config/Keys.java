@@ -152,6 +152,12 @@ public final class Keys {
             "How long a disconnected client can come back and get what it missed.",
             Duration.ofSeconds(120), duration(ChronoUnit.SECONDS, Duration.ofSeconds(1)),
             writeDuration(ChronoUnit.SECONDS), false);
+    public static final Key<Duration> PRESENCE_GRACE = new Key<>("presence-grace", "SECONDS",
+            "In a cluster: how long the users of a node that died without a goodbye stay in their rooms for the "
+                    + "others, once it is found dead. Those who come back on another node within it never seem to "
+                    + "have left; the others leave when it ends. 0: they leave as soon as the node is found dead.",
+            Duration.ofSeconds(10), duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS),
+            false);
     public static final Key<String> REDIS = new Key<>("redis", "URL",
             "Join the cluster in this Redis: redis://[:password@]host:port[/db], rediss:// for TLS. Accounts, "
                     + "sessions, history and presence then live there. Unset: a single node on its embedded store.",
@@ -246,9 +252,8 @@ public final class Keys {
             LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT,
             REGISTRATIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER, MESSAGE_RATE, MESSAGE_BURST, REQUEST_RATE,
             REQUEST_BURST, DIRECT_BYTES_PER_DAY, MAX_ROOMS_PER_CONNECTION, MAX_ROOMS_PER_USER, MAX_CONTACTS_PER_USER,
-            CORS_ORIGIN,
-            CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, REDIS, ROUTE, WARM_UP, DRAIN_TIMEOUT,
-            DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
+            CORS_ORIGIN, CORS_CREDENTIALS, OPS_NETWORKS, OPS_TOKEN, RECOVERY_WINDOW, PRESENCE_GRACE, REDIS, ROUTE,
+            WARM_UP, DRAIN_TIMEOUT, DRAIN_RATE, IO_THREADS, WEB_ROOT, WEB_CHAT, XMPP, XMPP_DOMAIN, XMPP_PORT, XMPP_TLS_PORT, XMPP_CERTIFICATE,
             XMPP_CERTIFICATE_KEY, XMPP_TLS_REQUIRED, XMPP_MAX_STANZA_SIZE, XMPP_PING_INTERVAL, XMPP_BOSH_WAIT,
             XMPP_BOSH_INACTIVITY, XMPP_RESUME_WINDOW, XMPP_STANZA_RATE,
             XMPP_STANZA_BURST, LOG_LEVEL, LOG_FORMAT);

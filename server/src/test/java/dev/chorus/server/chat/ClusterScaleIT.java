@@ -48,7 +48,9 @@ class ClusterScaleIT {
         try (RedisServer redis = RedisServer.start()) {
             for (int i = 0; i < NODES; i++) {
                 Path nodeDir = dir.resolve("node" + i);
-                starting.add(starter.submit(() -> NodeProcess.startWithHeap("64m", nodeDir, redis.url())));
+                // The killed node's user does not come back: no presence grace to wait through.
+                starting.add(starter.submit(() -> NodeProcess.startWithHeap("64m", nodeDir, redis.url(),
+                        "--presence-grace", "0")));
             }
             for (Future<NodeProcess> node : starting) {
                 nodes.add(node.get(3, TimeUnit.MINUTES));
@@ -116,7 +118,7 @@ class ClusterScaleIT {
         }
     }
 
-    private static int clusterSize(HttpClient http, NodeProcess node) throws Exception {
+    static int clusterSize(HttpClient http, NodeProcess node) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + node.port() + "/cluster")).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body()).path("nodes").size();

@@ -37,6 +37,7 @@ class RecoveryTakeOverTest {
     private final Map<String, String> pidOfSocket = new ConcurrentHashMap<>();
     private final List<PersistedSession> persistedOnClose = new CopyOnWriteArrayList<>();
     private final List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();
+    private final List<String> firstOffsets = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private SocketIoServer io;
     private TestHttpServer http;
@@ -131,6 +132,30 @@ class RecoveryTakeOverTest {
         assertThat(meters.get("chorus.sockets.superseded").counter().count()).isEqualTo(1);
     }
 
+    /**
+     * A client asks for its socket back with the last offset it heard: the socket becomes recoverable, and the
+     * adapter (which then has a session to keep) is told once, when the first offset goes out — not on connecting,
+     * not on a volatile event, which carries none.
+     */
+    @Test
+    void theAdapterHearsOfASocketsFirstOffsetOnce() throws Exception {
+        Connected connected = connect();
+        Socket socket = io.sockets().socket(connected.sid());
+        io.sockets().to("r").asVolatile().emit("weather", "rain");
+        assertThat(connected.client().nextTextSkippingPings()).startsWith("42[\"weather\"");
+        assertThat(firstOffsets).as("no offset sent yet").isEmpty();
+        assertThat(socket.recoverable()).isFalse();
+
+        io.sockets().to("r").emit("news", "one");
+        io.sockets().to("r").emit("news", "two");
+        assertThat(json(connected.client().nextTextSkippingPings().substring(2)).size()).as("with its offset")
+                .isEqualTo(3);
+        assertThat(connected.client().nextTextSkippingPings()).contains("two");
+        Awaitility.await().untilAsserted(() -> assertThat(firstOffsets).containsExactly(connected.sid()));
+        assertThat(socket.recoverable()).isTrue();
+        connected.client().close();
+    }
+
     private record Connected(WsClient client, String sid, String pid) {
     }
 
@@ -186,6 +211,11 @@ class RecoveryTakeOverTest {
                 kept.put(socket.pid(), new PersistedSession(socketId, socket.pid(), socketRooms(socketId),
                         socket.data().deepCopy()));
             }
+        }
+
+        @Override
+        public void firstOffsetSent(Socket socket) {
+            firstOffsets.add(socket.id());
         }
 
         @Override

@@ -63,7 +63,7 @@ public interface Adapter {
     /**
      * A socket's client was sent its first offset: from now on it can ask for the socket back after a reconnection
      * (a client asks with the last offset it heard). An adapter that keeps live sockets' sessions for recovery has
-     * none to keep before this. On the socket's loop.
+     * none to keep before this. Usually on the socket's loop, rarely twice (a delivery that raced the CONNECT ack).
      */
     default void firstOffsetSent(Socket socket) {
     }

@@ -38,8 +38,11 @@ public final class Socket {
     private final boolean recovered;
     private volatile boolean recoveryDeclined;
     private volatile boolean connected;
-    /** Whether an offset went out to the client: written on the loop, where deliveries go out. */
-    private boolean offsetSent;
+    /**
+     * Whether an offset went out to the client. Deliveries go out on the loop, but for one that raced the CONNECT
+     * ack: the adapter may then hear of the first offset twice, which it must take.
+     */
+    private volatile boolean offsetSent;
     private volatile boolean closed;
     /** Deliveries that came before the CONNECT ack went out (a recovering socket is in its rooms before that). */
     private List<Delivery> early = new ArrayList<>();

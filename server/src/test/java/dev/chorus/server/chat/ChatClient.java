@@ -92,7 +92,7 @@ final class ChatClient implements AutoCloseable {
         socket.close();
     }
 
-    private static JsonNode json(Object value) {
+    static JsonNode json(Object value) {
         try {
             return JSON.readTree(value.toString());
         } catch (Exception e) {

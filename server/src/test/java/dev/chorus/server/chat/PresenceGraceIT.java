@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.cluster.testsupport.RedisServer;
 import dev.chorus.server.cluster.NodeProcess;
 import java.net.http.HttpClient;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * does not leaves when it ends.
  */
 class PresenceGraceIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration GRACE = Duration.ofSeconds(6);
 
     @TempDir
@@ -44,7 +42,7 @@ class PresenceGraceIT {
             ChatClient watcher = connect(okHttp, survivor, new AuthApi(http, survivor.port()).guestLogin("olive"),
                     clients);
             BlockingQueue<JsonNode> presence = new LinkedBlockingQueue<>();
-            watcher.on("presence", args -> presence.add(json(args[0])));
+            watcher.on("presence", args -> presence.add(ChatClient.json(args[0])));
             watcher.call("join", Map.of("room", "lounge", "presence", true));
             AuthApi.Reply ann = new AuthApi(http, victim.port()).guestLogin("ann");
             for (AuthApi.Reply login : List.of(ann, new AuthApi(http, victim.port()).guestLogin("bert"))) {
@@ -79,13 +77,5 @@ class PresenceGraceIT {
         ChatClient client = ChatClient.connect(okHttp, node.port(), login.session()).get(20, TimeUnit.SECONDS);
         clients.add(client);
         return client;
-    }
-
-    private static JsonNode json(Object value) {
-        try {
-            return JSON.readTree(value.toString());
-        } catch (Exception e) {
-            throw new IllegalStateException("not JSON: " + value, e);
-        }
     }
 }

@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class XmppProxyIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /**
-     * How long after a kill a dead node's users surely still count as in their rooms: found dead within 4 s, kept the
-     * default presence grace of 10 s after that.
+     * How long after a kill a dead node's users surely still count as in their rooms: found dead no sooner than its
+     * heartbeat's 3 s lifetime, kept the default presence grace of 10 s after that.
      */
     private static final Duration PRESENCE_KEPT = Duration.ofSeconds(13);
     private static final Pattern BOUND = Pattern.compile("(?m)^chorus_xmpp_resources(?:\\{[^}]*})?\\s+([0-9.]+)");

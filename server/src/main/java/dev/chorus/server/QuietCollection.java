@@ -37,6 +37,9 @@ final class QuietCollection {
 
     /** The collector's state at one moment. */
     record Heap(long collections, long oldUsed, long oldUsedAfterFullCollection) {
+        long grownSinceFullCollection() {
+            return oldUsed - oldUsedAfterFullCollection;
+        }
     }
 
     private final Supplier<Heap> heap;
@@ -56,6 +59,11 @@ final class QuietCollection {
      * ZGC's uncommit) are the operator's to choose, and where a full collection of a large heap would be long.
      */
     static Optional<QuietCollection> forThisJvm() {
+        return serialHeap().map(heap -> new QuietCollection(heap, System::nanoTime, System::gc));
+    }
+
+    /** The heap as the serial collector keeps it; empty under another collector. */
+    private static Optional<Supplier<Heap>> serialHeap() {
         List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
         boolean serial = collectors.stream().anyMatch(gc -> gc.getName().equals("MarkSweepCompact"));
         Optional<MemoryPoolMXBean> tenured = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -65,9 +73,8 @@ final class QuietCollection {
             return Optional.empty();
         }
         MemoryPoolMXBean old = tenured.get();
-        return Optional.of(new QuietCollection(() -> new Heap(
-                collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum(),
-                old.getUsage().getUsed(), old.getCollectionUsage().getUsed()), System::nanoTime, System::gc));
+        return Optional.of(() -> new Heap(collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount)
+                .sum(), old.getUsage().getUsed(), old.getCollectionUsage().getUsed()));
     }
 
     /** Checks a few times a second on a thread of its own: a full collection stops every thread anyway. */
@@ -81,6 +88,22 @@ final class QuietCollection {
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Collects fully if the old generation has grown by {@link #GROWTH}, quiet or not: for a load that is busy by
+     * design and knows when it may pause (the warm-up, between its rounds).
+     *
+     * @return whether it collected
+     */
+    boolean collectIfGrown() {
+        if (heap.get().grownSinceFullCollection() < GROWTH) {
+            return false;
+        }
+        collect.run();
+        collections = heap.get().collections();
+        quietSince = nanoTime.getAsLong();
+        return true;
+    }
+
     /** @return whether it collected */
     boolean check() {
         Heap now = heap.get();
@@ -90,7 +113,7 @@ final class QuietCollection {
             quietSince = at;
             return false;
         }
-        long grown = now.oldUsed() - now.oldUsedAfterFullCollection();
+        long grown = now.grownSinceFullCollection();
         if (at - quietSince < QUIET.toNanos() || grown < GROWTH) {
             return false;
         }

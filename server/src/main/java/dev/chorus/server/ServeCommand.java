@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
      * @return what it did; null when it was not done
      */
     private static WarmUp.Report warmUp(Configuration config, Settings settings) throws InterruptedException {
-        Duration budget = settings.get(Keys.WARM_UP);
+        Duration budget = settings.warmUp();
         if (budget.isZero()) {
             return null;
         }

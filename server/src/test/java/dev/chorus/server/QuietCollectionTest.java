@@ -56,6 +56,17 @@ class QuietCollectionTest {
         assertThat(collected).hasValue(0);
     }
 
+    @Test
+    void aBusyLoadThatMayPauseCollectsOnceABurstsWorthPiledUp() {
+        heap = new QuietCollection.Heap(5, 20 * MB + QuietCollection.GROWTH - 1, 20 * MB);
+        assertThat(quiet.collectIfGrown()).isFalse();
+        heap = new QuietCollection.Heap(6, 20 * MB + QuietCollection.GROWTH, 20 * MB);
+        assertThat(quiet.collectIfGrown()).isTrue();
+        assertThat(collected).hasValue(1);
+        assertThat(quiet.collectIfGrown()).isFalse();
+        assertThat(collected).hasValue(1);
+    }
+
     /** The JVM's own beans, with the serial collector: a burst's dead objects in the old generation, then quiet. */
     @Test
     void collectsWhatABurstLeftInARealSerialHeap() throws Exception {

@@ -170,9 +170,9 @@ public final class Keys {
             "Before it serves, the node spends this long exercising a private copy of itself over loopback (in a "
                     + "cluster on its Redis under keys of its own, deleted after; alone on embedded stores in a "
                     + "temporary folder), so that its first clients meet compiled code, not the JVM's interpreter; 0 "
-                    + "to serve at once.",
-            Duration.ofSeconds(6), duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS),
-            false);
+                    + "to serve at once. Unset: 20 in a cluster, whose other nodes serve meanwhile; 6 alone, where "
+                    + "the warm-up is time nobody is served.",
+            null, duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS), false);
     public static final Key<Duration> DRAIN_TIMEOUT = new Key<>("drain-timeout", "SECONDS",
             "On SIGTERM, the longest the node spends handing its clients to the other nodes before it stops.",
             Duration.ofSeconds(30), duration(ChronoUnit.SECONDS, Duration.ZERO), writeDuration(ChronoUnit.SECONDS),

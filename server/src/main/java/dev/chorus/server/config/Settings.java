@@ -1,5 +1,6 @@
 package dev.chorus.server.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.Set;
  * changes.
  */
 public final class Settings {
+    private static final Duration CLUSTER_WARM_UP = Duration.ofSeconds(20);
+    private static final Duration SINGLE_WARM_UP = Duration.ofSeconds(6);
     private final Map<Key<?>, Object> values;
     /** The keys set by someone, rather than left at their default. */
     private final Set<Key<?>> chosen;
@@ -72,6 +75,15 @@ public final class Settings {
     public <T> T get(Key<T> key) {
         requireKnown(key);
         return (T) values.get(key);
+    }
+
+    /**
+     * How long the node warms up before it serves, as set; unset, long enough in a cluster for the JIT to be through
+     * the connect path (the other nodes serve meanwhile), and shorter alone, where nobody is served while it runs.
+     */
+    public Duration warmUp() {
+        Duration set = get(Keys.WARM_UP);
+        return set != null ? set : clustered() ? CLUSTER_WARM_UP : SINGLE_WARM_UP;
     }
 
     /** Whether the node joins a cluster in Redis, or runs alone on its embedded store. */

@@ -47,12 +47,13 @@ public final class Exercise {
         polling(login("warm-up").join());
     }
 
-    /** Rounds of chat until {@code budget} has passed; one at least. */
-    public void rounds(Duration budget) throws Exception {
+    /** Rounds of chat until {@code budget} has passed, one at least, {@code betweenRounds} run after each. */
+    public void rounds(Duration budget, Runnable betweenRounds) throws Exception {
         long until = System.nanoTime() + budget.toNanos();
         int round = 0;
         do {
             round(round++).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            betweenRounds.run();
         } while (System.nanoTime() < until);
     }
 

@@ -32,6 +32,17 @@ class SettingsTest {
     }
 
     @Test
+    void aNodeOfAClusterWarmsUpLongerThanANodeAloneUnlessTold() {
+        Settings alone = Settings.defaults();
+        Settings clustered = alone.with(Keys.REDIS, "redis://127.0.0.1:6379");
+
+        assertThat(alone.warmUp()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(clustered.warmUp()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(clustered.with(Keys.WARM_UP, Duration.ofSeconds(3)).warmUp()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(alone.with(Keys.WARM_UP, Duration.ZERO).warmUp()).isZero();
+    }
+
+    @Test
     void readsTheEffectiveConfiguration() throws ConfigException {
         Configuration config = Configuration.resolve(Keys.ALL, Map.of("port", "9000"),
                 Map.of("CHORUS_RECOVERY_WINDOW", "30"), ConfigFile.none());

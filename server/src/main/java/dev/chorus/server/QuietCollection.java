@@ -98,9 +98,7 @@ final class QuietCollection {
         if (heap.get().grownSinceFullCollection() < GROWTH) {
             return false;
         }
-        collect.run();
-        collections = heap.get().collections();
-        quietSince = nanoTime.getAsLong();
+        collectNow();
         return true;
     }
 
@@ -117,12 +115,18 @@ final class QuietCollection {
         if (at - quietSince < QUIET.toNanos() || grown < GROWTH) {
             return false;
         }
+        Heap after = collectNow();
+        log.info("heap: the node is quiet and its old generation had grown by {} MB since it was last collected "
+                + "fully; collected: {} MB in use there now", grown >> 20, after.oldUsed() >> 20);
+        return true;
+    }
+
+    /** Collects fully; the collection it counts and the quiet it waits for start again from here. */
+    private Heap collectNow() {
         collect.run();
         Heap after = heap.get();
         collections = after.collections();
         quietSince = nanoTime.getAsLong();
-        log.info("heap: the node is quiet and its old generation had grown by {} MB since it was last collected "
-                + "fully; collected: {} MB in use there now", grown >> 20, after.oldUsed() >> 20);
-        return true;
+        return after;
     }
 }
